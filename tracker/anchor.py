@@ -1,0 +1,55 @@
+"""Anchoring a quote to its source text, as W3C Web Annotation selectors do.
+
+A TextPositionSelector (0-based start, exclusive end) makes look-ups exact;
+the TextQuoteSelector (exact text with a short prefix and suffix) lets the
+quote be found again if the source is re-fetched with small edits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CONTEXT = 32
+
+
+class QuoteNotFound(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Anchor:
+    start: int
+    end: int
+    prefix: str
+    suffix: str
+
+
+def occurrences(text: str, quote: str) -> list[int]:
+    starts = []
+    at = text.find(quote)
+    while at != -1:
+        starts.append(at)
+        at = text.find(quote, at + 1)
+    return starts
+
+
+def anchor(text: str, quote: str, occurrence: int | None = None) -> Anchor:
+    """Locate `quote` in `text`; `occurrence` (1-based) picks one of several."""
+    if not quote:
+        raise QuoteNotFound("the quote is empty")
+    starts = occurrences(text, quote)
+    if not starts:
+        raise QuoteNotFound("the quote does not occur in the source text")
+    if occurrence is None:
+        if len(starts) > 1:
+            raise QuoteNotFound(
+                f"the quote occurs {len(starts)} times in the source; add `occurrence: N`"
+            )
+        occurrence = 1
+    if not 1 <= occurrence <= len(starts):
+        raise QuoteNotFound(
+            f"occurrence {occurrence} asked for, the quote occurs {len(starts)} time(s)"
+        )
+    start = starts[occurrence - 1]
+    end = start + len(quote)
+    return Anchor(start, end, text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT])

@@ -1,0 +1,474 @@
+"""The `tracker` command line: parse options, call one library function, print.
+
+SQLAlchemy and Alembic are imported inside the commands, so `tracker --help`
+stays instant.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from tracker import __version__
+from tracker.errors import TrackerError
+from tracker.output import DEFAULT_FORMAT, FORMATS
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from tracker.queries import ClaimFilter
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+RELATIONS = ("denies", "disputes", "undercuts", "supports", "corroborates", "restates", "retracts")
+STATUSES = ("contested", "corroborated", "uncontested", "retracted")
+
+
+def _scrub(message: str, url: str | None) -> str:
+    """Never print a database password, whatever a driver puts in its message."""
+    if url:
+        from sqlalchemy.engine import make_url
+
+        try:
+            password = make_url(url).password
+        except Exception:
+            password = None
+        if password:
+            message = message.replace(str(password), "***")
+    return message
+
+
+class TrackerGroup(click.Group):
+    """Turns library errors into one line on stderr and a stable exit status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TrackerError as exc:
+            url = ctx.obj.get("url") if isinstance(ctx.obj, dict) else None
+            click.echo(f"Error: {_scrub(str(exc), url)}", err=True)
+            ctx.exit(exc.exit_code)
+        except Exception as exc:
+            if not type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
+                raise
+            from tracker.db import redact
+
+            url = ctx.obj.get("url") if isinstance(ctx.obj, dict) else None
+            detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            where = redact(url) if url else "the database"
+            click.echo(f"Error: {where}: {_scrub(detail, url)}", err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+def format_option(f: F) -> F:
+    return click.option(
+        "--format",
+        "-f",
+        "fmt",
+        type=click.Choice(FORMATS, case_sensitive=False),
+        default=DEFAULT_FORMAT,
+        show_default=True,
+        metavar="FORMAT",
+        help="table (wrapped to the terminal), json, csv, or any tabulate format: "
+        + ", ".join(FORMATS[3:]),
+    )(f)
+
+
+def _date(value: str | None, end_of_period: bool) -> dt.date | None:
+    if value is None:
+        return None
+    for fmt, precision in (("%Y-%m-%d", "day"), ("%Y-%m", "month"), ("%Y", "year")):
+        try:
+            day = dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+        if end_of_period and precision == "month":
+            day = day.replace(day=calendar.monthrange(day.year, day.month)[1])
+        elif end_of_period and precision == "year":
+            day = day.replace(month=12, day=31)
+        return day
+    raise click.BadParameter(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+
+
+def filter_options(f: F) -> F:
+    options = [
+        click.option("--actor", metavar="NAME", help="Claims by this actor or countered by it."),
+        click.option("--topic", metavar="TOPIC", help="Claims with this topic."),
+        click.option("--since", metavar="DATE", help="Stated on or after (YYYY[-MM[-DD]])."),
+        click.option("--until", metavar="DATE", help="Stated on or before (YYYY[-MM[-DD]])."),
+        click.option(
+            "--relation",
+            type=click.Choice(RELATIONS),
+            help="Claims answered by a claim with this relation.",
+        ),
+        click.option("--limit", type=click.IntRange(min=1), help="Show at most this many."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+@contextmanager
+def _session(ctx: click.Context) -> Iterator[Session]:
+    from sqlalchemy.orm import Session
+
+    from tracker.db import open_database
+
+    engine = open_database(ctx.obj["url"])
+    try:
+        with Session(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _claim_filter(session: Session, kwargs: dict[str, Any]) -> ClaimFilter:
+    from tracker.names import resolve_actor
+    from tracker.queries import ClaimFilter
+
+    actor = kwargs.get("actor")
+    return ClaimFilter(
+        actor_ids={resolve_actor(session, actor).id} if actor else None,
+        topic=kwargs.get("topic"),
+        since=_date(kwargs.get("since"), end_of_period=False),
+        until=_date(kwargs.get("until"), end_of_period=True),
+        relation=kwargs.get("relation"),
+        status=kwargs.get("status"),
+        limit=kwargs.get("limit"),
+    )
+
+
+def _echo_claims(claims: list[Any], fmt: str, empty: str) -> None:
+    from tracker import views
+    from tracker.output import render
+
+    if not claims and fmt not in ("json", "csv"):
+        click.echo(empty)
+        return
+    click.echo(
+        render(
+            fmt,
+            views.CLAIM_HEADERS,
+            [views.claim_row(c) for c in claims],
+            [views.claim_dict(c) for c in claims],
+        )
+    )
+
+
+@click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="tracker")
+@click.option(
+    "--db",
+    envvar="TRACKER_DATABASE_URL",
+    metavar="URL",
+    help="Database: a SQLAlchemy URL (sqlite:///f.db, postgresql+psycopg://u@host/db) or a"
+    " file path (SQLite). Default: $TRACKER_DATABASE_URL, else"
+    " ~/.local/share/tracker/tracker.db.",
+)
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """Track who claimed what, who denied it, and where it was reported.
+
+    \b
+    Examples:
+      tracker load seeds/              # load the curated seed dataset
+      tracker contested                # disputed claims and their counter-claims
+      tracker by-actor Miller          # everything one actor claimed or countered
+      tracker show miller-arms-charge  # one claim's whole thread
+      tracker --db postgresql+psycopg://postgres@127.0.0.1/test contested -f json
+
+    Exit status: 0 success, 1 error (bad input, unknown name, database),
+    2 usage error or ambiguous actor name.
+    """
+    ctx.obj = {"url": db}
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_context
+def load(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """Load data files (YAML); a folder loads every *.yaml/*.yml file in it.
+
+    Each quote is located in its source text and refused if it does not occur
+    there. All files load in one transaction: any error leaves the database as
+    it was. Loading the same files again changes nothing.
+
+    \b
+    Examples:
+      tracker load seeds/
+      tracker load seeds/actors.yaml seeds/sources.yaml seeds/claims.yaml
+    """
+    from tracker.dataset import data_files
+    from tracker.db import open_database
+    from tracker.load import load_paths
+
+    engine = open_database(ctx.obj["url"])
+    files = data_files(paths)
+    try:
+        with click.progressbar(
+            length=len(files),
+            label="Reading data files",
+            file=sys.stderr,
+            hidden=not sys.stderr.isatty(),
+        ) as bar:
+            report = load_paths(engine, files, on_file=lambda _path: bar.update(1))
+    finally:
+        engine.dispose()
+    click.echo(report.summary())
+
+
+@cli.command()
+@filter_options
+@format_option
+@click.pass_context
+def contested(ctx: click.Context, /, fmt: str, **kwargs: Any) -> None:
+    """Contested claims: denied, disputed or undercut by another actor.
+
+    Newest first, each with its counter-claims (relation, who, when, what).
+
+    \b
+    Examples:
+      tracker contested
+      tracker contested --actor Moscow --relation denies
+      tracker contested --topic arms-transfers --since 2024 -f json
+    """
+    from tracker.queries import contested as contested_claims
+
+    with _session(ctx) as session:
+        claims = contested_claims(session, _claim_filter(session, kwargs))
+        _echo_claims(claims, fmt, "No contested claims match.")
+
+
+@cli.command()
+@filter_options
+@click.option("--status", type=click.Choice(STATUSES), help="Only claims with this status.")
+@format_option
+@click.pass_context
+def claims(ctx: click.Context, /, fmt: str, **kwargs: Any) -> None:
+    """All claims, newest first (undated last), with status and counter-claims.
+
+    \b
+    Examples:
+      tracker claims
+      tracker claims --actor Putin --status uncontested
+      tracker claims --until 2023-12 -f csv > old-claims.csv
+    """
+    from tracker.queries import claims as all_claims
+
+    with _session(ctx) as session:
+        found = all_claims(session, _claim_filter(session, kwargs))
+        _echo_claims(found, fmt, "No claims match.")
+
+
+@cli.command("by-actor")
+@click.argument("name")
+@click.option(
+    "--include-members",
+    is_flag=True,
+    help="Add the claims of people holding roles in this organization (at any depth).",
+)
+@format_option
+@click.pass_context
+def by_actor(ctx: click.Context, name: str, include_members: bool, fmt: str) -> None:
+    """Everything one actor claimed, and the claims of others it counters.
+
+    NAME may be any alias, a surname or part of a name, in any case, with or
+    without accents, in another script or misspelt: "Miller", "vladamir putin",
+    "Ушаков", "Kremlin".
+
+    \b
+    Examples:
+      tracker by-actor Miller
+      tracker by-actor Pyongyang -f json
+      tracker by-actor "United States" --include-members
+    """
+    from tracker import views
+    from tracker.names import resolve_actor
+    from tracker.output import render
+    from tracker.queries import actor_record
+
+    with _session(ctx) as session:
+        record = actor_record(session, resolve_actor(session, name), include_members)
+        if fmt == "json":
+            click.echo(render(fmt, [], [], views.record_dict(record)))
+            return
+        headers = ["Side", *views.CLAIM_HEADERS]
+        made = [["claimed", *views.claim_row(c)] for c in record.claims]
+        countered = [["counters", *views.claim_row(c)] for c in record.counters]
+        if fmt == "csv":
+            click.echo(render(fmt, headers, made + countered, None))
+            return
+        actor = views.actor_dict(record.actor)
+        click.echo(f"{record.actor.name} ({record.actor.kind})")
+        if record.actor.description:
+            click.echo(record.actor.description)
+        if actor["aliases"]:
+            click.echo("Aliases: " + "; ".join(actor["aliases"]))
+        for role in actor["roles"]:
+            click.echo(f"Role: {role['title']}, {role['of']}")
+        if record.members:
+            click.echo("Including: " + "; ".join(m.name for m in record.members))
+        for title, rows in (
+            (f"Claims by {record.actor.name}", made),
+            (f"Claims {record.actor.name} counters", countered),
+        ):
+            click.echo(f"\n{title} ({len(rows)})")
+            if rows:
+                click.echo(render(fmt, views.CLAIM_HEADERS, [r[1:] for r in rows], None))
+
+
+@cli.command()
+@click.argument("claim_id", metavar="CLAIM")
+@format_option
+@click.pass_context
+def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
+    """One claim's whole thread: appearances with quotes, relations both ways.
+
+    \b
+    Examples:
+      tracker show miller-arms-charge
+      tracker show moscow-pyongyang-deny-arms -f json
+    """
+    from tracker import views
+    from tracker.output import render
+    from tracker.queries import claim
+
+    with _session(ctx) as session:
+        found = claim(session, claim_id)
+        data = views.claim_dict(found)
+        if fmt == "json":
+            click.echo(render(fmt, [], [], data))
+            return
+        if fmt == "csv":
+            rows = views.appearance_rows(found)
+            click.echo(render(fmt, views.APPEARANCE_HEADERS, rows, None))
+            return
+        click.echo(f"{found.key} [{data['status']}]")
+        click.echo(found.text)
+        by = ", ".join(c["name"] for c in data["claimants"])
+        click.echo(
+            f"By: {by} · Stated: {data['stated_on'] or 'undated'}"
+            f" · Topics: {', '.join(data['topics']) or '-'}"
+        )
+        click.echo(f"\nAppearances ({len(found.appearances)})")
+        click.echo(render(fmt, views.APPEARANCE_HEADERS, views.appearance_rows(found), None))
+        relations = views.relation_rows(found)
+        click.echo(f"\nRelations ({len(relations)})")
+        if relations:
+            click.echo(render(fmt, views.RELATION_HEADERS, relations, None))
+
+
+@cli.command()
+@format_option
+@click.pass_context
+def actors(ctx: click.Context, fmt: str) -> None:
+    """Every actor with aliases, roles and how many claims it made and countered.
+
+    \b
+    Examples:
+      tracker actors
+      tracker actors -f json | jq '.[] | select(.kind == "person") | .name'
+    """
+    from tracker import views
+    from tracker.output import render
+    from tracker.queries import actor_claim_counts
+    from tracker.queries import actors as all_actors
+
+    with _session(ctx) as session:
+        found = all_actors(session)
+        counts = actor_claim_counts(session)
+        zero = (0, 0)
+        click.echo(
+            render(
+                fmt,
+                views.ACTOR_HEADERS,
+                [views.actor_row(a, counts.get(a.id, zero)) for a in found],
+                [views.actor_dict(a, counts.get(a.id, zero)) for a in found],
+            )
+        )
+
+
+@cli.command()
+@format_option
+@click.pass_context
+def sources(ctx: click.Context, fmt: str) -> None:
+    """Every source with outlet, date, wire credits and number of quotes.
+
+    \b
+    Examples:
+      tracker sources
+      tracker sources -f github
+    """
+    from tracker import views
+    from tracker.output import render
+    from tracker.queries import sources as all_sources
+
+    with _session(ctx) as session:
+        found = all_sources(session)
+        click.echo(
+            render(
+                fmt,
+                views.SOURCE_HEADERS,
+                [views.source_row(s, n) for s, n in found],
+                [views.source_dict(s, n) for s, n in found],
+            )
+        )
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Database schema: create, upgrade and inspect (Alembic migrations).
+
+    \b
+    Examples:
+      tracker db upgrade
+      tracker --db postgresql+psycopg://postgres@127.0.0.1/test db current
+    """
+
+
+@db_group.command()
+@click.pass_context
+def upgrade(ctx: click.Context) -> None:
+    """Create the schema, or upgrade it to this tracker's revision."""
+    from tracker import db, migrate
+
+    engine = db.create(db.resolve_url(ctx.obj["url"]))
+    try:
+        before = db.current_revision(engine)
+        migrate.upgrade(engine)
+        after = db.current_revision(engine)
+    finally:
+        engine.dispose()
+    if before == after:
+        click.echo(f"already at revision {after}")
+    else:
+        click.echo(f"upgraded {before or 'empty database'} -> {after}")
+
+
+@db_group.command()
+@click.pass_context
+def current(ctx: click.Context) -> None:
+    """Print the database's schema revision and this tracker's."""
+    from tracker import db
+
+    engine = db.create(db.resolve_url(ctx.obj["url"]))
+    try:
+        revision = db.current_revision(engine)
+    finally:
+        engine.dispose()
+    click.echo(f"database: {db.redact(str(engine.url.render_as_string(False)))}")
+    click.echo(f"revision: {revision or 'none (empty database)'}")
+    click.echo(f"expected: {db.SCHEMA_REVISION}")
+
+
+def main() -> None:
+    cli(prog_name="tracker")

@@ -1,0 +1,395 @@
+"""Reading data files: YAML in, validated specs out, every error naming file and line.
+
+The format is documented in README.md ("Data files"). Nothing here touches
+the database; `tracker.load` writes what this module has checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tracker.errors import InputError
+from tracker.models import ACTOR_KINDS, APPEARANCE_TYPES, RELATION_TYPES
+
+DATA_SUFFIXES = (".yaml", ".yml")
+
+
+class _Mapping(dict[str, Any]):
+    """A YAML mapping that remembers where it and each of its fields began."""
+
+    line: int = 0
+    field_lines: dict[str, int]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text (we parse precision ourselves),
+    tracks line numbers and refuses duplicate keys."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Iterator[_Mapping]:
+    data = _Mapping()
+    data.line = node.start_mark.line + 1
+    data.field_lines = {}
+    yield data
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in data:
+            raise yaml.MarkedYAMLError(
+                "while reading a mapping",
+                node.start_mark,
+                f"duplicate key {key!r}",
+                key_node.start_mark,
+            )
+        data[key] = loader.construct_object(value_node, deep=True)
+        data.field_lines[str(key)] = key_node.start_mark.line + 1
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+@dataclass(frozen=True)
+class Where:
+    """A place in a data file, for error messages."""
+
+    path: Path
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass
+class RoleSpec:
+    title: str
+    organization: str
+    start: dt.date | None
+    end: dt.date | None
+    where: Where
+
+
+@dataclass
+class ActorSpec:
+    key: str
+    name: str
+    kind: str
+    description: str | None
+    aliases: list[str]
+    roles: list[RoleSpec]
+    where: Where
+
+
+@dataclass
+class SourceSpec:
+    key: str
+    outlet: str
+    title: str
+    url: str | None
+    published: dt.date | None
+    language: str | None
+    credits: list[str]
+    notes: str | None
+    text: str
+    where: Where
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class AppearanceSpec:
+    source: str
+    quote: str
+    type: str
+    cue: str | None
+    via: str | None
+    occurrence: int | None
+    where: Where
+
+
+@dataclass
+class ClaimSpec:
+    key: str
+    text: str
+    claimants: list[str]
+    stated: dt.date | None
+    precision: str | None
+    topics: list[str]
+    appearances: list[AppearanceSpec]
+    relations: list[tuple[str, str]]  # (relation, target claim key)
+    where: Where
+
+
+@dataclass
+class Dataset:
+    actors: list[ActorSpec] = field(default_factory=list)
+    sources: list[SourceSpec] = field(default_factory=list)
+    claims: list[ClaimSpec] = field(default_factory=list)
+
+    def extend(self, other: Dataset) -> None:
+        self.actors += other.actors
+        self.sources += other.sources
+        self.claims += other.claims
+
+
+def data_files(paths: Iterable[Path]) -> list[Path]:
+    """The data files named: a file as given, a folder as the YAML files in it."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.suffix in DATA_SUFFIXES)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError(f"{path}: no such file or folder")
+    return found
+
+
+def parse_date(value: Any, where: Where, name: str) -> tuple[dt.date, str] | None:
+    """'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' as (first day, precision)."""
+    if value is None:
+        return None
+    text = str(value)
+    formats = {4: ("%Y", "year"), 7: ("%Y-%m", "month"), 10: ("%Y-%m-%d", "day")}
+    if len(text) in formats:
+        fmt, precision = formats[len(text)]
+        try:
+            return dt.datetime.strptime(text, fmt).date(), precision
+        except ValueError:
+            pass
+    raise InputError(
+        f"{where}: field {name!r}: {text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+    )
+
+
+class _Fields:
+    """Typed access to one mapping's fields, with errors that say where."""
+
+    def __init__(self, path: Path, data: Any, what: str, allowed: set[str]) -> None:
+        line = data.line if isinstance(data, _Mapping) else 0
+        self.where = Where(path, line)
+        if not isinstance(data, dict):
+            raise InputError(f"{self.where}: each {what} must be a mapping of fields")
+        self.data = data
+        self.path = path
+        self.what = what
+        for key in data:
+            if key not in allowed:
+                raise InputError(
+                    f"{self.at(key)}: unknown field {key!r} in {what};"
+                    f" expected one of: {', '.join(sorted(allowed))}"
+                )
+
+    def at(self, key: str) -> Where:
+        lines = getattr(self.data, "field_lines", {})
+        return Where(self.path, lines.get(key, self.where.line))
+
+    def text(self, key: str, required: bool = True) -> str | None:
+        value = self.data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                raise InputError(f"{self.where}: {self.what} has no {key!r}")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise InputError(f"{self.at(key)}: field {key!r} must be text")
+        return str(value)
+
+    def required(self, key: str) -> str:
+        value = self.text(key)
+        assert value is not None
+        return value
+
+    def choice(self, key: str, choices: tuple[str, ...], default: str | None = None) -> str:
+        value = self.text(key, required=default is None) or default
+        assert value is not None
+        if value not in choices:
+            raise InputError(
+                f"{self.at(key)}: field {key!r} is {value!r}; expected one of: {', '.join(choices)}"
+            )
+        return value
+
+    def texts(self, key: str, required: bool = False) -> list[str]:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                raise InputError(f"{self.where}: {self.what} has no {key!r}")
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(
+            isinstance(v, (str, int)) and not isinstance(v, bool) for v in value
+        ):
+            raise InputError(f"{self.at(key)}: field {key!r} must be a list of names")
+        if required and not value:
+            raise InputError(f"{self.at(key)}: field {key!r} is empty")
+        return [str(v) for v in value]
+
+    def mappings(self, key: str) -> list[Any]:
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise InputError(f"{self.at(key)}: field {key!r} must be a list")
+        return value
+
+    def date(self, key: str) -> tuple[dt.date, str] | None:
+        return parse_date(self.data.get(key), self.at(key), key)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: not UTF-8 (byte {exc.start})") from None
+
+
+def _actor(path: Path, data: Any) -> ActorSpec:
+    f = _Fields(path, data, "actor", {"id", "name", "kind", "description", "aliases", "roles"})
+    roles = []
+    for item in f.mappings("roles"):
+        r = _Fields(path, item, "role", {"title", "of", "start", "end"})
+        start, end = r.date("start"), r.date("end")
+        if start and end and start[0] > end[0]:
+            raise InputError(f"{r.where}: role ends before it starts")
+        roles.append(
+            RoleSpec(
+                r.required("title"),
+                r.required("of"),
+                start[0] if start else None,
+                end[0] if end else None,
+                r.where,
+            )
+        )
+    return ActorSpec(
+        key=f.required("id"),
+        name=f.required("name"),
+        kind=f.choice("kind", ACTOR_KINDS),
+        description=f.text("description", required=False),
+        aliases=f.texts("aliases"),
+        roles=roles,
+        where=f.where,
+    )
+
+
+def _source(path: Path, data: Any) -> SourceSpec:
+    f = _Fields(
+        path,
+        data,
+        "source",
+        {"id", "file", "outlet", "title", "url", "published", "language", "credits", "notes"},
+    )
+    text_path = path.parent / f.required("file")
+    if not text_path.is_file():
+        raise InputError(f"{f.at('file')}: source text {text_path} does not exist")
+    published = f.date("published")
+    if published and published[1] != "day":
+        raise InputError(f"{f.at('published')}: field 'published' must be a full date YYYY-MM-DD")
+    return SourceSpec(
+        key=f.required("id"),
+        outlet=f.required("outlet"),
+        title=f.required("title"),
+        url=f.text("url", required=False),
+        published=published[0] if published else None,
+        language=f.text("language", required=False),
+        credits=f.texts("credits"),
+        notes=f.text("notes", required=False),
+        text=_read_text(text_path),
+        where=f.where,
+    )
+
+
+def _appearance(path: Path, data: Any) -> AppearanceSpec:
+    f = _Fields(path, data, "appearance", {"source", "quote", "type", "cue", "via", "occurrence"})
+    occurrence = f.data.get("occurrence")
+    if occurrence is not None and (not isinstance(occurrence, int) or occurrence < 1):
+        raise InputError(f"{f.at('occurrence')}: field 'occurrence' must be a whole number >= 1")
+    quote = f.data.get("quote")
+    if not isinstance(quote, str) or not quote:
+        raise InputError(f"{f.at('quote')}: appearance needs a 'quote' (the exact text)")
+    return AppearanceSpec(
+        source=f.required("source"),
+        quote=quote,
+        type=f.choice("type", APPEARANCE_TYPES, default="direct"),
+        cue=f.text("cue", required=False),
+        via=f.text("via", required=False),
+        occurrence=occurrence,
+        where=f.where,
+    )
+
+
+def _claim(path: Path, data: Any) -> ClaimSpec:
+    f = _Fields(
+        path,
+        data,
+        "claim",
+        {"id", "text", "claimants", "stated", "topics", "appearances", "relations"},
+    )
+    relations_data = f.data.get("relations") or {}
+    if not isinstance(relations_data, dict):
+        raise InputError(f"{f.at('relations')}: field 'relations' must map a relation to claim ids")
+    rel = _Fields(path, relations_data, "relations", set(RELATION_TYPES))
+    rel.where = f.at("relations")
+    relations = [
+        (relation, target) for relation in relations_data for target in rel.texts(relation)
+    ]
+    stated = f.date("stated")
+    appearances = [_appearance(path, item) for item in f.mappings("appearances")]
+    if not appearances:
+        raise InputError(f"{f.where}: claim has no appearances: quote where it was reported")
+    return ClaimSpec(
+        key=f.required("id"),
+        text=f.required("text"),
+        claimants=f.texts("claimants", required=True),
+        stated=stated[0] if stated else None,
+        precision=stated[1] if stated else None,
+        topics=f.texts("topics"),
+        appearances=appearances,
+        relations=relations,
+        where=f.where,
+    )
+
+
+def read_file(path: Path) -> Dataset:
+    """Parse and check one data file (its references are checked by the loader)."""
+    text = _read_text(path)
+    try:
+        document = yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        raise InputError(f"{path}:{line}: invalid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: invalid YAML: {exc}") from None
+    if document is None:
+        return Dataset()
+    f = _Fields(path, document, "data file", {"actors", "sources", "claims"})
+    return Dataset(
+        actors=[_actor(path, item) for item in f.mappings("actors")],
+        sources=[_source(path, item) for item in f.mappings("sources")],
+        claims=[_claim(path, item) for item in f.mappings("claims")],
+    )
+
+
+def read_files(paths: Iterable[Path]) -> Dataset:
+    dataset = Dataset()
+    for path in paths:
+        dataset.extend(read_file(path))
+    return dataset

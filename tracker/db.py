@@ -1,0 +1,120 @@
+"""Where the database is, how to connect to it, and making sure its schema is current.
+
+Importing this module does not import Alembic: a database already at the
+current revision is checked with one plain query (Alembic costs as much to
+import as SQLAlchemy itself).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from tracker.errors import SchemaError
+
+ENV_VAR = "TRACKER_DATABASE_URL"
+# The newest migration in migrations/versions; tests check the two agree.
+SCHEMA_REVISION = "0001"
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def default_path() -> Path:
+    """The embedded SQLite file used when neither --db nor the variable is set."""
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "tracker" / "tracker.db"
+
+
+def resolve_url(value: str | None = None) -> str:
+    """Turn --db, $TRACKER_DATABASE_URL or the default into a SQLAlchemy URL.
+
+    Anything without `://` is a file path and means SQLite.
+    """
+    value = value or os.environ.get(ENV_VAR) or str(default_path())
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def redact(url: str) -> str:
+    """The URL as it may be shown to a user: never with its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparsable database URL>"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.close()
+
+
+def create(url: str) -> Engine:
+    """An engine for `url`; SQLite gets foreign keys, WAL and a busy timeout."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(parsed)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The Alembic revision stamped in the database, or None when unstamped."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Upgrade an empty database; refuse one at another revision.
+
+    An older schema is not upgraded silently: `tracker db upgrade` is a
+    deliberate step a user may want to take after a backup.
+    """
+    revision = current_revision(engine)
+    if revision == SCHEMA_REVISION:
+        return
+    if revision is None:
+        with engine.connect() as connection:
+            tables = inspect(connection).get_table_names()
+        if tables:
+            raise SchemaError(
+                f"database {redact(str(engine.url))} has tables but no tracker schema"
+                " revision; point --db at a tracker database or an empty one"
+            )
+        from tracker import migrate  # Alembic only when there is work for it
+
+        migrate.upgrade(engine)
+        return
+    raise SchemaError(
+        f"database schema is at revision {revision}, this tracker needs {SCHEMA_REVISION};"
+        " run `tracker db upgrade`"
+    )
+
+
+def open_database(url: str | None = None) -> Engine:
+    """Resolve, connect and make sure the schema is current: what every command needs."""
+    engine = create(resolve_url(url))
+    ensure_schema(engine)
+    return engine
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """A session whose work is committed together or not at all."""
+    with Session(engine) as session, session.begin():
+        yield session

@@ -1,0 +1,283 @@
+"""The relational model: actors, sources, claims, appearances and relations.
+
+Everything that must always hold is declared here as a constraint, so the
+database refuses bad rows whichever program writes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# One naming convention, so migrations name constraints alike on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ACTOR_KINDS = ("person", "organization", "government", "group")
+DATE_PRECISIONS = ("day", "month", "year")
+APPEARANCE_TYPES = ("direct", "paraphrase")
+# Relations that put a claim in dispute, and those that back it.
+COUNTER_RELATIONS = ("denies", "disputes", "undercuts")
+SUPPORT_RELATIONS = ("supports", "corroborates")
+RELATION_TYPES = (*COUNTER_RELATIONS, *SUPPORT_RELATIONS, "restates", "retracts")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Actor(Base):
+    __tablename__ = "actors"
+    __table_args__ = (CheckConstraint(_in("kind", ACTOR_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str | None] = mapped_column(Text)
+
+    aliases: Mapped[list[Alias]] = relationship(
+        back_populates="actor", order_by="Alias.id", cascade="save-update, merge"
+    )
+    roles: Mapped[list[Role]] = relationship(
+        foreign_keys="Role.actor_id", back_populates="actor", order_by="Role.id"
+    )
+
+
+class Alias(Base):
+    """A name an actor goes by; the canonical name is stored as one too.
+
+    `normalized` is unique across all actors, so every alias resolves to
+    exactly one actor.
+    """
+
+    __tablename__ = "aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="RESTRICT"), index=True)
+    alias: Mapped[str] = mapped_column(String(200))
+    normalized: Mapped[str] = mapped_column(String(200), unique=True)
+
+    actor: Mapped[Actor] = relationship(back_populates="aliases")
+
+
+class Role(Base):
+    """An actor's position in an organization, for a period when known."""
+
+    __tablename__ = "roles"
+    __table_args__ = (
+        CheckConstraint("actor_id <> organization_id", name="not_self"),
+        CheckConstraint("start_on IS NULL OR end_on IS NULL OR start_on <= end_on", name="period"),
+        UniqueConstraint("actor_id", "organization_id", "title"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="RESTRICT"))
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="RESTRICT"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    start_on: Mapped[dt.date | None] = mapped_column(Date)
+    end_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    actor: Mapped[Actor] = relationship(foreign_keys=[actor_id], back_populates="roles")
+    organization: Mapped[Actor] = relationship(foreign_keys=[organization_id])
+
+
+class Source(Base):
+    """A document that reports claims, with its full text stored for anchoring."""
+
+    __tablename__ = "sources"
+    __table_args__ = (
+        CheckConstraint("text_length = length(text)", name="text_length"),
+        # Target of the appearances' composite key: lets the database itself
+        # check that every quote's offsets lie inside its source.
+        UniqueConstraint("id", "text_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    outlet: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(500))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    published_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    language: Mapped[str | None] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    text_length: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    credits: Mapped[list[SourceCredit]] = relationship(
+        back_populates="source", order_by="SourceCredit.position"
+    )
+
+
+class SourceCredit(Base):
+    """A wire agency credited by a source (Reuters, TASS, ANI, PAP...)."""
+
+    __tablename__ = "source_credits"
+
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="RESTRICT"), primary_key=True
+    )
+    actor_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+
+    source: Mapped[Source] = relationship(back_populates="credits")
+    actor: Mapped[Actor] = relationship()
+
+
+class Claim(Base):
+    __tablename__ = "claims"
+    __table_args__ = (
+        CheckConstraint(_in("stated_precision", DATE_PRECISIONS), name="precision"),
+        CheckConstraint(
+            "(stated_on IS NULL AND stated_precision IS NULL)"
+            " OR (stated_on IS NOT NULL AND stated_precision IS NOT NULL)",
+            name="date_has_precision",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    # A month or year is stored as its first day; the precision says which.
+    stated_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    stated_precision: Mapped[str | None] = mapped_column(String(5))
+
+    claimants: Mapped[list[Claimant]] = relationship(
+        back_populates="claim", order_by="Claimant.position"
+    )
+    topics: Mapped[list[Topic]] = relationship(back_populates="claim", order_by="Topic.topic")
+    appearances: Mapped[list[Appearance]] = relationship(
+        back_populates="claim", order_by="Appearance.id"
+    )
+    relations_out: Mapped[list[Relation]] = relationship(
+        foreign_keys="Relation.from_claim_id", back_populates="from_claim", order_by="Relation.id"
+    )
+    relations_in: Mapped[list[Relation]] = relationship(
+        foreign_keys="Relation.to_claim_id", back_populates="to_claim", order_by="Relation.id"
+    )
+
+
+class Claimant(Base):
+    __tablename__ = "claimants"
+
+    claim_id: Mapped[int] = mapped_column(
+        ForeignKey("claims.id", ondelete="RESTRICT"), primary_key=True
+    )
+    actor_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+
+    claim: Mapped[Claim] = relationship(back_populates="claimants")
+    actor: Mapped[Actor] = relationship()
+
+
+class Topic(Base):
+    __tablename__ = "topics"
+
+    claim_id: Mapped[int] = mapped_column(
+        ForeignKey("claims.id", ondelete="RESTRICT"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+
+    claim: Mapped[Claim] = relationship(back_populates="topics")
+
+
+class Appearance(Base):
+    """One place a claim is reported: a quote anchored to its source.
+
+    Anchored as W3C Web Annotation selectors: offsets (TextPositionSelector,
+    0-based, end exclusive) and exact+prefix+suffix (TextQuoteSelector).
+    """
+
+    __tablename__ = "appearances"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["source_id", "source_length"],
+            ["sources.id", "sources.text_length"],
+            ondelete="RESTRICT",
+            name="fk_appearances_source_length",
+        ),
+        CheckConstraint(
+            "start_offset >= 0 AND end_offset > start_offset AND end_offset <= source_length",
+            name="offsets",
+        ),
+        CheckConstraint("length(quote) = end_offset - start_offset", name="quote_length"),
+        CheckConstraint(_in("type", APPEARANCE_TYPES), name="type"),
+        UniqueConstraint("claim_id", "source_id", "start_offset", "end_offset"),
+        Index("ix_appearances_source_id", "source_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="RESTRICT"))
+    source_id: Mapped[int] = mapped_column(Integer)
+    source_length: Mapped[int] = mapped_column(Integer)
+    quote: Mapped[str] = mapped_column(Text)
+    start_offset: Mapped[int] = mapped_column(Integer)
+    end_offset: Mapped[int] = mapped_column(Integer)
+    prefix: Mapped[str] = mapped_column(Text)
+    suffix: Mapped[str] = mapped_column(Text)
+    type: Mapped[str] = mapped_column(String(10))
+    cue: Mapped[str | None] = mapped_column(String(100))
+    via_actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actors.id", ondelete="RESTRICT"), index=True
+    )
+
+    claim: Mapped[Claim] = relationship(back_populates="appearances")
+    source: Mapped[Source] = relationship()
+    via: Mapped[Actor | None] = relationship()
+
+    PREFIX_LENGTH: ClassVar[int] = 32
+
+
+class Relation(Base):
+    """A typed, directed link: `from_claim` denies/supports/... `to_claim`."""
+
+    __tablename__ = "relations"
+    __table_args__ = (
+        CheckConstraint("from_claim_id <> to_claim_id", name="not_self"),
+        CheckConstraint(_in("relation", RELATION_TYPES), name="relation"),
+        # One link per ordered pair: a claim cannot both deny and support another.
+        UniqueConstraint("from_claim_id", "to_claim_id"),
+        Index("ix_relations_to_claim_id", "to_claim_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="RESTRICT"))
+    to_claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="RESTRICT"))
+    relation: Mapped[str] = mapped_column(String(20))
+
+    from_claim: Mapped[Claim] = relationship(
+        foreign_keys=[from_claim_id], back_populates="relations_out"
+    )
+    to_claim: Mapped[Claim] = relationship(
+        foreign_keys=[to_claim_id], back_populates="relations_in"
+    )

@@ -1,0 +1,130 @@
+"""Actor names: normalising aliases and resolving what a user types to one actor.
+
+A name resolves, in order, by exact alias (ignoring case, accents, script and
+punctuation), by partial name (every word typed starts a word of one alias),
+then by fuzzy match for misspellings and transliterations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from unidecode import unidecode
+
+from tracker.errors import Ambiguous, NotFound
+from tracker.models import Actor, Alias, Role
+
+_DROPPED = re.compile("[.'\u2019`]")  # dot, apostrophes
+_SEPARATORS = re.compile(r"[^0-9a-z]+")
+FUZZY_THRESHOLD = 80.0
+# Scores within this distance of the best are equally plausible.
+FUZZY_TIE = 3.0
+
+
+def normalize(name: str) -> str:
+    """The form under which aliases are compared and kept unique.
+
+    Transliterated to ASCII (so Cyrillic and accented spellings meet their
+    Latin forms), case-folded, with dots and apostrophes dropped ("U.S." is
+    "us") and other punctuation turned into spaces.
+    """
+    ascii_name = unidecode(name).casefold()
+    return _SEPARATORS.sub(" ", _DROPPED.sub("", ascii_name)).strip()
+
+
+@dataclass(frozen=True)
+class _Entry:
+    actor_id: int
+    normalized: str
+    words: tuple[str, ...]
+
+
+def _entries(session: Session) -> list[_Entry]:
+    rows = session.execute(select(Alias.actor_id, Alias.normalized)).all()
+    return [_Entry(actor_id, norm, tuple(norm.split())) for actor_id, norm in rows]
+
+
+def _partial_match(query_words: list[str], words: tuple[str, ...]) -> bool:
+    def found(q: str) -> bool:
+        return any(w == q or (len(q) >= 3 and w.startswith(q)) for w in words)
+
+    return all(found(q) for q in query_words)
+
+
+def _fuzzy_score(query: str, entry: _Entry) -> float:
+    score = fuzz.ratio(query, entry.normalized)
+    if " " not in query:
+        # A single word is most likely a surname or a short name.
+        score = max([score, *(fuzz.ratio(query, w) for w in entry.words)])
+    return float(score)
+
+
+def _names(session: Session, actor_ids: list[int]) -> list[str]:
+    actors = session.scalars(select(Actor).where(Actor.id.in_(actor_ids))).all()
+    by_id = {a.id: a.name for a in actors}
+    return [by_id[i] for i in actor_ids]
+
+
+def resolve_actor(session: Session, name: str) -> Actor:
+    """The one actor `name` designates.
+
+    Raises Ambiguous (listing the candidates) when several fit equally well,
+    NotFound (suggesting the nearest) when none does.
+    """
+    query = normalize(name)
+    if not query:
+        raise NotFound(f"no actor matches {name!r}: give a name")
+    entries = _entries(session)
+
+    exact = {e.actor_id for e in entries if e.normalized == query}
+    if not exact:
+        words = query.split()
+        exact = {e.actor_id for e in entries if _partial_match(words, e.words)}
+    if len(exact) == 1:
+        return session.get_one(Actor, exact.pop())
+    if exact:
+        candidates = sorted(_names(session, list(exact)))
+        raise Ambiguous(
+            f"{name!r} matches {len(candidates)} actors: {'; '.join(candidates)}."
+            " Give more of the name.",
+            candidates,
+        )
+
+    best: dict[int, float] = {}
+    for entry in entries:
+        score = _fuzzy_score(query, entry)
+        if score > best.get(entry.actor_id, -1.0):
+            best[entry.actor_id] = score
+    ranked = sorted(best.items(), key=lambda item: -item[1])
+    if len(query) >= 3 and ranked and ranked[0][1] >= FUZZY_THRESHOLD:
+        top = [aid for aid, score in ranked if score >= ranked[0][1] - FUZZY_TIE]
+        if len(top) == 1:
+            return session.get_one(Actor, top[0])
+        candidates = _names(session, top)
+        raise Ambiguous(
+            f"{name!r} is close to {len(candidates)} actors: {'; '.join(candidates)}."
+            " Give more of the name.",
+            candidates,
+        )
+    nearest = _names(session, [aid for aid, _ in ranked[:3]])
+    hint = f" Nearest: {'; '.join(nearest)}." if nearest else ""
+    raise NotFound(f"no actor matches {name!r}.{hint} See `tracker actors`.")
+
+
+def member_ids(session: Session, organization_id: int) -> set[int]:
+    """The organization and every actor holding a role in it, at any depth
+    (Miller is in the State Department, which is in the US government)."""
+    edges: dict[int, list[int]] = {}
+    for actor_id, org_id in session.execute(select(Role.actor_id, Role.organization_id)):
+        edges.setdefault(org_id, []).append(actor_id)
+    found = {organization_id}
+    frontier = [organization_id]
+    while frontier:
+        members = [m for org in frontier for m in edges.get(org, []) if m not in found]
+        found.update(members)
+        frontier = members
+    return found

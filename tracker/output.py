@@ -1,0 +1,106 @@
+"""Rendering rows and objects: the readable default table, any tabulate format, JSON, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections.abc import Sequence
+from typing import Any
+
+from tabulate import tabulate, tabulate_formats
+
+DEFAULT_FORMAT = "table"
+FORMATS = [DEFAULT_FORMAT, "json", "csv", *tabulate_formats]
+# Tabulate formats that can show a cell over several lines.
+_MULTILINE = {
+    "plain",
+    "simple",
+    "grid",
+    "simple_grid",
+    "rounded_grid",
+    "heavy_grid",
+    "mixed_grid",
+    "double_grid",
+    "fancy_grid",
+    "outline",
+    "simple_outline",
+    "rounded_outline",
+    "heavy_outline",
+    "mixed_outline",
+    "double_outline",
+    "fancy_outline",
+    "psql",
+    "rst",
+    "orgtbl",
+    "jira",
+    "presto",
+    "pretty",
+}
+_NARROW_LIMIT = 28
+_WIDE_MINIMUM = 20
+
+
+def _cell(value: Any, separator: str) -> Any:
+    if isinstance(value, list):
+        return separator.join(str(v) for v in value)
+    return "" if value is None else value
+
+
+def _widths(headers: Sequence[str], rows: Sequence[Sequence[Any]], total: int) -> list[int | None]:
+    """Column widths for the default table: short columns keep their width
+    (up to a limit), long ones share what is left of the terminal."""
+    longest = [len(h) for h in headers]
+    for row in rows:
+        for i, value in enumerate(row):
+            lines = str(value).splitlines() or [""]
+            longest[i] = max(longest[i], *(len(line) for line in lines))
+    narrow = {i for i, n in enumerate(longest) if n <= _NARROW_LIMIT}
+    overhead = 3 * len(headers) + 1
+    left = total - overhead - sum(longest[i] for i in narrow)
+    wide = [i for i in range(len(headers)) if i not in narrow]
+    share = max(_WIDE_MINIMUM, left // len(wide)) if wide else 0
+    return [None if i in narrow else min(longest[i], share) for i in range(len(headers))]
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = DEFAULT_FORMAT) -> str:
+    """Rows as text in `fmt` (the default table or a tabulate format)."""
+    if fmt == DEFAULT_FORMAT:
+        cells = [[_cell(v, "\n") for v in row] for row in rows]
+        if not cells:
+            return tabulate([], headers=list(headers), tablefmt="simple_grid")
+        width = shutil.get_terminal_size((120, 24)).columns
+        return tabulate(
+            cells,
+            headers=list(headers),
+            tablefmt="simple_grid",
+            maxcolwidths=_widths(headers, cells, width),
+            disable_numparse=True,
+        )
+    separator = "\n" if fmt in _MULTILINE else "; "
+    cells = [[_cell(v, separator) for v in row] for row in rows]
+    if separator == "; ":
+        cells = [[str(v).replace("\n", " ") for v in row] for row in cells]
+    return tabulate(cells, headers=list(headers), tablefmt=fmt, disable_numparse=True)
+
+
+def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows([_cell(v, "; ") for v in row] for row in rows)
+    return buffer.getvalue()
+
+
+def json_text(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def render(fmt: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], data: Any) -> str:
+    """One listing in any format: `data` for JSON, `rows` for the rest."""
+    if fmt == "json":
+        return json_text(data)
+    if fmt == "csv":
+        return csv_text(headers, rows).rstrip("\n")
+    return table(headers, rows, fmt)

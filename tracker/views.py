@@ -1,0 +1,216 @@
+"""Plain data for output: the JSON contract and the rows of every table.
+
+ORM objects go in (as loaded by tracker.queries), dicts and lists come out;
+nothing here queries the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from tracker.models import COUNTER_RELATIONS, Actor, Claim, Relation, Source
+from tracker.queries import ActorRecord, status
+
+_PRECISION_LENGTH = {"day": 10, "month": 7, "year": 4}
+
+
+def date_text(day: dt.date | None, precision: str | None = "day") -> str | None:
+    """A date cut to its precision: 2024-06-17, 2024-06 or 2024 (ISO 8601)."""
+    if day is None:
+        return None
+    return day.isoformat()[: _PRECISION_LENGTH[precision or "day"]]
+
+
+def actor_ref(actor: Actor) -> dict[str, Any]:
+    return {"id": actor.key, "name": actor.name, "kind": actor.kind}
+
+
+def claimant_names(claim: Claim) -> list[str]:
+    return [c.actor.name for c in claim.claimants]
+
+
+def _related(relation: Relation, other: Claim, direction: str) -> dict[str, Any]:
+    return {
+        "direction": direction,
+        "relation": relation.relation,
+        "id": other.key,
+        "text": other.text,
+        "claimants": [actor_ref(c.actor) for c in other.claimants],
+        "stated_on": date_text(other.stated_on, other.stated_precision),
+    }
+
+
+def counter_relations(claim: Claim) -> list[Relation]:
+    return [r for r in claim.relations_in if r.relation in COUNTER_RELATIONS]
+
+
+def claim_dict(claim: Claim) -> dict[str, Any]:
+    """One claim object of the JSON contract (README, "JSON output")."""
+    counters = [_related(r, r.from_claim, "in") for r in counter_relations(claim)]
+    for item in counters:
+        del item["direction"]
+    return {
+        "id": claim.key,
+        "text": claim.text,
+        "claimants": [actor_ref(c.actor) for c in claim.claimants],
+        "stated_on": date_text(claim.stated_on, claim.stated_precision),
+        "stated_precision": claim.stated_precision,
+        "status": status(claim),
+        "topics": [t.topic for t in claim.topics],
+        "sources": len({a.source_id for a in claim.appearances}),
+        "appearances": [
+            {
+                "source": a.source.key,
+                "outlet": a.source.outlet,
+                "title": a.source.title,
+                "published_on": date_text(a.source.published_on),
+                "quote": a.quote,
+                "start": a.start_offset,
+                "end": a.end_offset,
+                "prefix": a.prefix,
+                "suffix": a.suffix,
+                "type": a.type,
+                "cue": a.cue,
+                "via": a.via.name if a.via else None,
+            }
+            for a in claim.appearances
+        ],
+        "counter_claims": counters,
+        "relations": [_related(r, r.to_claim, "out") for r in claim.relations_out]
+        + [_related(r, r.from_claim, "in") for r in claim.relations_in],
+    }
+
+
+def actor_dict(actor: Actor, counts: tuple[int, int] | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        **actor_ref(actor),
+        "description": actor.description,
+        "aliases": [a.alias for a in actor.aliases if a.alias != actor.name],
+        "roles": [
+            {
+                "title": r.title,
+                "of": r.organization.name,
+                "start": date_text(r.start_on),
+                "end": date_text(r.end_on),
+            }
+            for r in actor.roles
+        ],
+    }
+    if counts is not None:
+        data["claims"], data["counters"] = counts
+    return data
+
+
+def record_dict(record: ActorRecord) -> dict[str, Any]:
+    actor = actor_dict(record.actor)
+    actor["members"] = [actor_ref(m) for m in record.members]
+    return {
+        "actor": actor,
+        "claims": [claim_dict(c) for c in record.claims],
+        "counters": [claim_dict(c) for c in record.counters],
+    }
+
+
+def source_dict(source: Source, appearances: int) -> dict[str, Any]:
+    return {
+        "id": source.key,
+        "outlet": source.outlet,
+        "title": source.title,
+        "url": source.url,
+        "published_on": date_text(source.published_on),
+        "language": source.language,
+        "credits": [c.actor.name for c in source.credits],
+        "characters": source.text_length,
+        "content_hash": source.content_hash,
+        "appearances": appearances,
+    }
+
+
+# -- table rows: lists of cells; multi-valued cells are lists, joined by the renderer --
+
+CLAIM_HEADERS = ["ID", "Claim", "By", "Stated", "Sources", "Status", "Counter-claims"]
+
+
+def counter_line(relation: Relation) -> str:
+    other = relation.from_claim
+    when = date_text(other.stated_on, other.stated_precision) or "undated"
+    names = ", ".join(claimant_names(other))
+    return f"{relation.relation} — {names} ({when}): {other.text} [{other.key}]"
+
+
+def claim_row(claim: Claim) -> list[Any]:
+    return [
+        claim.key,
+        claim.text,
+        claimant_names(claim),
+        date_text(claim.stated_on, claim.stated_precision) or "",
+        len({a.source_id for a in claim.appearances}),
+        status(claim),
+        [counter_line(r) for r in counter_relations(claim)],
+    ]
+
+
+ACTOR_HEADERS = ["ID", "Name", "Kind", "Aliases", "Roles", "Claims", "Counters"]
+
+
+def actor_row(actor: Actor, counts: tuple[int, int]) -> list[Any]:
+    data = actor_dict(actor)
+    return [
+        actor.key,
+        actor.name,
+        actor.kind,
+        data["aliases"],
+        [f"{r['title']}, {r['of']}" for r in data["roles"]],
+        counts[0],
+        counts[1],
+    ]
+
+
+SOURCE_HEADERS = ["ID", "Outlet", "Title", "Published", "Credits", "Appearances"]
+
+
+def source_row(source: Source, appearances: int) -> list[Any]:
+    return [
+        source.key,
+        source.outlet,
+        source.title,
+        date_text(source.published_on) or "",
+        [c.actor.name for c in source.credits],
+        appearances,
+    ]
+
+
+APPEARANCE_HEADERS = ["Source", "Published", "Type", "Cue", "Via", "Quote", "Offsets"]
+
+
+def appearance_rows(claim: Claim) -> list[list[Any]]:
+    return [
+        [
+            f"{a.source.outlet} [{a.source.key}]",
+            date_text(a.source.published_on) or "",
+            a.type,
+            a.cue or "",
+            a.via.name if a.via else "",
+            a.quote,
+            f"{a.start_offset}-{a.end_offset}",
+        ]
+        for a in claim.appearances
+    ]
+
+
+RELATION_HEADERS = ["Direction", "Relation", "Claim", "By", "Text"]
+
+
+def relation_rows(claim: Claim) -> list[list[Any]]:
+    data = claim_dict(claim)["relations"]
+    return [
+        [
+            "this claim →" if r["direction"] == "out" else "→ this claim",
+            r["relation"],
+            r["id"],
+            [c["name"] for c in r["claimants"]],
+            r["text"],
+        ]
+        for r in data
+    ]
