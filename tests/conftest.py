@@ -1,0 +1,104 @@
+"""Shared fixtures: a fresh database per test, on SQLite and (when given) PostgreSQL.
+
+Set TRACKER_TEST_POSTGRES_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)
+to run every database test on PostgreSQL too; each test gets its own schema.
+With TRACKER_TEST_REQUIRE_POSTGRES=1 (as CI sets) a missing URL is an error,
+not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session
+
+from tracker import db, migrate
+from tracker.cli import cli
+from tracker.load import load_paths
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL")
+REQUIRE_POSTGRES = os.environ.get("TRACKER_TEST_REQUIRE_POSTGRES") == "1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if REQUIRE_POSTGRES and not POSTGRES_URL:
+        raise pytest.UsageError(
+            "TRACKER_TEST_REQUIRE_POSTGRES=1 but TRACKER_TEST_POSTGRES_URL is not set"
+        )
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may touch the user's default database or inherit a URL."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv(db.ENV_VAR, raising=False)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh, empty database: a SQLite file, or a PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL: set TRACKER_TEST_POSTGRES_URL to run on a server")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}"
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def empty_engine(database_url: str) -> Iterator[Engine]:
+    """A connected engine on a database with no tables at all."""
+    engine = db.create(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(empty_engine: Engine) -> Engine:
+    """A database at the current schema revision, with no data."""
+    migrate.upgrade(empty_engine)
+    return empty_engine
+
+
+@pytest.fixture
+def seeded(engine: Engine) -> Engine:
+    """A database holding the seed dataset, loaded through the real loader."""
+    load_paths(engine, [SEEDS])
+    return engine
+
+
+@pytest.fixture
+def session(seeded: Engine) -> Iterator[Session]:
+    with Session(seeded) as s:
+        yield s
+
+
+@pytest.fixture
+def run(seeded: Engine) -> Runner:
+    return Runner(seeded.url.render_as_string(hide_password=False))
+
+
+class Runner:
+    """Runs the CLI against one database, as a user would."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def __call__(self, *args: str) -> Result:
+        return CliRunner().invoke(cli, ["--db", self.url, *args], catch_exceptions=False)
