@@ -472,3 +472,15 @@ def current(ctx: click.Context) -> None:
 
 def main() -> None:
     cli(prog_name="tracker")
+
+
+def _register_report() -> None:
+    # `tracker report` lives in its own module; it is optional until shipped.
+    try:
+        from tracker.cli_report import report
+    except ImportError:
+        return
+    cli.add_command(report)
+
+
+_register_report()

@@ -345,6 +345,7 @@ def _claim(path: Path, data: Any) -> ClaimSpec:
     relations_data = f.data.get("relations") or {}
     if not isinstance(relations_data, dict):
         raise InputError(f"{f.at('relations')}: field 'relations' must map a relation to claim ids")
+    key, text = f.required("id"), f.required("text")
     rel = _Fields(path, relations_data, "relations", set(RELATION_TYPES))
     rel.where = f.at("relations")
     relations = [
@@ -355,8 +356,8 @@ def _claim(path: Path, data: Any) -> ClaimSpec:
     if not appearances:
         raise InputError(f"{f.where}: claim has no appearances: quote where it was reported")
     return ClaimSpec(
-        key=f.required("id"),
-        text=f.required("text"),
+        key=key,
+        text=text,
         claimants=f.texts("claimants", required=True),
         stated=stated[0] if stated else None,
         precision=stated[1] if stated else None,

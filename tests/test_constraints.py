@@ -1,0 +1,124 @@
+"""What the database itself refuses, whichever program writes to it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from tracker.models import Actor, Alias, Appearance, Claim, Relation, Source
+
+
+def refused(engine: Engine, change: Callable[[Session], None]) -> None:
+    with Session(engine) as session:
+        change(session)
+        with pytest.raises(IntegrityError):
+            session.flush()
+        session.rollback()
+
+
+def claim(session: Session, key: str) -> Claim:
+    return session.scalars(select(Claim).where(Claim.key == key)).one()
+
+
+def test_claim_never_relates_to_itself(seeded: Engine) -> None:
+    def change(session: Session) -> None:
+        c = claim(session, "miller-arms-charge")
+        session.add(Relation(from_claim=c, to_claim=c, relation="supports"))
+
+    refused(seeded, change)
+
+
+def test_no_duplicate_relation(seeded: Engine) -> None:
+    def change(session: Session) -> None:
+        session.add(
+            Relation(
+                from_claim=claim(session, "moscow-pyongyang-deny-arms"),
+                to_claim=claim(session, "miller-arms-charge"),
+                relation="disputes",
+            )
+        )
+
+    refused(seeded, change)
+
+
+def test_unknown_relation_type(seeded: Engine) -> None:
+    def change(session: Session) -> None:
+        session.add(
+            Relation(
+                from_claim=claim(session, "miller-putin-desperate"),
+                to_claim=claim(session, "miller-arms-charge"),
+                relation="likes",
+            )
+        )
+
+    refused(seeded, change)
+
+
+def test_offsets_stay_inside_the_source(seeded: Engine) -> None:
+    def change(session: Session) -> None:
+        source = session.scalars(select(Source)).first()
+        assert source is not None
+        end = source.text_length + 5
+        session.add(
+            Appearance(
+                claim=claim(session, "miller-arms-charge"),
+                source=source,
+                quote="x" * 10,
+                start_offset=end - 10,
+                end_offset=end,
+                prefix="",
+                suffix="",
+                type="direct",
+            )
+        )
+
+    refused(seeded, change)
+
+
+def test_quote_length_matches_offsets(seeded: Engine) -> None:
+    def change(session: Session) -> None:
+        a = session.scalars(select(Appearance)).first()
+        assert a is not None
+        a.end_offset += 1
+
+    refused(seeded, change)
+
+
+def test_source_length_must_match_its_text(seeded: Engine) -> None:
+    def change(session: Session) -> None:
+        source = session.scalars(select(Source)).first()
+        assert source is not None
+        source.text = source.text[:100]
+
+    refused(seeded, change)
+
+
+def test_every_alias_names_one_actor(seeded: Engine) -> None:
+    def change(session: Session) -> None:
+        lavrov = session.scalars(select(Actor).where(Actor.key == "sergei-lavrov")).one()
+        session.add(Alias(actor=lavrov, alias="PUTIN", normalized="putin"))
+
+    refused(seeded, change)
+
+
+def test_deleting_an_actor_with_claims_is_refused(seeded: Engine) -> None:
+    def change(session: Session) -> None:
+        miller = session.scalars(select(Actor).where(Actor.key == "matthew-miller")).one()
+        session.execute(delete(Alias).where(Alias.actor_id == miller.id))
+        session.execute(delete(Actor).where(Actor.id == miller.id))
+
+    with Session(seeded) as session:
+        with pytest.raises(IntegrityError):
+            change(session)
+        session.rollback()
+
+
+def test_date_needs_its_precision(seeded: Engine) -> None:
+    def change(session: Session) -> None:
+        claim(session, "miller-arms-charge").stated_precision = None
+
+    refused(seeded, change)

@@ -1,0 +1,235 @@
+"""Loading data files: idempotent, all or nothing, and every error on one line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import Engine, select, text
+from sqlalchemy.orm import Session
+
+from tests.conftest import SEEDS
+from tracker.cli import cli
+from tracker.errors import InputError
+from tracker.load import load_paths
+from tracker.models import Base, Claim
+
+TABLES = [t.name for t in Base.metadata.sorted_tables]
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, in a stable order."""
+    with engine.connect() as connection:
+        return {
+            name: sorted(
+                (tuple(row) for row in connection.execute(text(f"SELECT * FROM {name}"))),
+                key=repr,
+            )
+            for name in TABLES
+        }
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    content = path.read_text(encoding="utf-8")
+    assert old in content, old
+    path.write_text(content.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def test_second_load_changes_nothing(seeded: Engine) -> None:
+    before = snapshot(seeded)
+    report = load_paths(seeded, [SEEDS])
+    assert not report.changed
+    assert report.unchanged["claims"] == len(before["claims"])
+    assert report.unchanged["actors"] == len(before["actors"])
+    assert snapshot(seeded) == before
+
+
+def test_first_load_reports_what_it_created(engine: Engine) -> None:
+    report = load_paths(engine, [SEEDS])
+    assert report.created["sources"] == 3
+    assert report.created["claims"] == len(snapshot(engine)["claims"])
+    assert not report.updated and not report.unchanged
+
+
+def test_an_edited_claim_is_updated_alone(seeded: Engine, seeds_copy: Path) -> None:
+    edit(
+        seeds_copy / "claims.yaml",
+        "text: North Korea has not transferred arms to Russia.",
+        "text: North Korea has transferred no arms to Russia.",
+    )
+    report = load_paths(seeded, [seeds_copy])
+    assert report.updated["claims"] == 1
+    assert report.unchanged["claims"] == report.unchanged["claims"]
+    with Session(seeded) as session:
+        claim = session.scalars(
+            select(Claim).where(Claim.key == "moscow-pyongyang-deny-arms")
+        ).one()
+        assert claim.text == "North Korea has transferred no arms to Russia."
+        assert len(claim.relations_out) == 4
+
+
+def assert_refused(engine: Engine, folder: Path, *fragments: str) -> str:
+    """The load fails with one line containing `fragments` and changes nothing."""
+    before = snapshot(engine)
+    with pytest.raises(InputError) as caught:
+        load_paths(engine, [folder])
+    message = str(caught.value)
+    assert "\n" not in message
+    for fragment in fragments:
+        assert fragment in message, message
+    assert snapshot(engine) == before
+    return message
+
+
+def test_quote_not_in_source_is_refused(engine: Engine, seeds_copy: Path) -> None:
+    claims = seeds_copy / "claims.yaml"
+    edit(claims, "'Moscow and Pyongyang have denied arms transfers'", "'Moscow denied everything'")
+    line = line_of(claims, "Moscow denied everything")
+    assert_refused(
+        engine,
+        seeds_copy,
+        f"claims.yaml:{line - 1}:",
+        "moscow-pyongyang-deny-arms",
+        "'Moscow denied everything' refused",
+        "star-advertiser-20240618",
+    )
+
+
+def test_bad_file_changes_nothing_in_a_loaded_database(seeded: Engine, seeds_copy: Path) -> None:
+    edit(seeds_copy / "claims.yaml", "over 11,000 containers", "over 12,000 containers")
+    assert_refused(seeded, seeds_copy, "miller-arms-charge", "does not occur")
+
+
+def test_broken_yaml_names_file_and_line(engine: Engine, seeds_copy: Path) -> None:
+    actors = seeds_copy / "actors.yaml"
+    edit(actors, "    kind: person\n", "    kind: [person\n")
+    assert_refused(engine, seeds_copy, "actors.yaml:", "invalid YAML")
+
+
+def test_unknown_field_names_field_and_line(engine: Engine, seeds_copy: Path) -> None:
+    claims = seeds_copy / "claims.yaml"
+    edit(claims, "    stated: '2024-06-17'\n", "    stated: '2024-06-17'\n    said_on: x\n")
+    line = line_of(claims, "said_on")
+    assert_refused(engine, seeds_copy, f"claims.yaml:{line}:", "unknown field 'said_on'")
+
+
+def test_unknown_actor_reference_is_named(engine: Engine, seeds_copy: Path) -> None:
+    edit(seeds_copy / "claims.yaml", "claimants: [matthew-miller]", "claimants: [matt-miler]")
+    assert_refused(engine, seeds_copy, "unknown actor 'matt-miler'", "'claimants'")
+
+
+def test_unknown_claim_in_relation_is_named(engine: Engine, seeds_copy: Path) -> None:
+    edit(seeds_copy / "claims.yaml", "- miller-arms-charge\n", "- miller-arms-charges\n")
+    assert_refused(engine, seeds_copy, "unknown claim 'miller-arms-charges'", "'denies'")
+
+
+def test_claim_cannot_relate_to_itself(engine: Engine, seeds_copy: Path) -> None:
+    edit(seeds_copy / "claims.yaml", "- miller-arms-charge\n", "- moscow-pyongyang-deny-arms\n")
+    assert_refused(engine, seeds_copy, "cannot denies itself")
+
+
+def test_not_utf8_is_refused(engine: Engine, seeds_copy: Path) -> None:
+    (seeds_copy / "extra.yaml").write_bytes(b"actors:\n  - id: x\n    name: Caf\xe9\n")
+    assert_refused(engine, seeds_copy, "extra.yaml:3:", "not UTF-8")
+
+
+def test_source_text_not_utf8_is_refused(engine: Engine, seeds_copy: Path) -> None:
+    (seeds_copy / "000_6018b8bff275df5f.txt").write_bytes(b"Moscow \xff\n")
+    assert_refused(engine, seeds_copy, "000_6018b8bff275df5f.txt:1:", "not UTF-8")
+
+
+def test_alias_of_two_actors_is_refused(engine: Engine, seeds_copy: Path) -> None:
+    edit(seeds_copy / "actors.yaml", "aliases: [Miller, Matt Miller]", "aliases: [Miller, Putin]")
+    assert_refused(engine, seeds_copy, "alias 'Putin'", "already names actor")
+
+
+def test_duplicate_id_is_refused(engine: Engine, seeds_copy: Path) -> None:
+    edit(seeds_copy / "claims.yaml", "id: miller-putin-desperate", "id: miller-arms-charge")
+    assert_refused(engine, seeds_copy, "claim id 'miller-arms-charge' is already defined at")
+
+
+def test_duplicate_yaml_key_is_refused(engine: Engine, seeds_copy: Path) -> None:
+    edit(seeds_copy / "sources.yaml", "    language: en\n", "    language: en\n    language: pl\n")
+    assert_refused(engine, seeds_copy, "sources.yaml:", "duplicate key 'language'")
+
+
+def test_bad_date_is_refused(engine: Engine, seeds_copy: Path) -> None:
+    edit(seeds_copy / "claims.yaml", "stated: '2024-06-17'", "stated: '2024-13-17'")
+    assert_refused(engine, seeds_copy, "field 'stated'", "is not a date")
+
+
+def test_missing_source_text_is_refused(engine: Engine, seeds_copy: Path) -> None:
+    (seeds_copy / "002_75e8f458d8cc0dcf.txt").unlink()
+    assert_refused(engine, seeds_copy, "sources.yaml:", "does not exist")
+
+
+def test_ambiguous_quote_needs_an_occurrence(engine: Engine, seeds_copy: Path) -> None:
+    claims = seeds_copy / "claims.yaml"
+    edit(
+        claims,
+        "'Moscow and Pyongyang have denied arms transfers'",
+        "'Pyongyang'",
+    )
+    assert_refused(engine, seeds_copy, "occurs", "add `occurrence: N`")
+    edit(
+        claims,
+        "        quote: 'Pyongyang'\n",
+        "        quote: 'Pyongyang'\n        occurrence: 2\n",
+    )
+    load_paths(engine, [seeds_copy])
+    with Session(engine) as session:
+        claim = session.scalars(
+            select(Claim).where(Claim.key == "moscow-pyongyang-deny-arms")
+        ).one()
+        first = claim.appearances[0]
+        assert first.quote == "Pyongyang"
+        assert first.source.text.find("Pyongyang") < first.start_offset
+
+
+def test_all_files_or_none(engine: Engine, seeds_copy: Path) -> None:
+    """A good file and a bad one in the same invocation: the good one is not kept."""
+    (seeds_copy / "zz-bad.yaml").write_text("claims:\n  - id: only-an-id\n", encoding="utf-8")
+    assert_refused(engine, seeds_copy, "zz-bad.yaml:2:", "claim has no 'text'")
+    assert snapshot(engine)["claims"] == []
+
+
+def test_cli_error_is_one_line_and_exit_1(seeded: Engine, seeds_copy: Path) -> None:
+    edit(seeds_copy / "claims.yaml", "claimants: [matthew-miller]", "claimants: [nobody]")
+    url = seeded.url.render_as_string(hide_password=False)
+    result = CliRunner().invoke(cli, ["--db", url, "load", str(seeds_copy)])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("Error: ") and "unknown actor 'nobody'" in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_cli_load_reports_counts(engine: Engine) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    result = CliRunner().invoke(cli, ["--db", url, "load", str(SEEDS)])
+    assert result.exit_code == 0, result.output
+    assert "loaded 3 file(s)" in result.stdout
+    assert "sources: 3 new" in result.stdout
+    again = CliRunner().invoke(cli, ["--db", url, "load", str(SEEDS)])
+    assert "claims: 0 new, 0 updated" in again.stdout
+
+
+def test_missing_path_is_an_error(engine: Engine, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file or folder"):
+        load_paths(engine, [tmp_path / "nope"])

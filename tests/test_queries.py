@@ -1,0 +1,175 @@
+"""Queries on the seed dataset: contested claims, filters, status, actors, bounded SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
+
+from tracker import queries, views
+from tracker.dataset import AppearanceSpec, ClaimSpec, Dataset, Where
+from tracker.load import load_dataset
+from tracker.names import resolve_actor
+from tracker.queries import ClaimFilter
+
+ARMS = [
+    "miller-arms-charge",
+    "trilateral-condemnation",
+    "trilateral-deliveries-confirmed",
+    "us-skorea-arms-concern",
+]
+
+
+def keys(claims: list[queries.Claim]) -> list[str]:
+    return [c.key for c in claims]
+
+
+def actor_ids(session: Session, name: str) -> set[int]:
+    return {resolve_actor(session, name).id}
+
+
+def test_contested_is_the_arms_cluster_newest_first(session: Session) -> None:
+    found = queries.contested(session)
+    # Miller 2024-06-17, the trilateral statement 2023-10, the undated concern last.
+    assert keys(found) == ARMS
+    assert {queries.status(c) for c in found} == {"contested"}
+
+
+def test_sql_status_filter_agrees_with_derived_status(session: Session) -> None:
+    everything = queries.claims(session)
+    for status in queries.STATUSES:
+        by_sql = set(keys(queries.claims(session, ClaimFilter(status=status))))
+        by_python = {c.key for c in everything if queries.status(c) == status}
+        assert by_sql == by_python, status
+    assert {queries.status(c) for c in everything} >= {"contested", "corroborated", "uncontested"}
+
+
+def test_corroborated_needs_another_actor(session: Session) -> None:
+    kcna = queries.claim(session, "kcna-state-visit")
+    assert queries.status(kcna) == "corroborated"
+    assert queries.status(queries.claim(session, "ushakov-visit-dates")) == "uncontested"
+
+
+def test_actor_filter_takes_either_side(session: Session) -> None:
+    assert (
+        keys(queries.contested(session, ClaimFilter(actor_ids=actor_ids(session, "Moscow"))))
+        == ARMS
+    )
+    miller = ClaimFilter(actor_ids=actor_ids(session, "Miller"))
+    assert keys(queries.contested(session, miller)) == ["miller-arms-charge"]
+    assert set(keys(queries.claims(session, miller))) == {
+        "miller-arms-charge",
+        "miller-putin-desperate",
+    }
+
+
+def test_date_topic_relation_and_limit_filters(session: Session) -> None:
+    since = ClaimFilter(since=dt.date(2024, 1, 1))
+    assert keys(queries.contested(session, since)) == ["miller-arms-charge"]
+    until = ClaimFilter(until=dt.date(2023, 12, 31))
+    assert keys(queries.contested(session, until)) == ARMS[1:3]
+    topic = queries.claims(session, ClaimFilter(topic="putin-visit"))
+    assert topic and all("putin-visit" in [t.topic for t in c.topics] for c in topic)
+    supported = queries.claims(session, ClaimFilter(relation="supports"))
+    assert "us-skorea-arms-concern" in keys(supported)
+    assert "miller-arms-charge" not in keys(supported)
+    assert keys(queries.contested(session, ClaimFilter(limit=2))) == ARMS[:2]
+
+
+def test_claims_are_newest_first_and_undated_last(session: Session) -> None:
+    found = queries.claims(session)
+    dated = [c.stated_on for c in found if c.stated_on is not None]
+    assert dated == sorted(dated, reverse=True)
+    first_undated = next(i for i, c in enumerate(found) if c.stated_on is None)
+    assert all(c.stated_on is None for c in found[first_undated:])
+
+
+def test_actor_record_of_russia(session: Session) -> None:
+    russia = resolve_actor(session, "Kremlin")
+    record = queries.actor_record(session, russia)
+    assert "moscow-pyongyang-deny-arms" in keys(record.claims)
+    assert "china-russia-drills-provoke" in keys(record.claims)
+    assert "putin-alternative-trade-security" not in keys(record.claims)
+    assert sorted(keys(record.counters)) == sorted(ARMS)
+    with_members = queries.actor_record(session, russia, include_members=True)
+    assert {"putin-alternative-trade-security", "ushakov-visit-dates"} <= set(
+        keys(with_members.claims)
+    )
+    assert "Vladimir Putin" in [m.name for m in with_members.members]
+
+
+def test_members_are_found_at_any_depth(session: Session) -> None:
+    """Miller holds a role in the State Department, which is part of the US government."""
+    us = resolve_actor(session, "United States")
+    direct = queries.actor_record(session, us)
+    assert "miller-arms-charge" not in keys(direct.claims)
+    deep = queries.actor_record(session, us, include_members=True)
+    assert "miller-arms-charge" in keys(deep.claims)
+
+
+def test_retraction_outranks_everything(session: Session) -> None:
+    miller = queries.claim(session, "miller-arms-charge")
+    quote = miller.appearances[0]
+    retraction = ClaimSpec(
+        key="miller-retracts",
+        text="Miller withdraws the charge.",
+        claimants=["matthew-miller"],
+        stated=dt.date(2024, 6, 20),
+        precision="day",
+        topics=[],
+        appearances=[
+            AppearanceSpec(
+                quote.source.key, quote.quote, "direct", None, None, None, Where(Path("test"), 1)
+            )
+        ],
+        relations=[("retracts", "miller-arms-charge")],
+        where=Where(Path("test"), 1),
+    )
+    load_dataset(session, Dataset(claims=[retraction]))
+    session.commit()
+    session.expire_all()
+    assert queries.status(queries.claim(session, "miller-arms-charge")) == "retracted"
+    assert "miller-arms-charge" not in keys(queries.contested(session))
+    retracted = queries.claims(session, ClaimFilter(status="retracted"))
+    assert keys(retracted) == ["miller-arms-charge"]
+
+
+@contextmanager
+def counting(engine: Engine) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+# One statement for the claims, one per relationship path the listing shows.
+MAX_PER_LISTING = 16
+
+
+def test_listings_issue_a_bounded_number_of_statements(seeded: Engine) -> None:
+    """Never one statement per row: listing and rendering all 25 seed claims
+    costs fewer statements than there are claims."""
+    with Session(seeded) as session:
+        with counting(seeded) as statements:
+            everything = queries.claims(session)
+            [views.claim_dict(c) for c in everything]
+        assert len(everything) == 25
+        assert len(statements) <= MAX_PER_LISTING < len(everything)
+        # Bulk loads: the claimants of all 25 claims come in one IN (...) list.
+        assert any(s.count("?") >= 25 or s.count("%(") >= 25 for s in statements)
+    with Session(seeded) as session, counting(seeded) as statements:
+        russia = resolve_actor(session, "Russia")
+        record = queries.actor_record(session, russia, include_members=True)
+        [views.claim_dict(c) for c in record.claims + record.counters]
+        assert len(record.claims) + len(record.counters) > 2 * MAX_PER_LISTING // 2
+    assert len(statements) <= 2 * MAX_PER_LISTING + 6
