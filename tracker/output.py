@@ -49,14 +49,15 @@ def _cell(value: Any, separator: str) -> Any:
 
 
 def _widths(headers: Sequence[str], rows: Sequence[Sequence[Any]], total: int) -> list[int | None]:
-    """Column widths for the default table: short columns keep their width
-    (up to a limit), long ones share what is left of the terminal."""
+    """Column widths for the default table: the first column (an id, to be
+    copied whole) and short columns keep their width, long ones share what
+    is left of the terminal."""
     longest = [len(h) for h in headers]
     for row in rows:
         for i, value in enumerate(row):
             lines = str(value).splitlines() or [""]
             longest[i] = max(longest[i], *(len(line) for line in lines))
-    narrow = {i for i, n in enumerate(longest) if n <= _NARROW_LIMIT}
+    narrow = {0} | {i for i, n in enumerate(longest) if n <= _NARROW_LIMIT}
     overhead = 3 * len(headers) + 1
     left = total - overhead - sum(longest[i] for i in narrow)
     wide = [i for i in range(len(headers)) if i not in narrow]

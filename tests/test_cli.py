@@ -1,0 +1,243 @@
+"""The command line on the seed dataset: every command, format and error path."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import SEEDS, Runner
+from tracker import db
+from tracker.cli import cli
+from tracker.output import FORMATS
+
+CLAIM_KEYS = {"id", "text", "claimants", "stated_on", "status", "appearances", "counter_claims"}
+COMMANDS = ["load", "contested", "claims", "by-actor", "show", "actors", "sources", "db"]
+
+
+def as_json(result: object) -> object:
+    assert getattr(result, "exit_code", None) == 0, getattr(result, "output", "")
+    return json.loads(result.stdout)  # type: ignore[attr-defined]
+
+
+def test_contested_table_shows_claims_and_counter_claims(run: Runner) -> None:
+    result = run("contested")
+    assert result.exit_code == 0
+    for key in ("miller-arms-charge", "trilateral-condemnation", "us-skorea-arms-concern"):
+        assert key in result.stdout
+    assert "denies" in result.stdout
+    assert "Matthew Miller" in result.stdout
+
+
+def test_contested_json_contract(run: Runner) -> None:
+    claims = as_json(run("contested", "-f", "json"))
+    assert isinstance(claims, list) and len(claims) == 4
+    miller = claims[0]
+    assert CLAIM_KEYS <= set(miller)
+    assert miller["id"] == "miller-arms-charge"
+    assert miller["claimants"][0]["name"] == "Matthew Miller"
+    assert miller["stated_on"] == "2024-06-17"
+    assert miller["status"] == "contested"
+    appearance = miller["appearances"][0]
+    assert {"source", "outlet", "quote", "start", "end"} <= set(appearance)
+    assert appearance["outlet"] == "Honolulu Star-Advertiser"
+    assert appearance["end"] - appearance["start"] == len(appearance["quote"])
+    counter = miller["counter_claims"][0]
+    assert counter["id"] == "moscow-pyongyang-deny-arms"
+    assert counter["relation"] == "denies"
+    assert [c["name"] for c in counter["claimants"]] == [
+        "Russian government",
+        "North Korean government",
+    ]
+    assert counter["text"]
+
+
+def test_contested_csv_parses(run: Runner) -> None:
+    result = run("contested", "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["ID"] for r in rows][0] == "miller-arms-charge"
+    assert len(rows) == 4
+    assert "denies" in rows[0]["Counter-claims"]
+
+
+@pytest.mark.parametrize("fmt", ["github", "plain", "grid", "html", "tsv"])
+def test_any_tabulate_format(run: Runner, fmt: str) -> None:
+    result = run("contested", "--format", fmt)
+    assert result.exit_code == 0
+    assert "miller-arms-charge" in result.stdout
+    if fmt == "github":
+        lines = result.stdout.splitlines()
+        assert all(line.count("|") == lines[0].count("|") for line in lines)
+
+
+def test_format_choices_include_tabulate_json_csv() -> None:
+    assert {"table", "json", "csv", "github", "simple_grid"} <= set(FORMATS)
+
+
+def test_contested_filters(run: Runner) -> None:
+    def ids(*args: str) -> list[str]:
+        return [c["id"] for c in as_json(run("contested", "-f", "json", *args))]  # type: ignore[union-attr, index]
+
+    assert ids("--actor", "Pyongyang", "--relation", "denies") == [
+        "miller-arms-charge",
+        "trilateral-condemnation",
+        "trilateral-deliveries-confirmed",
+        "us-skorea-arms-concern",
+    ]
+    assert ids("--actor", "miller") == ["miller-arms-charge"]
+    assert ids("--since", "2024") == ["miller-arms-charge"]
+    assert ids("--until", "2023-10") == [
+        "trilateral-condemnation",
+        "trilateral-deliveries-confirmed",
+    ]
+    assert ids("--topic", "arms-transfers", "--limit", "1") == ["miller-arms-charge"]
+    assert ids("--relation", "disputes") == []
+
+
+def test_empty_result_says_so(run: Runner) -> None:
+    result = run("contested", "--topic", "no-such-topic")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "No contested claims match."
+    assert as_json(run("contested", "--topic", "no-such-topic", "-f", "json")) == []
+
+
+def test_bad_date_is_a_usage_error(run: Runner) -> None:
+    result = run("contested", "--since", "June")
+    assert result.exit_code == 2
+    assert "is not a date" in result.stderr
+
+
+def test_claims_lists_everything_with_status(run: Runner) -> None:
+    claims = as_json(run("claims", "-f", "json"))
+    assert isinstance(claims, list) and len(claims) == 25
+    statuses = {c["id"]: c["status"] for c in claims}
+    assert statuses["kcna-state-visit"] == "corroborated"
+    assert statuses["putin-good-relations"] == "uncontested"
+    only = as_json(run("claims", "-f", "json", "--status", "corroborated", "--actor", "KCNA"))
+    assert [c["id"] for c in only] == ["kcna-state-visit"]  # type: ignore[union-attr, index]
+
+
+def test_by_actor_json(run: Runner) -> None:
+    data = as_json(run("by-actor", "Moscow", "-f", "json"))
+    assert isinstance(data, dict)
+    assert data["actor"]["name"] == "Russian government"
+    assert "Moscow" in data["actor"]["aliases"]
+    claimed = [c["id"] for c in data["claims"]]
+    assert "moscow-pyongyang-deny-arms" in claimed
+    countered = [c["id"] for c in data["counters"]]
+    assert "miller-arms-charge" in countered
+    assert all(CLAIM_KEYS <= set(c) for c in data["claims"] + data["counters"])
+
+
+def test_by_actor_table_and_members(run: Runner) -> None:
+    result = run("by-actor", "Vladamir Putin")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Vladimir Putin (person)")
+    assert "Claims by Vladimir Putin (4)" in result.stdout
+    members = run("by-actor", "united states", "--include-members", "-f", "json")
+    data = as_json(members)
+    assert "miller-arms-charge" in [c["id"] for c in data["claims"]]  # type: ignore[index]
+    assert "Matthew Miller" in [m["name"] for m in data["actor"]["members"]]  # type: ignore[index]
+
+
+def test_by_actor_csv_marks_the_side(run: Runner) -> None:
+    rows = list(csv.DictReader(io.StringIO(run("by-actor", "Pyongyang", "-f", "csv").stdout)))
+    assert {r["Side"] for r in rows} == {"claimed", "counters"}
+
+
+def test_ambiguous_name_exits_2_with_candidates(run: Runner) -> None:
+    result = run("by-actor", "Korea")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: 'Korea' matches")
+    assert "North Korean government" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_unknown_name_exits_1_with_suggestions(run: Runner) -> None:
+    result = run("contested", "--actor", "Zelensky")
+    assert result.exit_code == 1
+    assert "Nearest:" in result.stderr
+
+
+def test_show_thread(run: Runner) -> None:
+    result = run("show", "moscow-pyongyang-deny-arms")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("moscow-pyongyang-deny-arms [uncontested]")
+    assert "Relations (4)" in result.stdout
+    unwrapped = run("show", "moscow-pyongyang-deny-arms", "-f", "github").stdout
+    assert "| Moscow and Pyongyang have denied arms transfers |" in unwrapped
+    data = as_json(run("show", "miller-arms-charge", "-f", "json"))
+    directions = {(r["direction"], r["relation"], r["id"]) for r in data["relations"]}  # type: ignore[index]
+    assert ("in", "denies", "moscow-pyongyang-deny-arms") in directions
+    assert ("out", "supports", "us-skorea-arms-concern") in directions
+    assert data["appearances"][0]["prefix"] == " that North Korea had supplied “"  # type: ignore[index]
+
+
+def test_show_unknown_claim(run: Runner) -> None:
+    result = run("show", "no-such-claim")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: no claim with id 'no-such-claim'; see `tracker claims`"
+
+
+def test_actors_and_sources(run: Runner) -> None:
+    actors = as_json(run("actors", "-f", "json"))
+    by_id = {a["id"]: a for a in actors}  # type: ignore[union-attr, index]
+    assert by_id["matthew-miller"]["claims"] == 2
+    assert by_id["russia"]["counters"] == 4
+    assert by_id["kcna"]["aliases"] == ["KCNA", "KNCA"]
+    sources = as_json(run("sources", "-f", "json"))
+    assert [s["id"] for s in sources][0].endswith("20240618")  # type: ignore[union-attr, index]
+    assert {s["outlet"] for s in sources} >= {"Honolulu Star-Advertiser"}  # type: ignore[union-attr, index]
+    assert "Reuters" in run("sources").stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_examples(command: str) -> None:
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Examples:" in result.output
+
+
+def test_db_commands(database_url: str) -> None:
+    runner = CliRunner()
+    before = runner.invoke(cli, ["--db", database_url, "db", "current"])
+    assert "revision: none (empty database)" in before.stdout
+    up = runner.invoke(cli, ["--db", database_url, "db", "upgrade"])
+    assert up.exit_code == 0 and f"-> {db.SCHEMA_REVISION}" in up.stdout
+    again = runner.invoke(cli, ["--db", database_url, "db", "upgrade"])
+    assert f"already at revision {db.SCHEMA_REVISION}" in again.stdout
+
+
+def test_environment_variable_and_bare_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "via-env.db"
+    monkeypatch.setenv("TRACKER_DATABASE_URL", str(path))
+    result = CliRunner().invoke(cli, ["load", str(SEEDS)])
+    assert result.exit_code == 0, result.output
+    assert path.is_file()
+
+
+def test_default_database_location(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["load", str(SEEDS)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "xdg" / "tracker" / "tracker.db").is_file()
+    assert "miller-arms-charge" in CliRunner().invoke(cli, ["contested"]).stdout
+
+
+def test_password_never_shown() -> None:
+    url = "postgresql+psycopg://someone:s3cr3t-pw@127.0.0.1:1/nowhere"
+    result = CliRunner().invoke(cli, ["--db", url, "contested"])
+    assert result.exit_code == 1
+    assert "s3cr3t-pw" not in result.output
+    assert result.stderr.startswith("Error: ")
+    assert "Traceback" not in result.output
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0 and "tracker" in result.stdout
