@@ -37,7 +37,7 @@ def test_contested_json_contract(run: Runner) -> None:
     claims = as_json(run("contested", "-f", "json"))
     assert isinstance(claims, list) and len(claims) == 4
     miller = claims[0]
-    assert CLAIM_KEYS <= set(miller)
+    assert set(miller) >= CLAIM_KEYS
     assert miller["id"] == "miller-arms-charge"
     assert miller["claimants"][0]["name"] == "Matthew Miller"
     assert miller["stated_on"] == "2024-06-17"
@@ -59,7 +59,7 @@ def test_contested_json_contract(run: Runner) -> None:
 def test_contested_csv_parses(run: Runner) -> None:
     result = run("contested", "-f", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert [r["ID"] for r in rows][0] == "miller-arms-charge"
+    assert next(r["ID"] for r in rows) == "miller-arms-charge"
     assert len(rows) == 4
     assert "denies" in rows[0]["Counter-claims"]
 
@@ -130,7 +130,7 @@ def test_by_actor_json(run: Runner) -> None:
     assert "moscow-pyongyang-deny-arms" in claimed
     countered = [c["id"] for c in data["counters"]]
     assert "miller-arms-charge" in countered
-    assert all(CLAIM_KEYS <= set(c) for c in data["claims"] + data["counters"])
+    assert all(set(c) >= CLAIM_KEYS for c in data["claims"] + data["counters"])
 
 
 def test_by_actor_table_and_members(run: Runner) -> None:
@@ -190,7 +190,7 @@ def test_actors_and_sources(run: Runner) -> None:
     assert by_id["russia"]["counters"] == 4
     assert by_id["kcna"]["aliases"] == ["KCNA", "KNCA"]
     sources = as_json(run("sources", "-f", "json"))
-    assert [s["id"] for s in sources][0].endswith("20240618")  # type: ignore[union-attr, index]
+    assert next(s["id"] for s in sources).endswith("20240618")  # type: ignore[union-attr, index]
     assert {s["outlet"] for s in sources} >= {"Honolulu Star-Advertiser"}  # type: ignore[union-attr, index]
     assert "Reuters" in run("sources").stdout
 

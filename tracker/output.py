@@ -38,8 +38,8 @@ _MULTILINE = {
     "presto",
     "pretty",
 }
-_NARROW_LIMIT = 28
-_WIDE_MINIMUM = 20
+_MIN_WIDTH = 10
+_PROSE_WIDTH = 24
 
 
 def _cell(value: Any, separator: str) -> Any:
@@ -49,20 +49,35 @@ def _cell(value: Any, separator: str) -> Any:
 
 
 def _widths(headers: Sequence[str], rows: Sequence[Sequence[Any]], total: int) -> list[int | None]:
-    """Column widths for the default table: the first column (an id, to be
-    copied whole) and short columns keep their width, long ones share what
-    is left of the terminal."""
+    """Column widths that fit the terminal: the widest column gives way first,
+    none below its header or a few characters, and never the first (an id,
+    to be copied whole)."""
     longest = [len(h) for h in headers]
     for row in rows:
         for i, value in enumerate(row):
             lines = str(value).splitlines() or [""]
             longest[i] = max(longest[i], *(len(line) for line in lines))
-    narrow = {0} | {i for i, n in enumerate(longest) if n <= _NARROW_LIMIT}
-    overhead = 3 * len(headers) + 1
-    left = total - overhead - sum(longest[i] for i in narrow)
-    wide = [i for i in range(len(headers)) if i not in narrow]
-    share = max(_WIDE_MINIMUM, left // len(wide)) if wide else 0
-    return [None if i in narrow else min(longest[i], share) for i in range(len(headers))]
+    # Prose columns stay wide enough to read; a narrow terminal scrolls instead.
+    floor = [longest[0]] + [
+        min(n, _PROSE_WIDTH if n > _PROSE_WIDTH else max(len(h), _MIN_WIDTH))
+        for n, h in zip(longest[1:], headers[1:], strict=True)
+    ]
+    widths = list(longest)
+    # Borders and padding: 3 per column, 1 more at the edge; tabulate also
+    # keeps 2 spare characters beside each header.
+    budget = total - (3 * len(headers) + 1)
+    widths = [
+        max(w, len(h) + 2) if w == n else w
+        for w, n, h in zip(widths, longest, headers, strict=True)
+    ]
+    floor = [max(f, len(h) + 2) for f, h in zip(floor, headers, strict=True)]
+    longest = [max(n, len(h) + 2) for n, h in zip(longest, headers, strict=True)]
+    while sum(widths) > budget:
+        i = max(range(len(widths)), key=lambda j: (widths[j] > floor[j], widths[j]))
+        if widths[i] <= floor[i]:
+            break
+        widths[i] -= 1
+    return [None if w == n else w for w, n in zip(widths, longest, strict=True)]
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = DEFAULT_FORMAT) -> str:

@@ -181,13 +181,14 @@ def source_row(source: Source, appearances: int) -> list[Any]:
     ]
 
 
-APPEARANCE_HEADERS = ["Source", "Published", "Type", "Cue", "Via", "Quote", "Offsets"]
+APPEARANCE_HEADERS = ["Source", "Outlet", "Published", "Type", "Cue", "Via", "Quote", "Offsets"]
 
 
 def appearance_rows(claim: Claim) -> list[list[Any]]:
     return [
         [
-            f"{a.source.outlet} [{a.source.key}]",
+            a.source.key,
+            a.source.outlet,
             date_text(a.source.published_on) or "",
             a.type,
             a.cue or "",
