@@ -24,13 +24,27 @@ def as_json(result: object) -> object:
     return json.loads(result.stdout)  # type: ignore[attr-defined]
 
 
-def test_contested_table_shows_claims_and_counter_claims(run: Runner) -> None:
+def test_contested_table_shows_claims_and_counter_claims(
+    run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
     result = run("contested")
     assert result.exit_code == 0
     for key in ("miller-arms-charge", "trilateral-condemnation", "us-skorea-arms-concern"):
         assert key in result.stdout
     assert "denies" in result.stdout
     assert "Matthew Miller" in result.stdout
+
+
+@pytest.mark.parametrize("columns", [120, 160])
+def test_default_table_fits_the_terminal(
+    run: Runner, monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    lines = run("contested").stdout.splitlines()
+    assert max(len(line) for line in lines) <= columns
+    # Ids are never broken across lines.
+    assert "│ trilateral-deliveries-confirmed │" in "\n".join(lines)
 
 
 def test_contested_json_contract(run: Runner) -> None:
