@@ -75,7 +75,7 @@ def test_contested_csv_parses(run: Runner) -> None:
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert next(r["ID"] for r in rows) == "miller-arms-charge"
     assert len(rows) == 4
-    assert "denies" in rows[0]["Counter-claims"]
+    assert "denies" in rows[0]["Countered by"]
 
 
 @pytest.mark.parametrize("fmt", ["github", "plain", "grid", "html", "tsv"])

@@ -38,8 +38,7 @@ _MULTILINE = {
     "presto",
     "pretty",
 }
-_MIN_WIDTH = 10
-_PROSE_WIDTH = 24
+_MIN_WIDTH = 12
 
 
 def _cell(value: Any, separator: str) -> Any:
@@ -57,11 +56,9 @@ def _widths(headers: Sequence[str], rows: Sequence[Sequence[Any]], total: int) -
         for i, value in enumerate(row):
             lines = str(value).splitlines() or [""]
             longest[i] = max(longest[i], *(len(line) for line in lines))
-    # Prose columns stay wide enough to read; a narrow terminal scrolls instead.
-    floor = [longest[0]] + [
-        min(n, _PROSE_WIDTH if n > _PROSE_WIDTH else max(len(h), _MIN_WIDTH))
-        for n, h in zip(longest[1:], headers[1:], strict=True)
-    ]
+    # Short values (dates, counts, statuses) never wrap; prose gives way down
+    # to a readable minimum, below which a narrow terminal scrolls instead.
+    floor = [longest[0]] + [min(n, _MIN_WIDTH) if n > _MIN_WIDTH else n for n in longest[1:]]
     widths = list(longest)
     # Borders and padding: 3 per column, 1 more at the edge; tabulate also
     # keeps 2 spare characters beside each header.

@@ -129,7 +129,7 @@ def source_dict(source: Source, appearances: int) -> dict[str, Any]:
 
 # -- table rows: lists of cells; multi-valued cells are lists, joined by the renderer --
 
-CLAIM_HEADERS = ["ID", "Claim", "By", "Stated", "Sources", "Status", "Counter-claims"]
+CLAIM_HEADERS = ["ID", "Claim", "By", "Stated", "Sources", "Status", "Countered by"]
 
 
 def counter_line(relation: Relation) -> str:
