@@ -9,7 +9,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tracker.models import Actor, Alias, Appearance, Claim, Relation, Source
+from tracker.models import Actor, ActorName, Alias, Appearance, Claim, Relation, Source
 
 
 def refused(engine: Engine, change: Callable[[Session], None]) -> None:
@@ -100,7 +100,15 @@ def test_source_length_must_match_its_text(seeded: Engine) -> None:
 def test_every_alias_names_one_actor(seeded: Engine) -> None:
     def change(session: Session) -> None:
         lavrov = session.scalars(select(Actor).where(Actor.key == "sergei-lavrov")).one()
-        session.add(Alias(actor=lavrov, alias="PUTIN", normalized="putin"))
+        session.add(ActorName(actor_id=lavrov.id, normalized="putin"))
+
+    refused(seeded, change)
+
+
+def test_alias_cannot_borrow_another_actors_name(seeded: Engine) -> None:
+    def change(session: Session) -> None:
+        lavrov = session.scalars(select(Actor).where(Actor.key == "sergei-lavrov")).one()
+        session.add(Alias(actor_id=lavrov.id, alias="Putin", normalized="putin"))
 
     refused(seeded, change)
 
@@ -109,6 +117,7 @@ def test_deleting_an_actor_with_claims_is_refused(seeded: Engine) -> None:
     def change(session: Session) -> None:
         miller = session.scalars(select(Actor).where(Actor.key == "matthew-miller")).one()
         session.execute(delete(Alias).where(Alias.actor_id == miller.id))
+        session.execute(delete(ActorName).where(ActorName.actor_id == miller.id))
         session.execute(delete(Actor).where(Actor.id == miller.id))
 
     with Session(seeded) as session:

@@ -233,3 +233,17 @@ def test_cli_load_reports_counts(engine: Engine) -> None:
 def test_missing_path_is_an_error(engine: Engine, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file or folder"):
         load_paths(engine, [tmp_path / "nope"])
+
+
+def test_edited_aliases_replace_the_old_ones(seeded: Engine, seeds_copy: Path) -> None:
+    edit(
+        seeds_copy / "actors.yaml", "aliases: [Miller, Matt Miller]", "aliases: [Miller, M. Miller]"
+    )
+    report = load_paths(seeded, [seeds_copy])
+    assert report.updated["actors"] == 1
+    with Session(seeded) as session:
+        from tracker.names import resolve_actor
+
+        assert resolve_actor(session, "m miller").key == "matthew-miller"
+        miller = resolve_actor(session, "Miller")
+        assert [a.alias for a in miller.aliases] == ["Matthew Miller", "Miller", "M. Miller"]

@@ -118,3 +118,10 @@ def test_sources_carry_outlet_date_and_wire_credits(session: Session) -> None:
     assert session.scalar(select(func.count()).select_from(Actor)) >= 20
     assert session.scalar(select(func.count()).select_from(Claim)) >= 25
     assert session.scalar(select(func.count()).select_from(Relation)) >= 8
+
+
+def test_spellings_sharing_a_normal_form_are_all_kept(session: Session) -> None:
+    putin = resolve_actor(session, "Putin")
+    aliases = [a.alias for a in putin.aliases]
+    assert "Vladimir Putin" in aliases and "Владимир Путин" in aliases
+    assert resolve_actor(session, "Владимир Путин").key == "vladimir-putin"

@@ -23,6 +23,7 @@ from tracker.dataset import ActorSpec, ClaimSpec, Dataset, SourceSpec, data_file
 from tracker.errors import InputError
 from tracker.models import (
     Actor,
+    ActorName,
     Alias,
     Appearance,
     Claim,
@@ -81,7 +82,11 @@ class _Loader:
         self.actors: dict[str, Actor] = {
             a.key: a
             for a in session.scalars(
-                select(Actor).options(selectinload(Actor.aliases), selectinload(Actor.roles))
+                select(Actor).options(
+                    selectinload(Actor.aliases),
+                    selectinload(Actor.names),
+                    selectinload(Actor.roles),
+                )
             )
         }
         self.sources: dict[str, Source] = {}
@@ -108,7 +113,7 @@ class _Loader:
     def load_actors(self) -> None:
         specs = self.data.actors
         owner: dict[str, str] = {
-            alias.normalized: actor.key for actor in self.actors.values() for alias in actor.aliases
+            name.normalized: actor.key for actor in self.actors.values() for name in actor.names
         }
         spec_keys = {s.key for s in specs}
         # Names of actors being (re)defined are re-assigned below.
@@ -125,7 +130,7 @@ class _Loader:
                         f"{spec.where}: actor {spec.key!r}: alias {alias!r} already names"
                         f" actor {owner[norm]!r}"
                     )
-                if norm not in {n for _, n in aliases}:
+                if alias not in {a for a, _ in aliases}:
                     aliases.append((alias, norm))
                     owner[norm] = spec.key
             wanted[spec.key] = aliases
@@ -148,14 +153,24 @@ class _Loader:
                 self.actors[spec.key] = actor
                 created.add(spec.key)
             actor.name, actor.kind, actor.description = spec.name, spec.kind, spec.description
-            for old in list(actor.aliases):
-                actor.aliases.remove(old)
-                self.session.delete(old)
             changed.append((spec, actor))
-        # Old aliases must be gone before new ones claim their names.
+        # Aliases point at names, and old names must be gone before new ones
+        # claim them: four steps, each flushed in order.
+        for _, actor in changed:
+            for alias in actor.aliases:
+                self.session.delete(alias)
+        self.session.flush()
+        for _, actor in changed:
+            for name in actor.names:
+                self.session.delete(name)
         self.session.flush()
         for spec, actor in changed:
-            actor.aliases.extend(Alias(alias=a, normalized=n) for a, n in wanted[spec.key])
+            self.session.expire(actor, ["aliases", "names"])
+            norms = dict.fromkeys(n for _, n in wanted[spec.key])
+            actor.names = [ActorName(normalized=n) for n in norms]
+        self.session.flush()
+        for spec, actor in changed:
+            actor.aliases = [Alias(alias=a, normalized=n) for a, n in wanted[spec.key]]
 
         for spec in specs:
             actor = self.actors[spec.key]

@@ -59,27 +59,48 @@ class Actor(Base):
     kind: Mapped[str] = mapped_column(String(20))
     description: Mapped[str | None] = mapped_column(Text)
 
-    aliases: Mapped[list[Alias]] = relationship(
-        back_populates="actor", order_by="Alias.id", cascade="save-update, merge"
-    )
+    aliases: Mapped[list[Alias]] = relationship(back_populates="actor", order_by="Alias.id")
+    names: Mapped[list[ActorName]] = relationship(order_by="ActorName.normalized")
     roles: Mapped[list[Role]] = relationship(
         foreign_keys="Role.actor_id", back_populates="actor", order_by="Role.id"
     )
 
 
-class Alias(Base):
-    """A name an actor goes by; the canonical name is stored as one too.
+class ActorName(Base):
+    """A normalised name and the one actor it resolves to (its primary key)."""
 
-    `normalized` is unique across all actors, so every alias resolves to
-    exactly one actor.
+    __tablename__ = "actor_names"
+    # Target of the aliases' composite key.
+    __table_args__ = (UniqueConstraint("normalized", "actor_id"),)
+
+    normalized: Mapped[str] = mapped_column(String(200), primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="RESTRICT"), index=True)
+
+
+class Alias(Base):
+    """A name an actor goes by, as written; the canonical name is stored as one too.
+
+    Several spellings may share a normalised form (Владимир Путин and
+    Vladimir Putin), but only within one actor: the composite key ties each
+    alias to the actor its normalised name resolves to.
     """
 
     __tablename__ = "aliases"
+    __table_args__ = (
+        UniqueConstraint("actor_id", "alias"),
+        ForeignKeyConstraint(
+            ["normalized", "actor_id"],
+            ["actor_names.normalized", "actor_names.actor_id"],
+            ondelete="RESTRICT",
+            name="fk_aliases_actor_names",
+        ),
+        Index("ix_aliases_normalized", "normalized"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="RESTRICT"), index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="RESTRICT"))
     alias: Mapped[str] = mapped_column(String(200))
-    normalized: Mapped[str] = mapped_column(String(200), unique=True)
+    normalized: Mapped[str] = mapped_column(String(200))
 
     actor: Mapped[Actor] = relationship(back_populates="aliases")
 

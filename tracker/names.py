@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from unidecode import unidecode
 
 from tracker.errors import Ambiguous, NotFound
-from tracker.models import Actor, Alias, Role
+from tracker.models import Actor, ActorName, Role
 
 _DROPPED = re.compile("[.'\u2019`]")  # dot, apostrophes
 _SEPARATORS = re.compile(r"[^0-9a-z]+")
@@ -44,7 +44,7 @@ class _Entry:
 
 
 def _entries(session: Session) -> list[_Entry]:
-    rows = session.execute(select(Alias.actor_id, Alias.normalized)).all()
+    rows = session.execute(select(ActorName.actor_id, ActorName.normalized)).all()
     return [_Entry(actor_id, norm, tuple(norm.split())) for actor_id, norm in rows]
 
 
