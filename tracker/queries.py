@@ -29,6 +29,8 @@ from tracker.models import (
 from tracker.names import member_ids
 
 STATUSES = ("contested", "corroborated", "uncontested", "retracted")
+# Newest first, undated last; the id breaks ties so output is stable.
+_NEWEST_FIRST = (Claim.stated_on.desc().nulls_last(), Claim.key)
 
 
 @dataclass
@@ -97,18 +99,19 @@ def _status_clause(wanted: str) -> ColumnElement[bool]:
     raise ValueError(f"unknown status {wanted!r}")
 
 
-def _actor_clause(actor_ids: set[int]) -> ColumnElement[bool]:
+def _claimed_by(actor_ids: set[int]) -> ColumnElement[bool]:
     own = aliased(Claimant)
+    return exists().where(own.claim_id == Claim.id, own.actor_id.in_(actor_ids))
+
+
+def _countered_by(actor_ids: set[int]) -> ColumnElement[bool]:
     rel = aliased(Relation)
-    countering = aliased(Claimant)
-    return or_(
-        exists().where(own.claim_id == Claim.id, own.actor_id.in_(actor_ids)),
-        exists().where(
-            rel.to_claim_id == Claim.id,
-            rel.relation.in_(COUNTER_RELATIONS),
-            countering.claim_id == rel.from_claim_id,
-            countering.actor_id.in_(actor_ids),
-        ),
+    theirs = aliased(Claimant)
+    return exists().where(
+        rel.to_claim_id == Claim.id,
+        rel.relation.in_(COUNTER_RELATIONS),
+        theirs.claim_id == rel.from_claim_id,
+        theirs.actor_id.in_(actor_ids),
     )
 
 
@@ -133,7 +136,7 @@ def claim_options() -> list[LoaderOption]:
 def _claims_query(flt: ClaimFilter) -> Select[Claim]:
     query = select(Claim)
     if flt.actor_ids is not None:
-        query = query.where(_actor_clause(flt.actor_ids))
+        query = query.where(or_(_claimed_by(flt.actor_ids), _countered_by(flt.actor_ids)))
     if flt.topic is not None:
         query = query.where(Claim.topics.any(topic=flt.topic))
     if flt.since is not None:
@@ -147,7 +150,7 @@ def _claims_query(flt: ClaimFilter) -> Select[Claim]:
         )
     if flt.status is not None:
         query = query.where(_status_clause(flt.status))
-    query = query.order_by(Claim.stated_on.desc().nulls_last(), Claim.key)
+    query = query.order_by(*_NEWEST_FIRST)
     if flt.limit is not None:
         query = query.limit(flt.limit)
     return query.options(*claim_options())
@@ -194,32 +197,14 @@ class ActorRecord:
 def actor_record(session: Session, actor: Actor, include_members: bool = False) -> ActorRecord:
     """Everything `actor` (and, if asked, its members) claimed or countered."""
     ids = member_ids(session, actor.id) if include_members else {actor.id}
-    own = aliased(Claimant)
-    made = list(
-        session.scalars(
-            select(Claim)
-            .where(exists().where(own.claim_id == Claim.id, own.actor_id.in_(ids)))
-            .order_by(Claim.stated_on.desc().nulls_last(), Claim.key)
-            .options(*claim_options())
+
+    def newest_first(condition: ColumnElement[bool]) -> list[Claim]:
+        query = (
+            select(Claim).where(condition).order_by(Claim.stated_on.desc().nulls_last(), Claim.key)
         )
-    )
-    rel = aliased(Relation)
-    theirs = aliased(Claimant)
-    countered = list(
-        session.scalars(
-            select(Claim)
-            .where(
-                exists().where(
-                    rel.to_claim_id == Claim.id,
-                    rel.relation.in_(COUNTER_RELATIONS),
-                    theirs.claim_id == rel.from_claim_id,
-                    theirs.actor_id.in_(ids),
-                )
-            )
-            .order_by(Claim.stated_on.desc().nulls_last(), Claim.key)
-            .options(*claim_options())
-        )
-    )
+        return list(session.scalars(query.options(*claim_options())))
+
+    made, countered = newest_first(_claimed_by(ids)), newest_first(_countered_by(ids))
     members = sorted(
         session.scalars(select(Actor).where(Actor.id.in_(ids - {actor.id}))), key=lambda a: a.name
     )
