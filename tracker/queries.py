@@ -199,9 +199,7 @@ def actor_record(session: Session, actor: Actor, include_members: bool = False) 
     ids = member_ids(session, actor.id) if include_members else {actor.id}
 
     def newest_first(condition: ColumnElement[bool]) -> list[Claim]:
-        query = (
-            select(Claim).where(condition).order_by(Claim.stated_on.desc().nulls_last(), Claim.key)
-        )
+        query = select(Claim).where(condition).order_by(*_NEWEST_FIRST)
         return list(session.scalars(query.options(*claim_options())))
 
     made, countered = newest_first(_claimed_by(ids)), newest_first(_countered_by(ids))
