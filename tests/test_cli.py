@@ -255,3 +255,13 @@ def test_password_never_shown() -> None:
 def test_version() -> None:
     result = CliRunner().invoke(cli, ["--version"])
     assert result.exit_code == 0 and "tracker" in result.stdout
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "tracker", "--version"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.startswith("tracker, version ")
