@@ -157,12 +157,12 @@ class _Loader:
         # Aliases point at names, and old names must be gone before new ones
         # claim them: four steps, each flushed in order.
         for _, actor in changed:
-            for alias in actor.aliases:
-                self.session.delete(alias)
+            for old_alias in actor.aliases:
+                self.session.delete(old_alias)
         self.session.flush()
         for _, actor in changed:
-            for name in actor.names:
-                self.session.delete(name)
+            for old_name in actor.names:
+                self.session.delete(old_name)
         self.session.flush()
         for spec, actor in changed:
             self.session.expire(actor, ["aliases", "names"])
