@@ -16,7 +16,7 @@ from tracker.cli import cli
 from tracker.output import FORMATS
 
 CLAIM_KEYS = {"id", "text", "claimants", "stated_on", "status", "appearances", "counter_claims"}
-COMMANDS = ["load", "contested", "claims", "by-actor", "show", "actors", "sources", "db"]
+COMMANDS = ["load", "contested", "claims", "by-actor", "show", "actors", "sources", "report", "db"]
 
 
 def as_json(result: object) -> object:

@@ -474,13 +474,7 @@ def main() -> None:
     cli(prog_name="tracker")
 
 
-def _register_report() -> None:
-    # `tracker report` lives in its own module; it is optional until shipped.
-    try:
-        from tracker.cli_report import report
-    except ImportError:
-        return
-    cli.add_command(report)
+# `tracker report` lives in its own module, which imports this one.
+from tracker.cli_report import report  # noqa: E402
 
-
-_register_report()
+cli.add_command(report)

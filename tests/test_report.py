@@ -1,0 +1,675 @@
+"""`tracker report`: structure checked with a real CommonMark/GFM parser.
+
+Every report is parsed with markdown-it-py (tables, strikethrough, footnotes)
+and checked for intact tables, matched footnotes, no raw HTML, no foreign
+links, the expected sections, and the contested claims and Mermaid graph the
+database holds. Hostile text goes through every field, by hypothesis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
+
+from tests.conftest import Runner
+from tracker import queries, views
+from tracker.anchor import occurrences
+from tracker.dataset import (
+    ActorSpec,
+    AppearanceSpec,
+    ClaimSpec,
+    Dataset,
+    SourceSpec,
+    Where,
+)
+from tracker.load import load_dataset
+from tracker.markdown import md_text, md_url, mermaid_label, one_line
+from tracker.models import Claim
+from tracker.names import resolve_actor
+from tracker.report import DIAGRAM_MAX_CLAIMS, build_context, render
+from tracker.report_context import Report, Scope
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "example-report.md"
+REPORT_SECTIONS = ["Summary", "Contested claims", "Actor track record", "Sources"]
+MAP_SECTION = "Map of the contest"
+TIMESTAMP = re.compile(r"^_Generated \d{4}-\d\d-\d\d \d\d:\d\d UTC by tracker \S+\._$", re.M)
+
+
+# -- parsing helpers -------------------------------------------------------------
+
+
+def parse(text: str) -> tuple[list[Token], dict[str, Any]]:
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(footnote_plugin)
+    env: dict[str, Any] = {}
+    return md.parse(text, env), env
+
+
+def walk(tokens: list[Token]) -> Iterator[Token]:
+    for token in tokens:
+        yield token
+        yield from walk(token.children or [])
+
+
+def inline_text(token: Token) -> str:
+    """What an inline token renders as, as plain text."""
+    parts = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def raw_cells(line: str) -> int:
+    """Cells in one raw table row, split as GFM does: on pipes not escaped."""
+    cells, current, i = [], "", 0
+    line = line.strip()
+    while i < len(line):
+        if line[i] == "\\":
+            current += line[i : i + 2]
+            i += 2
+        elif line[i] == "|":
+            cells.append(current)
+            current, i = "", i + 1
+        else:
+            current += line[i]
+            i += 1
+    cells.append(current)
+    if line.startswith("|"):
+        cells.pop(0)
+    if line.endswith("|") and not line.endswith("\\|"):
+        cells.pop()
+    return len(cells)
+
+
+def check_tables(tokens: list[Token], lines: list[str]) -> None:
+    for i, token in enumerate(tokens):
+        if token.type != "table_open":
+            continue
+        assert token.map is not None
+        rows = lines[token.map[0] : token.map[1]]
+        header = raw_cells(rows[0])
+        assert all(raw_cells(row) == header for row in rows), rows
+        parsed_rows = 0
+        for t in tokens[i:]:
+            parsed_rows += t.type == "tr_open"
+            if t.type == "table_close":
+                break
+        # Header and every body row survive as rows (the delimiter row aside).
+        assert parsed_rows == len(rows) - 1, rows
+
+
+def check_footnotes(text: str, tokens: list[Token], env: dict[str, Any]) -> set[str]:
+    refs = {t.meta["label"] for t in walk(tokens) if t.type == "footnote_ref"}
+    definitions = Counter(re.findall(r"^\[\^([^\]]+)\]: ", text, re.M))
+    assert all(n == 1 for n in definitions.values()), definitions
+    assert set(definitions) == refs
+    parsed = {key[1:] for key in env.get("footnotes", {}).get("refs", {})}
+    assert parsed == refs
+    return refs
+
+
+def check_document(text: str) -> list[Token]:
+    """The structure every report must have, whatever its data."""
+    tokens, env = parse(text)
+    assert not [t for t in walk(tokens) if t.type in ("html_inline", "html_block")]
+    assert not [t for t in tokens if t.type in ("code_block", "hr")]
+    check_tables(tokens, text.splitlines())
+    check_footnotes(text, tokens, env)
+    assert [t.tag for t in tokens if t.type == "heading_open"].count("h1") == 1
+    assert text.endswith("\n") and not text.endswith("\n\n")
+    return tokens
+
+
+def headings(tokens: list[Token], tag: str) -> list[str]:
+    return [
+        inline_text(tokens[i + 1])
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open" and t.tag == tag
+    ]
+
+
+def sections(tokens: list[Token]) -> dict[str, str]:
+    """The plain text under each h3 heading, by heading."""
+    found: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open":
+            current = (
+                found.setdefault(inline_text(tokens[i + 1]), []) if token.tag == "h3" else None
+            )
+        elif token.type == "inline" and current is not None:
+            current.append(inline_text(token))
+    return {title: "\n".join(texts) for title, texts in found.items()}
+
+
+def links(tokens: list[Token]) -> list[str]:
+    return [str(t.attrs["href"]) for t in walk(tokens) if t.type == "link_open"]
+
+
+_MERMAID_LINE = re.compile(
+    r'flowchart LR|  subgraph g\d+\["[^"]*"\]|    c\d+\["[^"]*"\]|  end'
+    r'|  c\d+ -->\|"[a-z]+"\| c\d+'
+)
+_ENTITY = re.compile(r"#\d+;")
+_UNSAFE_IN_LABEL = re.compile(r'[;"<>`%&(){}\[\]#]')
+
+
+def unsafe_in_label(label: str) -> bool:
+    """Whether a label holds a character Mermaid reads as syntax, outside
+    the entity codes (`#35;`) that stand for such characters."""
+    return bool(_UNSAFE_IN_LABEL.search(_ENTITY.sub("", label)))
+
+
+def mermaid_counts(tokens: list[Token]) -> tuple[set[str], int, int]:
+    """(distinct node labels, node count, edge count) over all flowcharts,
+    after checking every line against the grammar we emit."""
+    labels: set[str] = set()
+    nodes = edges = 0
+    for fence in (t for t in tokens if t.type == "fence" and t.info == "mermaid"):
+        for line in fence.content.splitlines():
+            assert _MERMAID_LINE.fullmatch(line), line
+            label = re.search(r'\["(.*)"\]$', line)
+            if label:
+                assert not unsafe_in_label(label[1]), line
+            if line.startswith("    c"):
+                nodes += 1
+                labels.add(line.split("[", 1)[0].strip())
+            edges += "-->" in line
+    return labels, nodes, edges
+
+
+def expected_contest(session: Session, flt: queries.ClaimFilter) -> tuple[list[Claim], int, int]:
+    """Contested claims, nodes and edges, from the SQL status query."""
+    contested = queries.contested(session, flt)
+    counters = {r.from_claim.key for c in contested for r in views.counter_relations(c)}
+    edges = sum(len(views.counter_relations(c)) for c in contested)
+    return contested, len({c.key for c in contested} | counters), edges
+
+
+def check_contest(text: str, contested: list[Claim], nodes: int, edges: int) -> None:
+    tokens = check_document(text)
+    found = sections(tokens)
+    titles = headings(tokens, "h3")
+    assert len(titles) == len(contested)
+    for claim in contested:
+        title = next(t for t in titles if t.split(". ", 1)[1] == one_line(claim.text).strip())
+        for relation in views.counter_relations(claim):
+            assert one_line(relation.from_claim.text) in found[title]
+    if contested:
+        assert MAP_SECTION in headings(tokens, "h2")
+        _, node_count, edge_count = mermaid_counts(tokens)
+        if len(contested) <= DIAGRAM_MAX_CLAIMS:
+            assert node_count == nodes
+        assert edge_count == edges
+
+
+# -- the seed dataset ------------------------------------------------------------
+
+
+def test_whole_database_report(run: Runner, session: Session) -> None:
+    result = run("report", "--no-timestamp")
+    assert result.exit_code == 0, result.output
+    contested, nodes, edges = expected_contest(session, queries.ClaimFilter())
+    assert len(contested) == 4
+    check_contest(result.stdout, contested, nodes, edges)
+    tokens, _ = parse(result.stdout)
+    assert headings(tokens, "h2") == [
+        "Summary",
+        "Contested claims",
+        MAP_SECTION,
+        "Actor track record",
+        "Sources",
+    ]
+    assert headings(tokens, "h1") == ["Claims and counter-claims"]
+    assert "**Data as of:** 2024-06-18" in result.stdout
+    assert "| 25 | 4 | 15 | 3 |" in result.stdout
+
+
+def test_contested_claims_newest_first_with_strongest_quote(run: Runner) -> None:
+    text = run("report", "--no-timestamp").stdout
+    tokens, _ = parse(text)
+    assert [t.split(". ", 1)[0] for t in headings(tokens, "h3")] == ["1", "2", "3", "4"]
+    order = [text.index(key) for key in ("miller-arms-charge", "trilateral-condemnation")]
+    assert order == sorted(order)
+    # trilateral-deliveries has one quote; trilateral-condemnation prefers its
+    # longer direct quote over the paraphrase.
+    assert "“strongly condemn the provision of military equipment and munitions”[^" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "flt", "title"),
+    [
+        (["--topic", "arms-transfers"], {"topic": "arms-transfers"}, "on arms-transfers"),
+        (["--topic", "trade"], {"topic": "trade"}, "on trade"),
+        (["--since", "2024"], {"since": dt.date(2024, 1, 1)}, "since 2024-01-01"),
+        (["--until", "2023-12"], {"until": dt.date(2023, 12, 31)}, "until 2023-12-31"),
+        (["--actor", "Miller"], {"actor": "Miller"}, "Dossier: Matthew Miller"),
+        (["--actor", "Pyongyang"], {"actor": "Pyongyang"}, "Dossier: North Korean government"),
+    ],
+)
+def test_scopes(
+    run: Runner, session: Session, args: list[str], flt: dict[str, Any], title: str
+) -> None:
+    result = run("report", "--no-timestamp", *args)
+    assert result.exit_code == 0, result.output
+    if "actor" in flt:
+        flt["actor_ids"] = {resolve_actor(session, flt.pop("actor")).id}
+    contested, nodes, edges = expected_contest(session, queries.ClaimFilter(**flt))
+    check_contest(result.stdout, contested, nodes, edges)
+    assert title in result.stdout.splitlines()[0]
+
+
+def test_actor_dossier(run: Runner) -> None:
+    text = run("report", "--no-timestamp", "--actor", "Pyongyang").stdout
+    tokens = check_document(text)
+    assert headings(tokens, "h2")[:4] == [
+        "Summary",
+        "North Korean government",
+        "Claims by North Korean government over time",
+        "Claims North Korean government counters",
+    ]
+    # The joint denial answers four claims of others.
+    counters = text.split("## Claims North Korean government counters")[1].split("##")[0]
+    assert counters.count("| denies |") == 4
+
+
+@pytest.mark.parametrize("key", ["moscow-pyongyang-deny-arms", "miller-arms-charge"])
+def test_claim_scope(run: Runner, session: Session, key: str) -> None:
+    result = run("report", "--no-timestamp", "--claim", key)
+    assert result.exit_code == 0, result.output
+    found = queries.claim(session, key)
+    thread = {found.key} | {r.from_claim.key for r in found.relations_in}
+    thread |= {r.to_claim.key for r in found.relations_out}
+    contested = [c for c in queries.contested(session) if c.key in thread]
+    counters = {r.from_claim.key for c in contested for r in views.counter_relations(c)}
+    edges = sum(len(views.counter_relations(c)) for c in contested)
+    check_contest(result.stdout, contested, len({c.key for c in contested} | counters), edges)
+    assert f"Claim thread: {key}" in result.stdout
+
+
+def test_same_database_same_bytes(run: Runner) -> None:
+    first = run("report", "--no-timestamp").stdout_bytes
+    assert first == run("report", "--no-timestamp").stdout_bytes
+
+
+def test_timestamp_is_one_marked_line(run: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = run("report", "--no-timestamp").stdout
+    stamped = run("report").stdout
+    lines = TIMESTAMP.findall(stamped)
+    assert len(lines) == 1 and not TIMESTAMP.search(plain)
+    assert stamped.replace(lines[0] + "\n\n", "", 1) == plain
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert "_Generated 2023-11-14 22:13 UTC by tracker" in run("report").stdout
+
+
+def test_output_file(run: Runner, tmp_path: Path) -> None:
+    target = tmp_path / "report.md"
+    result = run("report", "--no-timestamp", "-o", str(target))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert target.read_text(encoding="utf-8") == run("report", "--no-timestamp").stdout
+
+
+def test_output_file_unwritable(run: Runner, tmp_path: Path) -> None:
+    result = run("report", "-o", str(tmp_path / "missing" / "report.md"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: cannot write ")
+
+
+def test_example_report_is_current(run: Runner) -> None:
+    """docs/example-report.md is the seed dataset's report, byte for byte."""
+    result = run("report", "--no-timestamp")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == EXAMPLE.read_text(encoding="utf-8"), (
+        "docs/example-report.md is stale: regenerate it with"
+        " `tracker report --no-timestamp -o docs/example-report.md` on the seed database"
+    )
+
+
+# -- templates ---------------------------------------------------------------------
+
+
+def test_user_template(run: Runner, tmp_path: Path) -> None:
+    template = tmp_path / "mine.md.j2"
+    template.write_text(
+        '{% import "macros.md.j2" as m %}# {{ title }}\n\n'
+        "{% for item in contested %}- {{ item.claim.id }}: {{ item.claim.quote.text }}"
+        "{{ item.claim.quote.source | cite }}\n{% endfor %}\n"
+        '{{ "<b>not html</b>" }}\n\n'
+        "{% for s in sources %}[^{{ s.number }}]: {{ m.source_note(s) | markdown }}\n{% endfor %}",
+        encoding="utf-8",
+    )
+    result = run("report", "--template", str(template))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("# Claims and counter-claims\n\n- miller-arms-charge: ")
+    assert "\\<b\\>not html\\</b\\>" in result.stdout
+    tokens, env = parse(result.stdout)
+    check_footnotes(result.stdout, tokens, env)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [("{% for %}", "template "), ("{{ nothing.here }}", "'nothing' is undefined")],
+)
+def test_broken_template(run: Runner, tmp_path: Path, body: str, message: str) -> None:
+    template = tmp_path / "broken.md.j2"
+    template.write_text(body, encoding="utf-8")
+    result = run("report", "--template", str(template))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: template ") and message in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_template_cannot_reach_python_internals(run: Runner, tmp_path: Path) -> None:
+    template = tmp_path / "evil.md.j2"
+    template.write_text("{{ report.__class__.__init__.__globals__ }}", encoding="utf-8")
+    result = run("report", "--template", str(template))
+    assert result.exit_code == 1 and "Error: template" in result.stderr
+
+
+# -- errors ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "start"),
+    [
+        (["--actor", "Nobody Atall"], 1, "Error: no actor matches 'Nobody Atall'"),
+        (["--actor", "Korea"], 2, "Error: 'Korea' matches"),
+        (["--claim", "no-such-claim"], 1, "Error: no claim with id 'no-such-claim'"),
+    ],
+)
+def test_errors_are_one_line(run: Runner, args: list[str], code: int, start: str) -> None:
+    result = run("report", *args)
+    assert result.exit_code == code
+    assert result.stderr.startswith(start) and result.stderr.count("\n") == 1
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "args", [["--claim", "miller-arms-charge", "--topic", "x"], ["--since", "June"]]
+)
+def test_usage_errors(run: Runner, args: list[str]) -> None:
+    assert run("report", *args).exit_code == 2
+
+
+# -- hostile text ------------------------------------------------------------------
+
+HOSTILE = [
+    "|", "*", "_", "`", "<", ">", "[", "]", "\n", "\r\n", "\n\n", "\\", "&", "$", "~", "!",
+    '"', ";", "(", ")", "{", "}", "#", "%", "@", ":", "^", "=", "+", "-", "1.", "\t", "    ",
+    "<script>alert(1)</script>", "<!-- x -->", "<b>", "</div>", "[x](http://evil.example)",
+    "![i](http://evil.example/i.png)", "[^1]", "\n[^1]: fake", "[x]: http://evil.example",
+    "```", "\n```\n", "~~~", "\n# H\n", "\n- item", "\n1. item", "\n> quote", "\n---\n",
+    "\n===\n", "&lt;", "&#60;", "#quot;", "#35;", "%%", "%%{init: {}}%%", "end", " end ",
+    "http://evil.example", "https://evil.example/x", "www.evil.example", "me@evil.example",
+    "$x$", "~~s~~", "**b**", "_i_", "\u2028", "\x85", "\x0b", "\u00a0", "<http://evil.example>",
+    "javascript:alert(1)", "| --- |", "\\|", "\\", "-->", "---|", "c1", "subgraph", "\u202e",
+]  # fmt: skip
+
+hostile_text = st.lists(
+    st.one_of(
+        st.sampled_from(HOSTILE),
+        st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=4),
+    ),
+    max_size=6,
+).map(lambda parts: "".join(parts)[:90])
+hostile_url = st.one_of(
+    hostile_text,
+    hostile_text.map(lambda s: "https://example.org/" + s),
+    st.sampled_from(["https://example.org/a?b=1&c=|x|", "http://x.example/<b>`*_[]"]),
+)
+
+
+@given(hostile_text)
+@settings(max_examples=400, deadline=None)
+def test_md_text_renders_exactly_the_text(value: str) -> None:
+    """Escaped text parses back to exactly its one-line form, as plain text,
+    in a paragraph, at the start of a line and in a table cell."""
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(footnote_plugin)
+    escaped = md_text(value)
+    expected = one_line(value)
+    for document, wrap in (
+        (f"a {escaped} z", f"a {expected} z"),
+        (f"| h |\n| --- |\n| a {escaped} z |", f"a {expected} z"),
+    ):
+        tokens = md.parse(document)
+        inlines = [t for t in tokens if t.type == "inline"]
+        body = inlines[-1]
+        assert {c.type for c in body.children or []} <= {"text"}, document
+        assert inline_text(body) == wrap
+    if expected:
+        tokens = md.parse(escaped)
+        assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
+    # GFM's extended autolinks (GitHub) start at "://", "www." and "@".
+    assert not re.search(r"(?<!\\):(?=//)|(?i:\bwww\.)|(?<!\\)@", escaped), escaped
+
+
+@given(hostile_url)
+@settings(max_examples=300, deadline=None)
+def test_md_url_links_only_web_addresses(value: str) -> None:
+    tokens = parse(f"| u |\n| --- |\n| {md_url(value)} |")[0]
+    found = links(tokens)
+    assert len(found) <= 1
+    for href in found:
+        assert href.startswith(("http://", "https://"))
+    assert [t.type for t in tokens if t.type.startswith("t")][:2] == ["table_open", "thead_open"]
+
+
+@given(hostile_text)
+@settings(max_examples=300, deadline=None)
+def test_mermaid_label_stays_one_quoted_label(value: str) -> None:
+    label = mermaid_label(value)
+    assert label.startswith('"') and label.endswith('"') and "\n" not in label
+    assert not unsafe_in_label(label[1:-1])
+
+
+@dataclass
+class Hostile:
+    claim: str
+    counter: str
+    quote: str
+    counter_quote: str
+    claimant: str
+    counterer: str
+    via: str
+    outlet: str
+    title: str
+    url: str
+    cue: str
+    topic: str
+
+
+quote_text = hostile_text.filter(bool)
+hostile_data = st.builds(
+    Hostile,
+    claim=hostile_text,
+    counter=hostile_text,
+    quote=quote_text,
+    counter_quote=quote_text,
+    claimant=hostile_text,
+    counterer=hostile_text,
+    via=hostile_text,
+    outlet=hostile_text,
+    title=hostile_text,
+    url=hostile_url,
+    cue=hostile_text,
+    topic=hostile_text,
+)
+
+
+HERE = Where(Path("hostile"), 1)
+
+
+def appearance(
+    source: SourceSpec, quote: str, start: int, cue: str | None, via: str | None
+) -> AppearanceSpec:
+    nth = occurrences(source.text, quote).index(start) + 1
+    return AppearanceSpec(source.key, quote, "direct", cue, via, nth, HERE)
+
+
+def add_hostile(session: Session, h: Hostile) -> None:
+    """A claim and its denial, every field hostile, written by the loader."""
+
+    def actor(key: str, name: str, kind: str, aliases: list[str]) -> ActorSpec:
+        # A plain word first: the loader refuses names that normalise to
+        # nothing or to another actor's name.
+        return ActorSpec(key, f"{key} {name}", kind, None, aliases, [], HERE)
+
+    text = f"{h.quote} / {h.counter_quote}"
+    source = SourceSpec(
+        "hostile-source", h.outlet, h.title, h.url, dt.date(2030, 1, 2), "en",
+        ["hostile-via"], None, text, HERE,
+    )  # fmt: skip
+
+    def claim(key: str, body: str, actor: str, quote: str, start: int) -> ClaimSpec:
+        found = appearance(source, quote, start, h.cue[:100] or None, "hostile-via")
+        return ClaimSpec(
+            key, body, [actor], dt.date(2030, 1, 1), "day", [h.topic[:100]], [found], [], HERE
+        )
+
+    denial = claim("hostile-denial", h.counter, "hostile-b", h.counter_quote, len(h.quote) + 3)
+    denial.relations.append(("denies", "hostile-charge"))
+    dataset = Dataset(
+        actors=[
+            actor("hostile-a", h.claimant, "person", ["Zzhostile"]),
+            actor("hostile-b", h.counterer, "group", []),
+            actor("hostile-via", h.via, "organization", []),
+        ],
+        sources=[source],
+        claims=[claim("hostile-charge", h.claim, "hostile-a", h.quote, 0), denial],
+    )
+    load_dataset(session, dataset)
+
+
+@given(data=hostile_data)
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_hostile_text_never_breaks_the_report(session: Session, data: Hostile) -> None:
+    try:
+        add_hostile(session, data)
+        for scope in (Scope(), Scope(actor="Zzhostile"), Scope(claim="hostile-denial")):
+            context = build_context(session, scope, dt.datetime(2030, 1, 3, tzinfo=dt.UTC))
+            check_hostile_report(session, context, render(context), data)
+    finally:
+        session.rollback()
+
+
+def check_hostile_report(session: Session, context: Report, text: str, data: Hostile) -> None:
+    tokens = check_document(text)
+    # Our links only: the source's address, when it is a web address.
+    expected_links = sum(md_url(s.url).startswith("<") for s in context.sources if s.url)
+    assert len(links(tokens)) == expected_links
+    assert all(href.startswith(("http://", "https://")) for href in links(tokens))
+    h2 = headings(tokens, "h2")
+    dossier = 3 if context.dossier else 0
+    assert h2[:1] + h2[1 + dossier :] == [
+        "Summary",
+        "Contested claims",
+        MAP_SECTION,
+        *REPORT_SECTIONS[2:],
+    ]
+    titles = headings(tokens, "h3")
+    assert len(titles) == len(context.contested)
+    assert titles[0] == f"1. {one_line(data.claim)}".strip()
+    section = sections(tokens)[titles[0]]
+    assert one_line(data.counter) in section
+    assert one_line(data.quote) in section and one_line(data.counter_quote) in section
+    _, nodes, edges = mermaid_counts(tokens)
+    assert edges == sum(len(c.counters) for c in context.contested)
+    assert nodes == len(
+        {c.claim.id for c in context.contested}
+        | {k.claim.id for c in context.contested for k in c.counters}
+    )
+    # Table cells show names, outlet and title whole, whatever they hold.
+    cells = {inline_text(t).strip() for t in walk(tokens) if t.type == "inline"}
+    for value in (f"hostile-a {data.claimant}", f"hostile-b {data.counterer}"):
+        assert one_line(value).strip() in cells
+    for value in (data.outlet, data.title):
+        assert one_line(value).strip() in cells
+
+
+# -- bounded SQL and large reports ---------------------------------------------------
+
+
+def statements(engine: Engine, session: Session, scope: Scope) -> tuple[int, Report]:
+    count = 0
+
+    def counted(*_args: Any) -> None:
+        nonlocal count
+        count += 1
+
+    event.listen(engine, "before_cursor_execute", counted)
+    try:
+        context = build_context(session, scope)
+    finally:
+        event.remove(engine, "before_cursor_execute", counted)
+    session.expunge_all()  # the next count must not profit from this one's loading
+    return count, context
+
+
+def add_contest(session: Session, claims: int) -> None:
+    """`claims` claims by one actor, each denied by another actor's claim."""
+    source = SourceSpec(
+        "bulk-source", "Bulk outlet", "Bulk title", None, dt.date(2025, 1, 2), "en", [], None,
+        "Bulk source text.", HERE,
+    )  # fmt: skip
+
+    def claim(key: str, actor: str) -> ClaimSpec:
+        found = appearance(source, "Bulk", 0, None, None)
+        text = f"Bulk claim {key}"
+        return ClaimSpec(key, text, [actor], dt.date(2025, 1, 1), "day", [], [found], [], HERE)
+
+    specs = []
+    for i in range(claims):
+        denial = claim(f"bulk-{i:03}-denial", "bulk-denier")
+        denial.relations.append(("denies", f"bulk-{i:03}"))
+        specs += [claim(f"bulk-{i:03}", "bulk-charger"), denial]
+    actors = [
+        ActorSpec(key, key.replace("-", " "), "person", None, [], [], HERE)
+        for key in ("bulk-charger", "bulk-denier")
+    ]
+    load_dataset(session, Dataset(actors=actors, sources=[source], claims=specs))
+
+
+@pytest.mark.parametrize("scope", [Scope(), Scope(actor="Pyongyang"), Scope(topic="trade")])
+def test_statements_do_not_grow_with_the_data(
+    seeded: Engine, session: Session, scope: Scope
+) -> None:
+    small, _ = statements(seeded, session, scope)
+    add_contest(session, DIAGRAM_MAX_CLAIMS + 10)
+    large, _ = statements(seeded, session, scope)
+    session.rollback()
+    assert small == large <= 30
+
+
+def test_large_contest_is_split_into_readable_flowcharts(session: Session) -> None:
+    add_contest(session, DIAGRAM_MAX_CLAIMS + 10)
+    context = build_context(session, Scope())
+    text = render(context)
+    session.rollback()
+    tokens = check_document(text)
+    charts = [t for t in tokens if t.type == "fence" and t.info == "mermaid"]
+    assert len(charts) == 2 and len(context.contested) == DIAGRAM_MAX_CLAIMS + 14
+    assert [(d.first, d.last) for d in context.diagrams] == [(1, 50), (51, 64)]
+    _, _, edges = mermaid_counts(tokens)
+    assert edges == DIAGRAM_MAX_CLAIMS + 10 + 4
+    for chart in charts:
+        assert chart.content.count("-->") <= DIAGRAM_MAX_CLAIMS * 4

@@ -1,0 +1,407 @@
+"""`tracker report`: the database as a GitHub-flavoured Markdown document.
+
+`build_context` turns a scope into plain data (dataclasses, documented in
+docs/report-templates.md) with a fixed number of SQL statements whatever the
+size of the database; `render` feeds it to a Jinja2 template, shipped in
+tracker/templates or given by the user. Every value a template prints is
+escaped for Markdown unless a filter has already made it Markdown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker import __version__, views
+from tracker.errors import InputError
+from tracker.markdown import Markdown, footnote_ref, md_text, md_url, mermaid_label, shorten
+from tracker.models import COUNTER_RELATIONS, Actor, Appearance, Claim, SourceCredit
+from tracker.names import resolve_actor
+from tracker.queries import ClaimFilter, claim, claim_options, claims, status
+from tracker.report_context import (
+    ActorRow,
+    ClaimView,
+    ContestedView,
+    CounterView,
+    Diagram,
+    Dossier,
+    DossierClaim,
+    DossierCounter,
+    Edge,
+    Group,
+    Node,
+    QuoteView,
+    Report,
+    Scope,
+    SourceView,
+)
+
+DEFAULT_TEMPLATE = "report.md.j2"
+# Beyond this many contested claims one flowchart is unreadable: split it.
+DIAGRAM_MAX_CLAIMS = 50
+DIAGRAM_LABEL_WIDTH = 40
+
+
+# -- loading -------------------------------------------------------------------
+
+
+def _newest_first(found: Iterable[Claim]) -> list[Claim]:
+    """Newest first, undated last, then by id: sorted here rather than in SQL
+    so that PostgreSQL's collations and SQLite's byte order agree."""
+    dated = sorted((c for c in found if c.stated_on), key=lambda c: c.key)
+    dated.sort(key=lambda c: c.stated_on or dt.date.min, reverse=True)
+    return dated + sorted((c for c in found if not c.stated_on), key=lambda c: c.key)
+
+
+def _by_ids(session: Session, ids: set[int]) -> list[Claim]:
+    if not ids:
+        return []
+    query = select(Claim).where(Claim.id.in_(ids)).options(*claim_options())
+    return list(session.scalars(query))
+
+
+def _scope_claims(session: Session, scope: Scope, actor: Actor | None) -> list[Claim]:
+    if scope.claim is not None:
+        found = claim(session, scope.claim)
+        related = {r.from_claim_id for r in found.relations_in}
+        related |= {r.to_claim_id for r in found.relations_out}
+        return [found, *_by_ids(session, related)]
+    flt = ClaimFilter(
+        actor_ids={actor.id} if actor else None,
+        topic=scope.topic,
+        since=scope.since,
+        until=scope.until,
+    )
+    return claims(session, flt)
+
+
+def _credits(session: Session, source_ids: set[int]) -> dict[int, list[str]]:
+    rows = session.execute(
+        select(SourceCredit.source_id, Actor.name)
+        .join(Actor, Actor.id == SourceCredit.actor_id)
+        .where(SourceCredit.source_id.in_(source_ids))
+        .order_by(SourceCredit.source_id, SourceCredit.position)
+    )
+    found: dict[int, list[str]] = {}
+    for source_id, name in rows:
+        found.setdefault(source_id, []).append(name)
+    return found
+
+
+# -- building views -----------------------------------------------------------
+
+
+def strongest(appearances: Sequence[Appearance]) -> Appearance | None:
+    """Direct quotes before paraphrases, then the longest; ties by source and place."""
+    if not appearances:
+        return None
+    ranked = sorted(appearances, key=lambda a: (a.source.key, a.start_offset))
+    return max(ranked, key=lambda a: (a.type == "direct", len(a.quote)))
+
+
+class _Builder:
+    """Turns loaded claims into views, numbering sources in order of citation."""
+
+    def __init__(self, credits: dict[int, list[str]]) -> None:
+        self.credits = credits
+        self.numbers: dict[int, int] = {}
+        self.views: dict[int, ClaimView] = {}
+
+    def number(self, source_id: int) -> int:
+        return self.numbers.setdefault(source_id, len(self.numbers) + 1)
+
+    def claim(self, found: Claim) -> ClaimView:
+        if found.id not in self.views:
+            self.views[found.id] = ClaimView(
+                id=found.key,
+                text=found.text,
+                claimants=views.claimant_names(found),
+                stated=views.date_text(found.stated_on, found.stated_precision),
+                status=status(found),
+                topics=[t.topic for t in found.topics],
+                quote=self.quote(strongest(found.appearances)),
+            )
+        return self.views[found.id]
+
+    def quote(self, appearance: Appearance | None) -> QuoteView | None:
+        if appearance is None:
+            return None
+        via = appearance.via.name if appearance.via else None
+        return QuoteView(
+            text=appearance.quote,
+            type=appearance.type,
+            cue=appearance.cue,
+            via=via,
+            source=self.number(appearance.source_id),
+        )
+
+    def contested(self, found: Claim) -> ContestedView:
+        view = self.claim(found)
+        counters = [
+            CounterView(r.relation, self.claim(r.from_claim))
+            for r in sorted(views.counter_relations(found), key=_relation_order)
+        ]
+        return ContestedView(view, counters)
+
+    def sources(self, report_claims: Sequence[Claim]) -> list[SourceView]:
+        appearances: dict[int, list[Appearance]] = {}
+        for found in report_claims:
+            for a in found.appearances:
+                appearances.setdefault(a.source_id, []).append(a)
+        rest = sorted(
+            (items[0].source for sid, items in appearances.items() if sid not in self.numbers),
+            key=lambda s: s.key,
+        )
+        rest.sort(key=lambda s: s.published_on or dt.date.min, reverse=True)
+        for source in rest:
+            self.number(source.id)
+        by_number = sorted(appearances.items(), key=lambda item: self.numbers[item[0]])
+        return [
+            SourceView(
+                number=self.numbers[sid],
+                id=items[0].source.key,
+                outlet=items[0].source.outlet,
+                title=items[0].source.title,
+                url=items[0].source.url,
+                published=views.date_text(items[0].source.published_on),
+                credits=self.credits.get(sid, []),
+                vias=sorted({a.via.name for a in items if a.via}),
+                quotes=len(items),
+            )
+            for sid, items in by_number
+        ]
+
+
+def _relation_order(relation: Any) -> tuple[Any, ...]:
+    other: Claim = relation.from_claim
+    return (other.stated_on is None, -(other.stated_on or dt.date.min).toordinal(), other.key)
+
+
+def _actor_rows(report_claims: Sequence[Claim]) -> list[ActorRow]:
+    ids = {c.id for c in report_claims}
+    actors: dict[int, Actor] = {}
+    made: dict[int, int] = {}
+    contested: dict[int, int] = {}
+    countered: dict[int, set[int]] = {}
+    for found in report_claims:
+        is_contested = status(found) == "contested"
+        for claimant in found.claimants:
+            actors[claimant.actor_id] = claimant.actor
+            made[claimant.actor_id] = made.get(claimant.actor_id, 0) + 1
+            contested[claimant.actor_id] = contested.get(claimant.actor_id, 0) + is_contested
+            for r in found.relations_out:
+                # Only claims of others count: not a claim they share.
+                others = {c.actor_id for c in r.to_claim.claimants}
+                if (
+                    r.relation in COUNTER_RELATIONS
+                    and r.to_claim_id in ids
+                    and claimant.actor_id not in others
+                ):
+                    countered.setdefault(claimant.actor_id, set()).add(r.to_claim_id)
+    ordered = sorted(actors.values(), key=lambda a: (a.name, a.key))
+    return [
+        ActorRow(a.name, a.kind, made[a.id], contested[a.id], len(countered.get(a.id, ())))
+        for a in ordered
+    ]
+
+
+def _diagram(chunk: Sequence[ContestedView], first: int) -> Diagram:
+    node_ids: dict[str, str] = {}
+    groups: dict[tuple[str, ...], list[Node]] = {}
+
+    def node(view: ClaimView) -> str:
+        if view.id not in node_ids:
+            node_ids[view.id] = f"c{len(node_ids) + 1}"
+            label = shorten(view.text, DIAGRAM_LABEL_WIDTH)
+            groups.setdefault(tuple(view.claimants), []).append(Node(node_ids[view.id], label))
+        return node_ids[view.id]
+
+    edges = []
+    for item in chunk:
+        target = node(item.claim)
+        edges += [Edge(node(c.claim), target, c.relation) for c in item.counters]
+    return Diagram(
+        groups=[
+            Group(f"g{i}", " + ".join(names), nodes)
+            for i, (names, nodes) in enumerate(groups.items(), 1)
+        ],
+        edges=edges,
+        first=first,
+        last=first + len(chunk) - 1,
+    )
+
+
+def _diagrams(contested: Sequence[ContestedView]) -> list[Diagram]:
+    """Flowcharts of contested claims and their counter-claims, grouped by
+    claimants, at most DIAGRAM_MAX_CLAIMS contested claims each."""
+    return [
+        _diagram(contested[start : start + DIAGRAM_MAX_CLAIMS], start + 1)
+        for start in range(0, len(contested), DIAGRAM_MAX_CLAIMS)
+    ]
+
+
+def _dossier(actor: Actor, scoped: Sequence[Claim], build: _Builder) -> Dossier:
+    made = [c for c in scoped if actor.id in {x.actor_id for x in c.claimants}]
+    oldest_first = sorted(made, key=lambda c: (c.stated_on is None, c.stated_on or 0, c.key))
+    dossier_claims = [
+        DossierClaim(
+            build.claim(c),
+            [
+                CounterView(r.relation, build.claim(r.from_claim))
+                for r in sorted(views.counter_relations(c), key=_relation_order)
+            ],
+        )
+        for c in oldest_first
+    ]
+    counters = [
+        DossierCounter(build.claim(c), r.relation, build.claim(r.to_claim))
+        for c in oldest_first
+        for r in c.relations_out
+        if r.relation in COUNTER_RELATIONS
+    ]
+    return Dossier(views.actor_dict(actor), dossier_claims, counters)
+
+
+def _title(scope: Scope, actor: Actor | None) -> str:
+    if actor is not None:
+        title = f"Dossier: {actor.name}"
+    elif scope.claim is not None:
+        title = f"Claim thread: {scope.claim}"
+    elif scope.topic is not None:
+        title = f"Claims and counter-claims on {scope.topic}"
+    else:
+        title = "Claims and counter-claims"
+    if actor is not None and scope.topic is not None:
+        title += f", on {scope.topic}"
+    if scope.since and scope.until:
+        title += f", stated {scope.since.isoformat()} to {scope.until.isoformat()}"
+    elif scope.since:
+        title += f", stated since {scope.since.isoformat()}"
+    elif scope.until:
+        title += f", stated until {scope.until.isoformat()}"
+    return title
+
+
+def _as_of(report_claims: Sequence[Claim]) -> str | None:
+    """The newest claim date or source publication date in the report."""
+    dates = {c.stated_on for c in report_claims}
+    dates |= {a.source.published_on for c in report_claims for a in c.appearances}
+    known = sorted(d for d in dates if d is not None)
+    return known[-1].isoformat() if known else None
+
+
+def build_context(
+    session: Session, scope: Scope, generated_at: dt.datetime | None = None
+) -> Report:
+    """Everything a report template shows, for `scope`.
+
+    Raises NotFound or Ambiguous (tracker.errors) for an unknown claim or an
+    unknown or ambiguous actor name.
+    """
+    actor = resolve_actor(session, scope.actor) if scope.actor is not None else None
+    scoped = _newest_first(_scope_claims(session, scope, actor))
+    contested_claims = [c for c in scoped if status(c) == "contested"]
+    scoped_ids = {c.id for c in scoped}
+    counter_ids = {
+        r.from_claim_id for c in contested_claims for r in views.counter_relations(c)
+    } - scoped_ids
+    # Counter-claims outside the scope are shown with their quotes: load them
+    # (appearances, relations) in one batch rather than one by one.
+    report_claims = scoped + _newest_first(_by_ids(session, counter_ids))
+    source_ids = {a.source_id for c in report_claims for a in c.appearances}
+    build = _Builder(_credits(session, source_ids) if source_ids else {})
+
+    contested = [build.contested(c) for c in contested_claims]
+    dossier = _dossier(actor, scoped, build) if actor is not None else None
+    all_views = [build.claim(c) for c in scoped]
+    sources = build.sources(report_claims)
+    actors = _actor_rows(report_claims)
+    return Report(
+        title=_title(scope, actor),
+        scope=scope,
+        as_of=_as_of(report_claims),
+        generated_at=generated_at.strftime("%Y-%m-%d %H:%M UTC") if generated_at else None,
+        version=__version__,
+        summary={
+            "claims": len(scoped),
+            "contested": len(contested),
+            "actors": len(actors),
+            "sources": len(sources),
+        },
+        claims=all_views,
+        contested=contested,
+        actors=actors,
+        sources=sources,
+        diagrams=_diagrams(contested),
+        dossier=dossier,
+    )
+
+
+# -- rendering -------------------------------------------------------------------
+
+
+def _finalize(value: object) -> str:
+    """Applied to every `{{ ... }}`: plain values are escaped, Markdown is not."""
+    if value is None:
+        return ""
+    if isinstance(value, Markdown):
+        return value
+    return md_text(value)
+
+
+def _environment(template_dir: Path | None) -> SandboxedEnvironment:
+    loaders: list[Any] = [PackageLoader("tracker", "templates")]
+    if template_dir is not None:
+        loaders.insert(0, FileSystemLoader(template_dir))
+    env = SandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        autoescape=False,  # HTML escaping is wrong for Markdown; _finalize escapes
+        finalize=_finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        md=md_text,
+        url=md_url,
+        cite=footnote_ref,
+        mermaid=mermaid_label,
+        short=shorten,
+        # For macro output, whose values were escaped as the macro printed them.
+        markdown=Markdown,
+    )
+    return env
+
+
+def render(context: Report, template: Path | None = None) -> str:
+    """The report as Markdown, from the shipped template or the file `template`."""
+    env = _environment(template.parent if template else None)
+    try:
+        loaded = env.get_template(template.name if template else DEFAULT_TEMPLATE)
+        text = loaded.render(report=context, **vars(context))
+    except TemplateError as exc:
+        where = template or DEFAULT_TEMPLATE
+        line = getattr(exc, "lineno", None)
+        raise InputError(f"template {where}{f':{line}' if line else ''}: {exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"template {template}: not UTF-8") from None
+    # One newline at the end, none doubled by the template's blank lines.
+    return text.rstrip("\n") + "\n"
+
+
+def report(
+    session: Session,
+    scope: Scope,
+    template: Path | None = None,
+    generated_at: dt.datetime | None = None,
+) -> str:
+    """Build and render a report in one call."""
+    return render(build_context(session, scope, generated_at), template)

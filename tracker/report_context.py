@@ -1,0 +1,144 @@
+"""The data a report template sees: plain dataclasses, documented in
+docs/report-templates.md. `tracker.report` fills them; templates only read them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from tracker.models import COUNTER_RELATIONS
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report covers; all None is the whole database."""
+
+    actor: str | None = None  # a name as typed: resolved like `by-actor`
+    topic: str | None = None
+    claim: str | None = None  # a claim id: that claim and its direct relations
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+# -- the template context ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceView:
+    number: int  # the footnote number, unique per report
+    id: str
+    outlet: str
+    title: str
+    url: str | None
+    published: str | None
+    credits: list[str]
+    vias: list[str]  # intermediaries ("via TASS") of its quotes in the report
+    quotes: int  # appearances in the report's claims
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    text: str
+    type: str  # direct | paraphrase
+    cue: str | None
+    via: str | None
+    source: int  # footnote number of its source
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    id: str
+    text: str
+    claimants: list[str]
+    stated: str | None
+    status: str
+    topics: list[str]
+    quote: QuoteView | None  # the strongest: direct before paraphrase, then longest
+
+
+@dataclass(frozen=True)
+class CounterView:
+    relation: str
+    claim: ClaimView
+
+
+@dataclass(frozen=True)
+class ContestedView:
+    claim: ClaimView
+    counters: list[CounterView]
+
+
+@dataclass(frozen=True)
+class ActorRow:
+    name: str
+    kind: str
+    made: int
+    contested: int
+    countered: int
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    title: str
+    nodes: list[Node]
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    relation: str
+
+
+@dataclass(frozen=True)
+class Diagram:
+    groups: list[Group]
+    edges: list[Edge]
+    first: int  # 1-based positions of its contested claims in `contested`
+    last: int
+
+
+@dataclass(frozen=True)
+class DossierClaim:
+    claim: ClaimView
+    countered_by: list[CounterView]
+
+
+@dataclass(frozen=True)
+class DossierCounter:
+    claim: ClaimView  # the actor's claim
+    relation: str
+    target: ClaimView  # the claim of another it answers
+
+
+@dataclass(frozen=True)
+class Dossier:
+    actor: dict[str, Any]  # views.actor_dict: id, name, kind, description, aliases, roles
+    claims: list[DossierClaim]  # oldest first, undated last
+    counters: list[DossierCounter]
+
+
+@dataclass
+class Report:
+    title: str
+    scope: Scope
+    as_of: str | None
+    generated_at: str | None
+    version: str
+    summary: dict[str, int]
+    claims: list[ClaimView]
+    contested: list[ContestedView]
+    actors: list[ActorRow]
+    sources: list[SourceView]
+    diagrams: list[Diagram]
+    dossier: Dossier | None = None
+    relations: tuple[str, ...] = field(default=COUNTER_RELATIONS)
