@@ -11,15 +11,16 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import db
 from tracker.anchor import QuoteNotFound, anchor
-from tracker.dataset import ActorSpec, ClaimSpec, Dataset, SourceSpec, data_files, read_file
+from tracker.dataset import ClaimSpec, Dataset, data_files, read_file
 from tracker.errors import InputError
 from tracker.models import (
     Actor,
@@ -74,51 +75,148 @@ def _check_unique_keys(what: str, specs: Sequence[Any]) -> None:
         seen[spec.key] = spec
 
 
+@dataclass
+class _Plan:
+    """One entity of the files: its row (None if new) and the state it should have."""
+
+    spec: Any
+    row: Any
+    state: tuple[Any, ...]
+
+
 class _Loader:
+    """Plans every change first (reads only), then deletes the children of
+    changed rows and writes the new state, in a fixed number of flushes:
+    the cost of a load grows with the data, not with statements per row."""
+
     def __init__(self, session: Session, dataset: Dataset, report: LoadReport) -> None:
         self.session = session
         self.data = dataset
         self.report = report
+        self._new_actor_keys = {s.key for s in dataset.actors}
         self.actors: dict[str, Actor] = {
             a.key: a
             for a in session.scalars(
                 select(Actor).options(
                     selectinload(Actor.aliases),
                     selectinload(Actor.names),
-                    selectinload(Actor.roles),
+                    selectinload(Actor.roles).selectinload(Role.organization),
                 )
             )
         }
-        self.sources: dict[str, Source] = {}
-        self.claims: dict[str, Claim] = {}
-
-    # -- helpers -----------------------------------------------------------
-    def _count(self, kind: str, existed: bool, same: bool) -> None:
-        counter = (
-            self.report.unchanged
-            if same
-            else self.report.updated
-            if existed
-            else self.report.created
-        )
-        counter[kind] += 1
-
-    def actor(self, key: str, where: object, field_name: str) -> Actor:
-        try:
-            return self.actors[key]
-        except KeyError:
-            raise InputError(f"{where}: unknown actor {key!r} in {field_name!r}") from None
-
-    # -- actors ------------------------------------------------------------
-    def load_actors(self) -> None:
-        specs = self.data.actors
-        owner: dict[str, str] = {
-            name.normalized: actor.key for actor in self.actors.values() for name in actor.names
+        source_keys = {s.key for s in dataset.sources} | {
+            a.source for c in dataset.claims for a in c.appearances
         }
-        spec_keys = {s.key for s in specs}
-        # Names of actors being (re)defined are re-assigned below.
-        owner = {norm: key for norm, key in owner.items() if key not in spec_keys}
-        wanted: dict[str, list[tuple[str, str]]] = {}
+        self.sources: dict[str, Source] = {
+            s.key: s
+            for s in session.scalars(
+                select(Source)
+                .where(Source.key.in_(source_keys))
+                .options(selectinload(Source.credits).selectinload(SourceCredit.actor))
+            )
+        }
+        claim_keys = {c.key for c in dataset.claims} | {
+            t for c in dataset.claims for _, t in c.relations
+        }
+        self.claims: dict[str, Claim] = {
+            c.key: c
+            for c in session.scalars(
+                select(Claim)
+                .where(Claim.key.in_(claim_keys))
+                .options(
+                    selectinload(Claim.claimants).selectinload(Claimant.actor),
+                    selectinload(Claim.topics),
+                    selectinload(Claim.appearances).selectinload(Appearance.source),
+                    selectinload(Claim.appearances).selectinload(Appearance.via),
+                    selectinload(Claim.relations_out).selectinload(Relation.to_claim),
+                )
+            )
+        }
+
+    def run(self) -> None:
+        actors = self._plan_actors()
+        sources = self._plan_sources()
+        claims = self._plan_claims()
+        changed = [
+            (kind, plan)
+            for kind, plans in (("actors", actors), ("sources", sources), ("claims", claims))
+            for plan in plans
+            if not self._same(kind, plan)
+        ]
+        self._delete_children([plan.row for _, plan in changed if plan.row is not None])
+        self._write_actors([p for k, p in changed if k == "actors"])
+        self._write_sources([p for k, p in changed if k == "sources"])
+        self._write_claims([p for k, p in changed if k == "claims"])
+
+    # -- planning: checks and wanted state, no writes ------------------------
+    def _same(self, kind: str, plan: _Plan) -> bool:
+        if plan.row is None:
+            self.report.created[kind] += 1
+            return False
+        same = plan.state == self._state(plan.row)
+        (self.report.unchanged if same else self.report.updated)[kind] += 1
+        return same
+
+    @staticmethod
+    def _state(row: Any) -> tuple[Any, ...]:
+        if isinstance(row, Actor):
+            return (
+                row.name,
+                row.kind,
+                row.description,
+                [(a.alias, a.normalized) for a in row.aliases],
+                [(r.title, r.organization.key, r.start_on, r.end_on) for r in row.roles],
+            )
+        if isinstance(row, Source):
+            return (
+                row.outlet,
+                row.title,
+                row.url,
+                row.published_on,
+                row.language,
+                row.notes,
+                row.content_hash,
+                [c.actor.key for c in row.credits],
+            )
+        return (
+            row.text,
+            row.stated_on,
+            row.stated_precision,
+            [c.actor.key for c in row.claimants],
+            [t.topic for t in row.topics],
+            [
+                (
+                    a.source.key,
+                    a.quote,
+                    a.start_offset,
+                    a.end_offset,
+                    a.prefix,
+                    a.suffix,
+                    a.type,
+                    a.cue,
+                    a.via.key if a.via else None,
+                )
+                for a in row.appearances
+            ],
+            [(r.relation, r.to_claim.key) for r in row.relations_out],
+        )
+
+    def _actor_key(self, key: str, where: object, field_name: str) -> str:
+        if key not in self.actors and key not in self._new_actor_keys:
+            raise InputError(f"{where}: unknown actor {key!r} in {field_name!r}")
+        return key
+
+    def _plan_actors(self) -> list[_Plan]:
+        specs = self.data.actors
+        redefined = self._new_actor_keys
+        # Names of actors being (re)defined are assigned anew below.
+        owner = {
+            name.normalized: actor.key
+            for actor in self.actors.values()
+            if actor.key not in redefined
+            for name in actor.names
+        }
+        plans = []
         for spec in specs:
             aliases: list[tuple[str, str]] = []
             for alias in [spec.name, *spec.aliases]:
@@ -130,179 +228,59 @@ class _Loader:
                         f"{spec.where}: actor {spec.key!r}: alias {alias!r} already names"
                         f" actor {owner[norm]!r}"
                     )
+                owner[norm] = spec.key
                 if alias not in {a for a, _ in aliases}:
                     aliases.append((alias, norm))
-                    owner[norm] = spec.key
-            wanted[spec.key] = aliases
-
-        changed: list[tuple[ActorSpec, Actor]] = []
-        created: set[str] = set()
-        for spec in specs:
-            actor = self.actors.get(spec.key)
-            state = (spec.name, spec.kind, spec.description, wanted[spec.key])
-            if actor is not None and state == (
-                actor.name,
-                actor.kind,
-                actor.description,
-                [(a.alias, a.normalized) for a in actor.aliases],
-            ):
-                continue
-            if actor is None:
-                actor = Actor(key=spec.key)
-                self.session.add(actor)
-                self.actors[spec.key] = actor
-                created.add(spec.key)
-            actor.name, actor.kind, actor.description = spec.name, spec.kind, spec.description
-            changed.append((spec, actor))
-        # Aliases point at names, and old names must be gone before new ones
-        # claim them: four steps, each flushed in order.
-        for _, actor in changed:
-            for old_alias in actor.aliases:
-                self.session.delete(old_alias)
-        self.session.flush()
-        for _, actor in changed:
-            for old_name in actor.names:
-                self.session.delete(old_name)
-        self.session.flush()
-        for spec, actor in changed:
-            self.session.expire(actor, ["aliases", "names"])
-            norms = dict.fromkeys(n for _, n in wanted[spec.key])
-            actor.names = [ActorName(normalized=n) for n in norms]
-        self.session.flush()
-        for spec, actor in changed:
-            actor.aliases = [Alias(alias=a, normalized=n) for a, n in wanted[spec.key]]
-
-        for spec in specs:
-            actor = self.actors[spec.key]
-            roles = [
-                (r.title, self.actor(r.organization, r.where, "of").key, r.start, r.end)
-                for r in spec.roles
-            ]
+            roles = []
             for r in spec.roles:
                 if r.organization == spec.key:
                     raise InputError(f"{r.where}: actor {spec.key!r} cannot hold a role in itself")
-            current = [(r.title, r.organization.key, r.start_on, r.end_on) for r in actor.roles]
-            same = roles == current and actor not in [a for _, a in changed]
-            existed = spec.key not in created
-            if roles != current:
-                for role in list(actor.roles):
-                    actor.roles.remove(role)
-                    self.session.delete(role)
-                self.session.flush()
-                for title, org, start, end in roles:
-                    actor.roles.append(
-                        Role(title=title, organization=self.actors[org], start_on=start, end_on=end)
-                    )
-            self._count("actors", existed, same)
+                org = self._actor_key(r.organization, r.where, "of")
+                roles.append((r.title, org, r.start, r.end))
+            state = (spec.name, spec.kind, spec.description, aliases, roles)
+            plans.append(_Plan(spec, self.actors.get(spec.key), state))
+        return plans
 
-    # -- sources -----------------------------------------------------------
-    def load_sources(self) -> None:
-        keys = {s.key for s in self.data.sources} | {
-            a.source for c in self.data.claims for a in c.appearances
-        }
-        self.sources = {
-            s.key: s
-            for s in self.session.scalars(
-                select(Source).where(Source.key.in_(keys)).options(selectinload(Source.credits))
-            )
-        }
+    def _plan_sources(self) -> list[_Plan]:
+        plans = []
         for spec in self.data.sources:
-            self._load_source(spec)
-
-    def _load_source(self, spec: SourceSpec) -> None:
-        credits = [self.actor(k, spec.where, "credits").key for k in spec.credits]
-        if len(set(credits)) != len(credits):
-            raise InputError(f"{spec.where}: source {spec.key!r} credits an agency twice")
-        source = self.sources.get(spec.key)
-        state = (
-            spec.outlet,
-            spec.title,
-            spec.url,
-            spec.published,
-            spec.language,
-            spec.notes,
-            spec.content_hash,
-            credits,
-        )
-        if source is not None and state == (
-            source.outlet,
-            source.title,
-            source.url,
-            source.published_on,
-            source.language,
-            source.notes,
-            source.content_hash,
-            [c.actor.key for c in source.credits],
-        ):
-            self._count("sources", True, True)
-            return
-        self._count("sources", source is not None, False)
-        if source is None:
-            source = Source(key=spec.key)
-            self.session.add(source)
-            self.sources[spec.key] = source
-        source.outlet, source.title, source.url = spec.outlet, spec.title, spec.url
-        source.published_on, source.language, source.notes = (
-            spec.published,
-            spec.language,
-            spec.notes,
-        )
-        source.text, source.text_length = spec.text, len(spec.text)
-        source.content_hash = spec.content_hash
-        for credit in list(source.credits):
-            source.credits.remove(credit)
-            self.session.delete(credit)
-        self.session.flush()
-        source.credits.extend(
-            SourceCredit(actor=self.actors[k], position=i) for i, k in enumerate(credits)
-        )
-
-    # -- claims ------------------------------------------------------------
-    def load_claims(self) -> None:
-        keys = {c.key for c in self.data.claims} | {
-            t for c in self.data.claims for _, t in c.relations
-        }
-        self.claims = {
-            c.key: c
-            for c in self.session.scalars(
-                select(Claim)
-                .where(Claim.key.in_(keys))
-                .options(
-                    selectinload(Claim.claimants).selectinload(Claimant.actor),
-                    selectinload(Claim.topics),
-                    selectinload(Claim.appearances).selectinload(Appearance.source),
-                    selectinload(Claim.appearances).selectinload(Appearance.via),
-                    selectinload(Claim.relations_out).selectinload(Relation.to_claim),
-                )
+            credits = [self._actor_key(k, spec.where, "credits") for k in spec.credits]
+            if len(set(credits)) != len(credits):
+                raise InputError(f"{spec.where}: source {spec.key!r} credits an agency twice")
+            state = (
+                spec.outlet,
+                spec.title,
+                spec.url,
+                spec.published,
+                spec.language,
+                spec.notes,
+                spec.content_hash,
+                credits,
             )
-        }
-        pending: list[tuple[ClaimSpec, Claim, bool]] = []
-        for spec in self.data.claims:
-            claim = self.claims.get(spec.key)
-            existed = claim is not None
-            if claim is None:
-                claim = Claim(key=spec.key, text=spec.text)
-                self.session.add(claim)
-                self.claims[spec.key] = claim
-            pending.append((spec, claim, existed))
-        # Relations need every claim of the load to exist first.
-        for spec, claim, existed in pending:
-            self._load_claim(spec, claim, existed)
+            plans.append(_Plan(spec, self.sources.get(spec.key), state))
+        return plans
 
-    def _appearances(self, spec: ClaimSpec) -> list[tuple[Any, ...]]:
+    def _source_text(self, key: str) -> str | None:
+        for spec in self.data.sources:
+            if spec.key == key:
+                return spec.text
+        source = self.sources.get(key)
+        return source.text if source is not None else None
+
+    def _appearances(self, spec: ClaimSpec, texts: dict[str, str | None]) -> list[tuple[Any, ...]]:
         rows = []
         for app in spec.appearances:
-            source = self.sources.get(app.source)
-            if source is None:
+            text = texts.setdefault(app.source, self._source_text(app.source))
+            if text is None:
                 raise InputError(f"{app.where}: claim {spec.key!r}: unknown source {app.source!r}")
             try:
-                found = anchor(source.text, app.quote, app.occurrence)
+                found = anchor(text, app.quote, app.occurrence)
             except QuoteNotFound as exc:
                 raise InputError(
                     f"{app.where}: claim {spec.key!r}: quote {_short(app.quote)!r} refused:"
                     f" {exc} (source {app.source!r})"
                 ) from None
-            via = self.actor(app.via, app.where, "via").key if app.via else None
+            via = self._actor_key(app.via, app.where, "via") if app.via else None
             rows.append(
                 (
                     app.source,
@@ -321,91 +299,140 @@ class _Loader:
             raise InputError(f"{spec.where}: claim {spec.key!r} lists the same quote twice")
         return rows
 
-    def _load_claim(self, spec: ClaimSpec, claim: Claim, existed: bool) -> None:
-        claimants = [self.actor(k, spec.where, "claimants").key for k in spec.claimants]
-        if len(set(claimants)) != len(claimants):
-            raise InputError(f"{spec.where}: claim {spec.key!r} names a claimant twice")
-        appearances = self._appearances(spec)
-        relations = []
-        targets: set[str] = set()
-        for relation, target in spec.relations:
-            if target == spec.key:
-                raise InputError(f"{spec.where}: claim {spec.key!r} cannot {relation} itself")
-            if target not in self.claims:
-                raise InputError(
-                    f"{spec.where}: claim {spec.key!r}: unknown claim {target!r} in {relation!r}"
-                )
-            if target in targets:
-                raise InputError(
-                    f"{spec.where}: claim {spec.key!r} relates to {target!r} more than once"
-                )
-            targets.add(target)
-            relations.append((relation, target))
-        topics = sorted(set(spec.topics))
-
-        if existed:
-            current = (
-                claim.text,
-                claim.stated_on,
-                claim.stated_precision,
-                [c.actor.key for c in claim.claimants],
-                [t.topic for t in claim.topics],
-                [
-                    (
-                        a.source.key,
-                        a.quote,
-                        a.start_offset,
-                        a.end_offset,
-                        a.prefix,
-                        a.suffix,
-                        a.type,
-                        a.cue,
-                        a.via.key if a.via else None,
+    def _plan_claims(self) -> list[_Plan]:
+        keys = {c.key for c in self.data.claims} | set(self.claims)
+        texts: dict[str, str | None] = {}
+        plans = []
+        for spec in self.data.claims:
+            claimants = [self._actor_key(k, spec.where, "claimants") for k in spec.claimants]
+            if len(set(claimants)) != len(claimants):
+                raise InputError(f"{spec.where}: claim {spec.key!r} names a claimant twice")
+            targets: set[str] = set()
+            for relation, target in spec.relations:
+                if target == spec.key:
+                    raise InputError(f"{spec.where}: claim {spec.key!r} cannot {relation} itself")
+                if target not in keys:
+                    raise InputError(
+                        f"{spec.where}: claim {spec.key!r}:"
+                        f" unknown claim {target!r} in {relation!r}"
                     )
-                    for a in claim.appearances
-                ],
-                [(r.relation, r.to_claim.key) for r in claim.relations_out],
-            )
-            wanted = (
+                if target in targets:
+                    raise InputError(
+                        f"{spec.where}: claim {spec.key!r} relates to {target!r} more than once"
+                    )
+                targets.add(target)
+            state = (
                 spec.text,
                 spec.stated,
                 spec.precision,
                 claimants,
-                topics,
-                appearances,
-                relations,
+                sorted(set(spec.topics)),
+                self._appearances(spec, texts),
+                list(spec.relations),
             )
-            if current == wanted:
-                self._count("claims", True, True)
-                return
-        self._count("claims", existed, False)
-        claim.text, claim.stated_on, claim.stated_precision = spec.text, spec.stated, spec.precision
-        for collection in (claim.claimants, claim.topics, claim.appearances, claim.relations_out):
-            for child in list(collection):
-                collection.remove(child)  # type: ignore[arg-type]
-                self.session.delete(child)
+            plans.append(_Plan(spec, self.claims.get(spec.key), state))
+        return plans
+
+    # -- writing -----------------------------------------------------------
+    _CHILDREN: ClassVar[dict[type, tuple[str, ...]]] = {
+        Actor: ("aliases", "roles"),
+        Source: ("credits",),
+        Claim: ("claimants", "topics", "appearances", "relations_out"),
+    }
+
+    def _delete_children(self, rows: list[Any]) -> None:
+        """Old children go before new ones can take their unique keys; aliases
+        before the names they point at."""
+        for row in rows:
+            for name in self._CHILDREN[type(row)]:
+                for child in getattr(row, name):
+                    self.session.delete(child)
         self.session.flush()
-        claim.claimants.extend(
-            Claimant(actor=self.actors[k], position=i) for i, k in enumerate(claimants)
-        )
-        claim.topics.extend(Topic(topic=t) for t in topics)
-        claim.appearances.extend(
-            Appearance(
-                source=self.sources[src],
-                quote=quote,
-                start_offset=start,
-                end_offset=end,
-                prefix=prefix,
-                suffix=suffix,
-                type=kind,
-                cue=cue,
-                via=self.actors[via] if via else None,
+        for row in rows:
+            if isinstance(row, Actor):
+                for old_name in row.names:
+                    self.session.delete(old_name)
+        self.session.flush()
+        for row in rows:
+            for name in (
+                *self._CHILDREN[type(row)],
+                *(("names",) if isinstance(row, Actor) else ()),
+            ):
+                set_committed_value(row, name, [])
+
+    def _write_actors(self, plans: list[_Plan]) -> None:
+        for plan in plans:
+            spec = plan.spec
+            actor = plan.row
+            if actor is None:
+                actor = Actor(key=spec.key, aliases=[], names=[], roles=[])
+                self.session.add(actor)
+                self.actors[spec.key] = actor
+            actor.name, actor.kind, actor.description = spec.name, spec.kind, spec.description
+            aliases = plan.state[3]
+            actor.names.extend(
+                ActorName(normalized=n) for n in dict.fromkeys(n for _, n in aliases)
             )
-            for src, quote, start, end, prefix, suffix, kind, cue, via in appearances
-        )
-        claim.relations_out.extend(
-            Relation(relation=rel, to_claim=self.claims[target]) for rel, target in relations
-        )
+        # Names before the aliases that point at them.
+        self.session.flush()
+        for plan in plans:
+            actor = self.actors[plan.spec.key]
+            _, _, _, aliases, roles = plan.state
+            actor.aliases.extend(Alias(alias=a, normalized=n) for a, n in aliases)
+            actor.roles.extend(
+                Role(title=title, organization=self.actors[org], start_on=start, end_on=end)
+                for title, org, start, end in roles
+            )
+
+    def _write_sources(self, plans: list[_Plan]) -> None:
+        for plan in plans:
+            spec = plan.spec
+            source = plan.row
+            if source is None:
+                source = Source(key=spec.key, credits=[])
+                self.session.add(source)
+                self.sources[spec.key] = source
+            source.outlet, source.title, source.url = spec.outlet, spec.title, spec.url
+            source.published_on, source.language = spec.published, spec.language
+            source.notes, source.content_hash = spec.notes, spec.content_hash
+            source.text, source.text_length = spec.text, len(spec.text)
+            source.credits.extend(
+                SourceCredit(actor=self.actors[k], position=i) for i, k in enumerate(plan.state[7])
+            )
+
+    def _write_claims(self, plans: list[_Plan]) -> None:
+        for plan in plans:
+            if plan.row is None:
+                claim = Claim(
+                    key=plan.spec.key, claimants=[], topics=[], appearances=[], relations_out=[]
+                )
+                self.session.add(claim)
+                self.claims[plan.spec.key] = claim
+        for plan in plans:
+            claim = self.claims[plan.spec.key]
+            text, stated, precision, claimants, topics, appearances, relations = plan.state
+            claim.text, claim.stated_on, claim.stated_precision = text, stated, precision
+            claim.claimants.extend(
+                Claimant(actor=self.actors[k], position=i) for i, k in enumerate(claimants)
+            )
+            claim.topics.extend(Topic(topic=t) for t in topics)
+            claim.appearances.extend(
+                Appearance(
+                    source=self.sources[src],
+                    quote=quote,
+                    start_offset=start,
+                    end_offset=end,
+                    prefix=prefix,
+                    suffix=suffix,
+                    type=kind,
+                    cue=cue,
+                    via=self.actors[via] if via else None,
+                )
+                for src, quote, start, end, prefix, suffix, kind, cue, via in appearances
+            )
+            claim.relations_out.extend(
+                Relation(relation=rel, to_claim=self.claims[target]) for rel, target in relations
+            )
 
 
 def load_dataset(
@@ -416,10 +443,7 @@ def load_dataset(
     _check_unique_keys("actor", dataset.actors)
     _check_unique_keys("source", dataset.sources)
     _check_unique_keys("claim", dataset.claims)
-    loader = _Loader(session, dataset, report)
-    loader.load_actors()
-    loader.load_sources()
-    loader.load_claims()
+    _Loader(session, dataset, report).run()
     try:
         session.flush()
     except IntegrityError as exc:
