@@ -21,6 +21,7 @@ from tracker.errors import TrackerError
 from tracker.output import DEFAULT_FORMAT, FORMATS
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
     from tracker.queries import ClaimFilter
@@ -118,17 +119,26 @@ def filter_options(f: F) -> F:
 
 
 @contextmanager
+def _engine(ctx: click.Context, check_schema: bool = True) -> Iterator[Engine]:
+    """The engine for --db; with `check_schema`, an empty database is upgraded
+    and one at another revision refused."""
+    from tracker import db
+
+    engine = db.create(db.resolve_url(ctx.obj["url"]))
+    try:
+        if check_schema:
+            db.ensure_schema(engine)
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
 def _session(ctx: click.Context) -> Iterator[Session]:
     from sqlalchemy.orm import Session
 
-    from tracker.db import open_database
-
-    engine = open_database(ctx.obj["url"])
-    try:
-        with Session(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
+    with _engine(ctx) as engine, Session(engine) as session:
+        yield session
 
 
 def _claim_filter(session: Session, kwargs: dict[str, Any]) -> ClaimFilter:
@@ -208,21 +218,19 @@ def load(ctx: click.Context, paths: tuple[Path, ...]) -> None:
       tracker load seeds/actors.yaml seeds/sources.yaml seeds/claims.yaml
     """
     from tracker.dataset import data_files
-    from tracker.db import open_database
     from tracker.load import load_paths
 
-    engine = open_database(ctx.obj["url"])
     files = data_files(paths)
-    try:
-        with click.progressbar(
+    with (
+        _engine(ctx) as engine,
+        click.progressbar(
             length=len(files),
             label="Reading data files",
             file=sys.stderr,
             hidden=not sys.stderr.isatty(),
-        ) as bar:
-            report = load_paths(engine, files, on_file=lambda _path: bar.update(1))
-    finally:
-        engine.dispose()
+        ) as bar,
+    ):
+        report = load_paths(engine, files, on_file=lambda _path: bar.update(1))
     click.echo(report.summary())
 
 
@@ -441,13 +449,10 @@ def upgrade(ctx: click.Context) -> None:
     """Create the schema, or upgrade it to this tracker's revision."""
     from tracker import db, migrate
 
-    engine = db.create(db.resolve_url(ctx.obj["url"]))
-    try:
+    with _engine(ctx, check_schema=False) as engine:
         before = db.current_revision(engine)
         migrate.upgrade(engine)
         after = db.current_revision(engine)
-    finally:
-        engine.dispose()
     if before == after:
         click.echo(f"already at revision {after}")
     else:
@@ -460,12 +465,10 @@ def current(ctx: click.Context) -> None:
     """Print the database's schema revision and this tracker's."""
     from tracker import db
 
-    engine = db.create(db.resolve_url(ctx.obj["url"]))
-    try:
+    with _engine(ctx, check_schema=False) as engine:
         revision = db.current_revision(engine)
-    finally:
-        engine.dispose()
-    click.echo(f"database: {db.redact(str(engine.url.render_as_string(False)))}")
+        url = engine.url.render_as_string(hide_password=False)
+    click.echo(f"database: {db.redact(url)}")
     click.echo(f"revision: {revision or 'none (empty database)'}")
     click.echo(f"expected: {db.SCHEMA_REVISION}")
 
