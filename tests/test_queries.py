@@ -15,6 +15,7 @@ from tracker.dataset import AppearanceSpec, ClaimSpec, Dataset, Where
 from tracker.load import load_dataset
 from tracker.names import resolve_actor
 from tracker.queries import ClaimFilter
+from tracker.vocabulary import STATUSES
 
 ARMS = [
     "miller-arms-charge",
@@ -41,7 +42,7 @@ def test_contested_is_the_arms_cluster_newest_first(session: Session) -> None:
 
 def test_sql_status_filter_agrees_with_derived_status(session: Session) -> None:
     everything = queries.claims(session)
-    for status in queries.STATUSES:
+    for status in STATUSES:
         by_sql = set(keys(queries.claims(session, ClaimFilter(status=status))))
         by_python = {c.key for c in everything if queries.status(c) == status}
         assert by_sql == by_python, status

@@ -53,3 +53,41 @@ def anchor(text: str, quote: str, occurrence: int | None = None) -> Anchor:
     start = starts[occurrence - 1]
     end = start + len(quote)
     return Anchor(start, end, text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT])
+
+
+def _shared_end(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
+def _shared_start(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def relocate(text: str, quote: str, prefix: str, suffix: str) -> Anchor | None:
+    """Find a stored quote again in an edited text (the TextQuoteSelector's job).
+
+    Among the quote's occurrences, the one whose surroundings best match the
+    stored prefix and suffix wins; None when the quote is gone or two
+    occurrences match equally well (guessing would invent an anchor).
+    """
+    starts = occurrences(text, quote)
+    if not starts:
+        return None
+
+    def context_match(start: int) -> int:
+        end = start + len(quote)
+        before = text[max(0, start - len(prefix)) : start]
+        return _shared_end(before, prefix) + _shared_start(text[end : end + len(suffix)], suffix)
+
+    ranked = sorted(starts, key=context_match, reverse=True)
+    if len(ranked) > 1 and context_match(ranked[0]) == context_match(ranked[1]):
+        return None
+    start = ranked[0]
+    end = start + len(quote)
+    return Anchor(start, end, text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT])

@@ -6,7 +6,6 @@ stays instant.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import sys
 from collections.abc import Callable, Iterator
@@ -19,6 +18,7 @@ import click
 from tracker import __version__
 from tracker.errors import TrackerError
 from tracker.output import DEFAULT_FORMAT, FORMATS
+from tracker.vocabulary import RELATION_TYPES, STATUSES
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -30,8 +30,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
-RELATIONS = ("denies", "disputes", "undercuts", "supports", "corroborates", "restates", "retracts")
-STATUSES = ("contested", "corroborated", "uncontested", "retracted")
 
 
 def _scrub(message: str, url: str | None) -> str:
@@ -84,20 +82,26 @@ def format_option(f: F) -> F:
     )(f)
 
 
-def _date(value: str | None, end_of_period: bool) -> dt.date | None:
+def _date(value: str | None, option: str, end_of_period: bool) -> dt.date | None:
+    """A date option; as an upper bound a month or year means its last day."""
     if value is None:
         return None
-    for fmt, precision in (("%Y-%m-%d", "day"), ("%Y-%m", "month"), ("%Y", "year")):
-        try:
-            day = dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-        if end_of_period and precision == "month":
-            day = day.replace(day=calendar.monthrange(day.year, day.month)[1])
-        elif end_of_period and precision == "year":
-            day = day.replace(month=12, day=31)
-        return day
-    raise click.BadParameter(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    from tracker import dates
+
+    try:
+        day, precision = dates.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None
+    return dates.period_end(day, precision) if end_of_period else day
+
+
+def date_range(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:
+    """--since and --until as dates, refusing a range that ends before it starts."""
+    start = _date(since, "--since", end_of_period=False)
+    end = _date(until, "--until", end_of_period=True)
+    if start and end and start > end:
+        raise click.UsageError(f"--since {start} is after --until {end}")
+    return start, end
 
 
 def filter_options(f: F) -> F:
@@ -108,7 +112,7 @@ def filter_options(f: F) -> F:
         click.option("--until", metavar="DATE", help="Stated on or before (YYYY[-MM[-DD]])."),
         click.option(
             "--relation",
-            type=click.Choice(RELATIONS),
+            type=click.Choice(RELATION_TYPES),
             help="Claims answered by a claim with this relation.",
         ),
         click.option("--limit", type=click.IntRange(min=1), help="Show at most this many."),
@@ -134,7 +138,7 @@ def _engine(ctx: click.Context, check_schema: bool = True) -> Iterator[Engine]:
 
 
 @contextmanager
-def _session(ctx: click.Context) -> Iterator[Session]:
+def open_session(ctx: click.Context) -> Iterator[Session]:
     from sqlalchemy.orm import Session
 
     with _engine(ctx) as engine, Session(engine) as session:
@@ -146,11 +150,12 @@ def _claim_filter(session: Session, kwargs: dict[str, Any]) -> ClaimFilter:
     from tracker.queries import ClaimFilter
 
     actor = kwargs.get("actor")
+    since, until = date_range(kwargs.get("since"), kwargs.get("until"))
     return ClaimFilter(
-        actor_ids={resolve_actor(session, actor).id} if actor else None,
+        actor_ids={resolve_actor(session, actor).id} if actor is not None else None,
         topic=kwargs.get("topic"),
-        since=_date(kwargs.get("since"), end_of_period=False),
-        until=_date(kwargs.get("until"), end_of_period=True),
+        since=since,
+        until=until,
         relation=kwargs.get("relation"),
         status=kwargs.get("status"),
         limit=kwargs.get("limit"),
@@ -251,7 +256,7 @@ def contested(ctx: click.Context, /, fmt: str, **kwargs: Any) -> None:
     """
     from tracker.queries import contested as contested_claims
 
-    with _session(ctx) as session:
+    with open_session(ctx) as session:
         claims = contested_claims(session, _claim_filter(session, kwargs))
         _echo_claims(claims, fmt, "No contested claims match.")
 
@@ -272,7 +277,7 @@ def claims(ctx: click.Context, /, fmt: str, **kwargs: Any) -> None:
     """
     from tracker.queries import claims as all_claims
 
-    with _session(ctx) as session:
+    with open_session(ctx) as session:
         found = all_claims(session, _claim_filter(session, kwargs))
         _echo_claims(found, fmt, "No claims match.")
 
@@ -304,7 +309,7 @@ def by_actor(ctx: click.Context, name: str, include_members: bool, fmt: str) -> 
     from tracker.output import render
     from tracker.queries import actor_record
 
-    with _session(ctx) as session:
+    with open_session(ctx) as session:
         record = actor_record(session, resolve_actor(session, name), include_members)
         if fmt == "json":
             click.echo(render(fmt, [], [], views.record_dict(record)))
@@ -350,7 +355,7 @@ def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
     from tracker.output import render
     from tracker.queries import claim
 
-    with _session(ctx) as session:
+    with open_session(ctx) as session:
         found = claim(session, claim_id)
         data = views.claim_dict(found)
         if fmt == "json":
@@ -391,7 +396,7 @@ def actors(ctx: click.Context, fmt: str) -> None:
     from tracker.queries import actor_claim_counts
     from tracker.queries import actors as all_actors
 
-    with _session(ctx) as session:
+    with open_session(ctx) as session:
         found = all_actors(session)
         counts = actor_claim_counts(session)
         zero = (0, 0)
@@ -420,7 +425,7 @@ def sources(ctx: click.Context, fmt: str) -> None:
     from tracker.output import render
     from tracker.queries import sources as all_sources
 
-    with _session(ctx) as session:
+    with open_session(ctx) as session:
         found = all_sources(session)
         click.echo(
             render(

@@ -70,7 +70,7 @@ def report(
       tracker report --claim miller-arms-charge --no-timestamp
       tracker report --template my-layout.md.j2
     """
-    from tracker.cli import _date, _session
+    from tracker.cli import date_range, open_session
     from tracker.report import report as render_report
     from tracker.report_context import Scope
 
@@ -78,14 +78,9 @@ def report(
         raise click.UsageError(
             "--claim reports one claim's thread; drop --actor, --topic, --since and --until"
         )
-    scope = Scope(
-        actor=actor,
-        topic=topic,
-        claim=claim_id,
-        since=_date(since, end_of_period=False),
-        until=_date(until, end_of_period=True),
-    )
-    with _session(ctx) as session:
+    start, end = date_range(since, until)
+    scope = Scope(actor=actor, topic=topic, claim=claim_id, since=start, until=end)
+    with open_session(ctx) as session:
         text = render_report(session, scope, template, _generated_at(no_timestamp))
     if output is None:
         click.echo(text, nl=False)

@@ -15,8 +15,9 @@ from typing import Any
 
 import yaml
 
+from tracker import dates
 from tracker.errors import InputError
-from tracker.models import ACTOR_KINDS, APPEARANCE_TYPES, RELATION_TYPES
+from tracker.vocabulary import ACTOR_KINDS, APPEARANCE_TYPES, RELATION_TYPES
 
 DATA_SUFFIXES = (".yaml", ".yml")
 
@@ -166,17 +167,10 @@ def parse_date(value: Any, where: Where, name: str) -> tuple[dt.date, str] | Non
     """'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' as (first day, precision)."""
     if value is None:
         return None
-    text = str(value)
-    formats = {4: ("%Y", "year"), 7: ("%Y-%m", "month"), 10: ("%Y-%m-%d", "day")}
-    if len(text) in formats:
-        fmt, precision = formats[len(text)]
-        try:
-            return dt.datetime.strptime(text, fmt).date(), precision
-        except ValueError:
-            pass
-    raise InputError(
-        f"{where}: field {name!r}: {text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
-    )
+    try:
+        return dates.parse(str(value))
+    except ValueError as exc:
+        raise InputError(f"{where}: field {name!r}: {exc}") from None
 
 
 class _Fields:

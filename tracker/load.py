@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from sqlalchemy import Engine, select
+from sqlalchemy import ColumnElement, Engine, and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from tracker import db
-from tracker.anchor import QuoteNotFound, anchor
+from tracker import dates, db
+from tracker.anchor import QuoteNotFound, anchor, relocate
 from tracker.dataset import ClaimSpec, Dataset, data_files, read_file
 from tracker.errors import InputError
 from tracker.models import (
@@ -75,6 +75,13 @@ def _check_unique_keys(what: str, specs: Sequence[Any]) -> None:
         seen[spec.key] = spec
 
 
+@dataclass(frozen=True)
+class _Key:
+    """Stands in for the spec of a claim that is rewritten but not in the files."""
+
+    key: str
+
+
 @dataclass
 class _Plan:
     """One entity of the files: its row (None if new) and the state it should have."""
@@ -119,24 +126,27 @@ class _Loader:
             t for c in dataset.claims for _, t in c.relations
         }
         self.claims: dict[str, Claim] = {
-            c.key: c
-            for c in session.scalars(
-                select(Claim)
-                .where(Claim.key.in_(claim_keys))
-                .options(
-                    selectinload(Claim.claimants).selectinload(Claimant.actor),
-                    selectinload(Claim.topics),
-                    selectinload(Claim.appearances).selectinload(Appearance.source),
-                    selectinload(Claim.appearances).selectinload(Appearance.via),
-                    selectinload(Claim.relations_out).selectinload(Relation.to_claim),
-                )
-            )
+            c.key: c for c in self._claims_where(Claim.key.in_(claim_keys))
         }
+
+    def _claims_where(self, condition: ColumnElement[bool]) -> Sequence[Claim]:
+        """Existing claims with everything their state compares."""
+        return self.session.scalars(
+            select(Claim)
+            .where(condition)
+            .options(
+                selectinload(Claim.claimants).selectinload(Claimant.actor),
+                selectinload(Claim.topics),
+                selectinload(Claim.appearances).selectinload(Appearance.source),
+                selectinload(Claim.appearances).selectinload(Appearance.via),
+                selectinload(Claim.relations_out).selectinload(Relation.to_claim),
+            )
+        ).all()
 
     def run(self) -> None:
         actors = self._plan_actors()
         sources = self._plan_sources()
-        claims = self._plan_claims()
+        claims = self._plan_claims() + self._plan_reanchored(sources)
         changed = [
             (kind, plan)
             for kind, plans in (("actors", actors), ("sources", sources), ("claims", claims))
@@ -333,6 +343,45 @@ class _Loader:
             plans.append(_Plan(spec, self.claims.get(spec.key), state))
         return plans
 
+    def _plan_reanchored(self, sources: list[_Plan]) -> list[_Plan]:
+        """Claims outside the files that quote a source whose text changes:
+        each quote is found again in the new text (exact text, prefix and
+        suffix) or the load is refused; nothing is left pointing at the
+        wrong characters."""
+        edited = {
+            p.spec.key: p.spec
+            for p in sources
+            if p.row is not None and p.row.content_hash != p.spec.content_hash
+        }
+        if not edited:
+            return []
+        loaded = {c.key for c in self.data.claims}
+        ids = [self.sources[key].id for key in edited]
+        found = self._claims_where(
+            and_(Claim.appearances.any(Appearance.source_id.in_(ids)), Claim.key.not_in(loaded))
+        )
+        plans = []
+        for claim in found:
+            self.claims[claim.key] = claim
+            for relation in claim.relations_out:  # rewritten with the claim
+                self.claims.setdefault(relation.to_claim.key, relation.to_claim)
+            text, stated, precision, claimants, topics, appearances, relations = self._state(claim)
+            moved = []
+            for source, quote, *anchor_, kind, cue, via in appearances:
+                if source in edited:
+                    new = relocate(edited[source].text, quote, anchor_[2], anchor_[3])
+                    if new is None:
+                        raise InputError(
+                            f"{edited[source].where}: source {source!r}: the new text no longer"
+                            f" holds the quote {_short(quote)!r} of claim {claim.key!r}"
+                            " (in the database); load that claim's corrected file with it"
+                        )
+                    anchor_ = [new.start, new.end, new.prefix, new.suffix]
+                moved.append((source, quote, *anchor_, kind, cue, via))
+            state = (text, stated, precision, claimants, topics, moved, relations)
+            plans.append(_Plan(_Key(claim.key), claim, state))
+        return plans
+
     # -- writing -----------------------------------------------------------
     _CHILDREN: ClassVar[dict[type, tuple[str, ...]]] = {
         Actor: ("aliases", "roles"),
@@ -412,6 +461,7 @@ class _Loader:
             claim = self.claims[plan.spec.key]
             text, stated, precision, claimants, topics, appearances, relations = plan.state
             claim.text, claim.stated_on, claim.stated_precision = text, stated, precision
+            claim.stated_until = dates.period_end(stated, precision) if stated else None
             claim.claimants.extend(
                 Claimant(actor=self.actors[k], position=i) for i, k in enumerate(claimants)
             )

@@ -23,6 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from tracker.vocabulary import ACTOR_KINDS, APPEARANCE_TYPES, DATE_PRECISIONS, RELATION_TYPES
+
 # One naming convention, so migrations name constraints alike on every backend.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -32,13 +34,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-ACTOR_KINDS = ("person", "organization", "government", "group")
-DATE_PRECISIONS = ("day", "month", "year")
-APPEARANCE_TYPES = ("direct", "paraphrase")
-# Relations that put a claim in dispute, and those that back it.
-COUNTER_RELATIONS = ("denies", "disputes", "undercuts")
-SUPPORT_RELATIONS = ("supports", "corroborates")
-RELATION_TYPES = (*COUNTER_RELATIONS, *SUPPORT_RELATIONS, "restates", "retracts")
+# Ids and topics sort byte-wise on every backend, so listings come out in the
+# same order on PostgreSQL (whatever its collation) as on SQLite.
+Key = String(100).with_variant(String(100, collation="C"), "postgresql")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -54,7 +52,7 @@ class Actor(Base):
     __table_args__ = (CheckConstraint(_in("kind", ACTOR_KINDS), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(100), unique=True)
+    key: Mapped[str] = mapped_column(Key, unique=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
     description: Mapped[str | None] = mapped_column(Text)
@@ -140,7 +138,7 @@ class Source(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(100), unique=True)
+    key: Mapped[str] = mapped_column(Key, unique=True)
     outlet: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(500))
     url: Mapped[str | None] = mapped_column(String(2000))
@@ -178,17 +176,20 @@ class Claim(Base):
     __table_args__ = (
         CheckConstraint(_in("stated_precision", DATE_PRECISIONS), name="precision"),
         CheckConstraint(
-            "(stated_on IS NULL AND stated_precision IS NULL)"
-            " OR (stated_on IS NOT NULL AND stated_precision IS NOT NULL)",
+            "(stated_on IS NULL AND stated_precision IS NULL AND stated_until IS NULL)"
+            " OR (stated_on IS NOT NULL AND stated_precision IS NOT NULL"
+            " AND stated_until >= stated_on)",
             name="date_has_precision",
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(100), unique=True)
+    key: Mapped[str] = mapped_column(Key, unique=True)
     text: Mapped[str] = mapped_column(Text)
-    # A month or year is stored as its first day; the precision says which.
+    # A month or year is stored as its first and last day, so that a date
+    # filter can match every claim whose period overlaps it.
     stated_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    stated_until: Mapped[dt.date | None] = mapped_column(Date, index=True)
     stated_precision: Mapped[str | None] = mapped_column(String(5))
 
     claimants: Mapped[list[Claimant]] = relationship(
@@ -227,7 +228,7 @@ class Topic(Base):
     claim_id: Mapped[int] = mapped_column(
         ForeignKey("claims.id", ondelete="RESTRICT"), primary_key=True
     )
-    topic: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+    topic: Mapped[str] = mapped_column(Key, primary_key=True, index=True)
 
     claim: Mapped[Claim] = relationship(back_populates="topics")
 
@@ -245,6 +246,9 @@ class Appearance(Base):
             ["source_id", "source_length"],
             ["sources.id", "sources.text_length"],
             ondelete="RESTRICT",
+            # A source's text may be edited; its quotes follow (the loader
+            # re-anchors them, and the offsets check still applies).
+            onupdate="CASCADE",
             name="fk_appearances_source_length",
         ),
         CheckConstraint(

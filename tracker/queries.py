@@ -15,8 +15,6 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from tracker.errors import NotFound
 from tracker.models import (
-    COUNTER_RELATIONS,
-    SUPPORT_RELATIONS,
     Actor,
     Appearance,
     Claim,
@@ -27,8 +25,8 @@ from tracker.models import (
     SourceCredit,
 )
 from tracker.names import member_ids
+from tracker.vocabulary import COUNTER_RELATIONS, SUPPORT_RELATIONS
 
-STATUSES = ("contested", "corroborated", "uncontested", "retracted")
 # Newest first, undated last; the id breaks ties so output is stable.
 _NEWEST_FIRST = (Claim.stated_on.desc().nulls_last(), Claim.key)
 
@@ -145,8 +143,9 @@ def _claims_query(flt: ClaimFilter) -> Select[Claim]:
         query = query.where(or_(_claimed_by(flt.actor_ids), _countered_by(flt.actor_ids)))
     if flt.topic is not None:
         query = query.where(Claim.topics.any(topic=flt.topic))
+    # A claim known only to a month or year matches when its period overlaps.
     if flt.since is not None:
-        query = query.where(Claim.stated_on >= flt.since)
+        query = query.where(Claim.stated_until >= flt.since)
     if flt.until is not None:
         query = query.where(Claim.stated_on <= flt.until)
     if flt.relation is not None:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from tracker import __version__, views
 from tracker.errors import InputError
 from tracker.markdown import Markdown, footnote_ref, md_text, md_url, mermaid_label, shorten
-from tracker.models import COUNTER_RELATIONS, Actor, Appearance, Claim, SourceCredit
+from tracker.models import Actor, Appearance, Claim, SourceCredit
 from tracker.names import resolve_actor
 from tracker.queries import ClaimFilter, claim, claim_options, claims, status
 from tracker.report_context import (
@@ -42,6 +42,7 @@ from tracker.report_context import (
     Scope,
     SourceView,
 )
+from tracker.vocabulary import COUNTER_RELATIONS
 
 DEFAULT_TEMPLATE = "report.md.j2"
 # Beyond this many contested claims one flowchart is unreadable: split it.

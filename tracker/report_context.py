@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from tracker.models import COUNTER_RELATIONS
+from tracker.vocabulary import COUNTER_RELATIONS
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tracker.models import COUNTER_RELATIONS, Actor, Claim, Relation, Source
+from tracker.models import Actor, Claim, Relation, Source
 from tracker.queries import ActorRecord, status
+from tracker.vocabulary import COUNTER_RELATIONS
 
 _PRECISION_LENGTH = {"day": 10, "month": 7, "year": 4}
 

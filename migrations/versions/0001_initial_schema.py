@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 22:26:21.912633
+Create Date: 2026-11-25 23:07:37.388359
 """
 
 from collections.abc import Sequence
@@ -21,7 +21,11 @@ def upgrade() -> None:
     op.create_table(
         "actors",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("key", sa.String(length=100), nullable=False),
+        sa.Column(
+            "key",
+            sa.String(length=100).with_variant(sa.String(length=100, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("description", sa.Text(), nullable=True),
@@ -34,15 +38,20 @@ def upgrade() -> None:
     op.create_table(
         "claims",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("key", sa.String(length=100), nullable=False),
+        sa.Column(
+            "key",
+            sa.String(length=100).with_variant(sa.String(length=100, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("stated_on", sa.Date(), nullable=True),
+        sa.Column("stated_until", sa.Date(), nullable=True),
         sa.Column("stated_precision", sa.String(length=5), nullable=True),
         sa.CheckConstraint(
             "stated_precision IN ('day', 'month', 'year')", name=op.f("ck_claims_precision")
         ),
         sa.CheckConstraint(
-            "(stated_on IS NULL AND stated_precision IS NULL) OR (stated_on IS NOT NULL AND stated_precision IS NOT NULL)",
+            "(stated_on IS NULL AND stated_precision IS NULL AND stated_until IS NULL) OR (stated_on IS NOT NULL AND stated_precision IS NOT NULL AND stated_until >= stated_on)",
             name=op.f("ck_claims_date_has_precision"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_claims")),
@@ -50,11 +59,16 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("claims", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_claims_stated_on"), ["stated_on"], unique=False)
+        batch_op.create_index(batch_op.f("ix_claims_stated_until"), ["stated_until"], unique=False)
 
     op.create_table(
         "sources",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("key", sa.String(length=100), nullable=False),
+        sa.Column(
+            "key",
+            sa.String(length=100).with_variant(sa.String(length=100, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("outlet", sa.String(length=200), nullable=False),
         sa.Column("title", sa.String(length=500), nullable=False),
         sa.Column("url", sa.String(length=2000), nullable=True),
@@ -123,6 +137,7 @@ def upgrade() -> None:
             ["source_id", "source_length"],
             ["sources.id", "sources.text_length"],
             name="fk_appearances_source_length",
+            onupdate="CASCADE",
             ondelete="RESTRICT",
         ),
         sa.ForeignKeyConstraint(
@@ -258,7 +273,11 @@ def upgrade() -> None:
     op.create_table(
         "topics",
         sa.Column("claim_id", sa.Integer(), nullable=False),
-        sa.Column("topic", sa.String(length=100), nullable=False),
+        sa.Column(
+            "topic",
+            sa.String(length=100).with_variant(sa.String(length=100, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.ForeignKeyConstraint(
             ["claim_id"], ["claims.id"], name=op.f("fk_topics_claim_id_claims"), ondelete="RESTRICT"
         ),
@@ -335,6 +354,7 @@ def downgrade() -> None:
 
     op.drop_table("sources")
     with op.batch_alter_table("claims", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_claims_stated_until"))
         batch_op.drop_index(batch_op.f("ix_claims_stated_on"))
 
     op.drop_table("claims")

@@ -1,0 +1,88 @@
+"""Editing a source's text: quotes already in the database follow it or the load is refused."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from tests.conftest import SEEDS
+from tracker.anchor import relocate
+from tracker.errors import InputError
+from tracker.load import load_paths
+from tracker.models import Appearance, Source
+
+STAR = "002_75e8f458d8cc0dcf.txt"
+
+
+def only_sources(tmp_path: Path) -> Path:
+    """A folder holding the seed sources alone: their claims stay in the database only."""
+    folder = tmp_path / "sources-only"
+    folder.mkdir()
+    shutil.copy(SEEDS / "sources.yaml", folder)
+    for text in SEEDS.glob("*.txt"):
+        shutil.copy(text, folder)
+    return folder
+
+
+def appearances_of(engine: Engine, key: str) -> list[tuple[str, int, int]]:
+    with Session(engine) as session:
+        rows = session.scalars(
+            select(Appearance).join(Source).where(Source.key == key).order_by(Appearance.id)
+        )
+        return [(a.quote, a.start_offset, a.end_offset) for a in rows]
+
+
+def test_quotes_follow_an_edited_text(seeded: Engine, tmp_path: Path) -> None:
+    folder = only_sources(tmp_path)
+    text = (folder / STAR).read_text(encoding="utf-8")
+    (folder / STAR).write_text("UPDATED: " + text, encoding="utf-8")
+    before = appearances_of(seeded, "star-advertiser-20240618")
+    report = load_paths(seeded, [folder])
+    assert report.updated["sources"] == 1
+    after = appearances_of(seeded, "star-advertiser-20240618")
+    assert sorted((q, s + 9, e + 9) for q, s, e in before) == sorted(after)
+    with Session(seeded) as session:
+        for a in session.scalars(select(Appearance)):
+            assert a.source.text[a.start_offset : a.end_offset] == a.quote
+            assert a.source_length == len(a.source.text)
+
+
+def test_a_quote_edited_away_is_refused(seeded: Engine, tmp_path: Path) -> None:
+    folder = only_sources(tmp_path)
+    text = (folder / STAR).read_text(encoding="utf-8")
+    # Same length, so the old offsets would still fit: the words no longer do.
+    (folder / STAR).write_text(text.replace("arms transfers", "ARMS TRANSFERS"), encoding="utf-8")
+    before = appearances_of(seeded, "star-advertiser-20240618")
+    with pytest.raises(InputError, match="moscow-pyongyang-deny-arms") as caught:
+        load_paths(seeded, [folder])
+    assert "no longer holds the quote" in str(caught.value)
+    assert appearances_of(seeded, "star-advertiser-20240618") == before
+
+
+def test_an_edit_after_the_last_quote_keeps_offsets(seeded: Engine, tmp_path: Path) -> None:
+    folder = only_sources(tmp_path)
+    with (folder / STAR).open("a", encoding="utf-8") as f:
+        f.write("\nCorrection appended.\n")
+    before = appearances_of(seeded, "star-advertiser-20240618")
+    load_paths(seeded, [folder])
+    assert sorted(appearances_of(seeded, "star-advertiser-20240618")) == sorted(before)
+    with Session(seeded) as session:
+        source = session.scalars(
+            select(Source).where(Source.key == "star-advertiser-20240618")
+        ).one()
+        assert all(
+            a.source_length == source.text_length
+            for a in session.scalars(select(Appearance).where(Appearance.source_id == source.id))
+        )
+
+
+def test_relocate_uses_prefix_and_suffix() -> None:
+    text = "Moscow denied it. Later, Pyongyang denied it."
+    found = relocate(text, "denied it", "Later, Pyongyang ", ".")
+    assert found is not None and text[found.start :].startswith("denied it.") and found.start > 20
+    assert relocate(text, "denied it", "", "") is None  # two equally good places
+    assert relocate(text, "confirmed it", "", "") is None

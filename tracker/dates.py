@@ -1,0 +1,32 @@
+"""Dates known to a day, a month or a year ("October last year")."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+_FORMATS = {10: ("%Y-%m-%d", "day"), 7: ("%Y-%m", "month"), 4: ("%Y", "year")}
+
+
+def parse(text: str) -> tuple[dt.date, str]:
+    """'YYYY-MM-DD', 'YYYY-MM' or 'YYYY' as (first day, precision).
+
+    Raises ValueError for anything else, including unpadded forms like
+    2024-6-1, so that files and the command line accept the same dates.
+    """
+    if len(text) in _FORMATS:
+        fmt, precision = _FORMATS[len(text)]
+        try:
+            return dt.datetime.strptime(text, fmt).date(), precision
+        except ValueError:
+            pass
+    raise ValueError(f"{text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+
+
+def period_end(day: dt.date, precision: str) -> dt.date:
+    """The last day of the period that starts on `day`."""
+    if precision == "year":
+        return day.replace(month=12, day=31)
+    if precision == "month":
+        return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day
