@@ -144,7 +144,9 @@ def counting(engine: Engine) -> Iterator[list[str]]:
     statements: list[str] = []
 
     def count(*args: object) -> None:
-        statements.append(str(args[2]))
+        statement = str(args[2])
+        if not statement.startswith("BEGIN"):  # transaction control is not a query
+            statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", count)
     try:

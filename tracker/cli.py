@@ -59,12 +59,13 @@ class TrackerGroup(click.Group):
         except Exception as exc:
             if not type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
                 raise
-            from tracker.db import redact
+            from tracker.db import redact, resolve_url
 
-            url = ctx.obj.get("url") if isinstance(ctx.obj, dict) else None
+            url = resolve_url(ctx.obj.get("url") if isinstance(ctx.obj, dict) else None)
             detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-            where = redact(url) if url else "the database"
-            click.echo(f"Error: {where}: {_scrub(detail, url)}", err=True)
+            if "readonly" in detail or "read-only" in detail:
+                detail += " (check the permissions of the file and its folder)"
+            click.echo(f"Error: {redact(url)}: {_scrub(detail, url)}", err=True)
             ctx.exit(EXIT_ERROR)
 
 
@@ -455,6 +456,7 @@ def upgrade(ctx: click.Context) -> None:
     from tracker import db, migrate
 
     with _engine(ctx, check_schema=False) as engine:
+        db.refuse_foreign(engine)
         before = db.current_revision(engine)
         migrate.upgrade(engine)
         after = db.current_revision(engine)

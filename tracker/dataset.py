@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,14 +173,45 @@ def parse_date(value: Any, where: Where, name: str) -> tuple[dt.date, str] | Non
         raise InputError(f"{where}: field {name!r}: {exc}") from None
 
 
+def _limits() -> dict[str, dict[str, int]]:
+    """The longest value each field may hold: the width of its column, so that
+    every backend accepts what the loader accepts (SQLite would not check)."""
+    from tracker import models as m
+
+    def width(column: Any) -> int:
+        return int(column.type.length)
+
+    return {
+        "actor": {
+            "id": width(m.Actor.key),
+            "name": width(m.Actor.name),
+            "aliases": width(m.Alias.alias),
+        },
+        "role": {"title": width(m.Role.title)},
+        "source": {
+            "id": width(m.Source.key),
+            "outlet": width(m.Source.outlet),
+            "title": width(m.Source.title),
+            "url": width(m.Source.url),
+            "language": width(m.Source.language),
+        },
+        "claim": {"id": width(m.Claim.key), "topics": width(m.Topic.topic)},
+        "appearance": {"cue": width(m.Appearance.cue)},
+    }
+
+
+_LIMITS = _limits()
+
+
 class _Fields:
     """Typed access to one mapping's fields, with errors that say where."""
 
-    def __init__(self, path: Path, data: Any, what: str, allowed: set[str]) -> None:
-        line = data.line if isinstance(data, _Mapping) else 0
-        self.where = Where(path, line)
+    def __init__(self, path: Path, data: Any, what: str, allowed: set[str], line: int = 1) -> None:
+        # A non-mapping has no line of its own: report the enclosing one.
+        self.where = Where(path, data.line if isinstance(data, _Mapping) else line)
         if not isinstance(data, dict):
             raise InputError(f"{self.where}: each {what} must be a mapping of fields")
+        self.limits = _LIMITS.get(what, {})
         self.data = data
         self.path = path
         self.what = what
@@ -203,7 +234,16 @@ class _Fields:
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise InputError(f"{self.at(key)}: field {key!r} must be text")
-        return str(value)
+        return self._fits(key, str(value))
+
+    def _fits(self, key: str, value: str) -> str:
+        limit = self.limits.get(key)
+        if limit is not None and len(value) > limit:
+            raise InputError(
+                f"{self.at(key)}: field {key!r} is {len(value)} characters long;"
+                f" at most {limit} fit"
+            )
+        return value
 
     def required(self, key: str) -> str:
         value = self.text(key)
@@ -233,7 +273,7 @@ class _Fields:
             raise InputError(f"{self.at(key)}: field {key!r} must be a list of names")
         if required and not value:
             raise InputError(f"{self.at(key)}: field {key!r} is empty")
-        return [str(v) for v in value]
+        return [self._fits(key, str(v)) for v in value]
 
     def mappings(self, key: str) -> list[Any]:
         value = self.data.get(key)
@@ -259,11 +299,13 @@ def _read_text(path: Path) -> str:
         raise InputError(f"{path}:{line}: not UTF-8 (byte {exc.start})") from None
 
 
-def _actor(path: Path, data: Any) -> ActorSpec:
-    f = _Fields(path, data, "actor", {"id", "name", "kind", "description", "aliases", "roles"})
+def _actor(path: Path, data: Any, line: int) -> ActorSpec:
+    f = _Fields(
+        path, data, "actor", {"id", "name", "kind", "description", "aliases", "roles"}, line
+    )
     roles = []
     for item in f.mappings("roles"):
-        r = _Fields(path, item, "role", {"title", "of", "start", "end"})
+        r = _Fields(path, item, "role", {"title", "of", "start", "end"}, f.at("roles").line)
         start, end = r.date("start"), r.date("end")
         if start and end and start[0] > end[0]:
             raise InputError(f"{r.where}: role ends before it starts")
@@ -287,14 +329,17 @@ def _actor(path: Path, data: Any) -> ActorSpec:
     )
 
 
-def _source(path: Path, data: Any) -> SourceSpec:
+def _source(path: Path, data: Any, line: int) -> SourceSpec:
     f = _Fields(
         path,
         data,
         "source",
         {"id", "file", "outlet", "title", "url", "published", "language", "credits", "notes"},
+        line,
     )
     text_path = path.parent / f.required("file")
+    if text_path.is_dir():
+        raise InputError(f"{f.at('file')}: source text {text_path} is a folder, not a file")
     if not text_path.is_file():
         raise InputError(f"{f.at('file')}: source text {text_path} does not exist")
     published = f.date("published")
@@ -314,8 +359,10 @@ def _source(path: Path, data: Any) -> SourceSpec:
     )
 
 
-def _appearance(path: Path, data: Any) -> AppearanceSpec:
-    f = _Fields(path, data, "appearance", {"source", "quote", "type", "cue", "via", "occurrence"})
+def _appearance(path: Path, data: Any, line: int) -> AppearanceSpec:
+    f = _Fields(
+        path, data, "appearance", {"source", "quote", "type", "cue", "via", "occurrence"}, line
+    )
     occurrence = f.data.get("occurrence")
     if occurrence is not None and (not isinstance(occurrence, int) or occurrence < 1):
         raise InputError(f"{f.at('occurrence')}: field 'occurrence' must be a whole number >= 1")
@@ -333,12 +380,13 @@ def _appearance(path: Path, data: Any) -> AppearanceSpec:
     )
 
 
-def _claim(path: Path, data: Any) -> ClaimSpec:
+def _claim(path: Path, data: Any, line: int) -> ClaimSpec:
     f = _Fields(
         path,
         data,
         "claim",
         {"id", "text", "claimants", "stated", "topics", "appearances", "relations"},
+        line,
     )
     relations_data = f.data.get("relations") or {}
     if not isinstance(relations_data, dict):
@@ -350,7 +398,9 @@ def _claim(path: Path, data: Any) -> ClaimSpec:
         (relation, target) for relation in relations_data for target in rel.texts(relation)
     ]
     stated = f.date("stated")
-    appearances = [_appearance(path, item) for item in f.mappings("appearances")]
+    appearances = [
+        _appearance(path, item, f.at("appearances").line) for item in f.mappings("appearances")
+    ]
     if not appearances:
         raise InputError(f"{f.where}: claim has no appearances: quote where it was reported")
     return ClaimSpec(
@@ -381,14 +431,17 @@ def read_file(path: Path) -> Dataset:
         return Dataset()
     f = _Fields(path, document, "data file", {"actors", "sources", "claims"})
     return Dataset(
-        actors=[_actor(path, item) for item in f.mappings("actors")],
-        sources=[_source(path, item) for item in f.mappings("sources")],
-        claims=[_claim(path, item) for item in f.mappings("claims")],
+        actors=[_actor(path, item, f.at("actors").line) for item in f.mappings("actors")],
+        sources=[_source(path, item, f.at("sources").line) for item in f.mappings("sources")],
+        claims=[_claim(path, item, f.at("claims").line) for item in f.mappings("claims")],
     )
 
 
-def read_files(paths: Iterable[Path]) -> Dataset:
+def read_files(paths: Iterable[Path], on_file: Callable[[Path], None] | None = None) -> Dataset:
+    """Parse and check several data files into one dataset."""
     dataset = Dataset()
     for path in paths:
         dataset.extend(read_file(path))
+        if on_file:
+            on_file(path)
     return dataset

@@ -13,11 +13,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
-from tracker.errors import SchemaError
+from tracker.errors import SchemaError, TrackerError
 
 ENV_VAR = "TRACKER_DATABASE_URL"
 # The newest migration in migrations/versions; tests check the two agree.
@@ -50,7 +51,14 @@ def redact(url: str) -> str:
         return "<unparsable database URL>"
 
 
+# Any number: the key of the PostgreSQL advisory lock that serialises writers.
+WRITE_LOCK_KEY = 0x7472_6163  # "trac"
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own transaction handling would begin lazily and commit
+    # before DDL; SQLAlchemy emits BEGIN itself instead (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
@@ -58,17 +66,38 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection: Connection) -> None:
+    # A writer takes the write lock when it begins, not at its first write,
+    # so two loads never plan against the same state.
+    immediate = connection.get_execution_options().get("tracker_write")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
 def create(url: str) -> Engine:
     """An engine for `url`; SQLite gets foreign keys, WAL and a busy timeout."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise TrackerError(f"{redact(url)} is not a database URL or file path") from None
+    try:
+        if parsed.get_backend_name() != "sqlite":
+            return create_engine(parsed)
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed)
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(parsed)
+    except (ImportError, NoSuchModuleError):
+        hint = (
+            " (pip install 'tracker[postgres]')"
+            if parsed.get_backend_name() == "postgresql"
+            else ""
+        )
+        raise TrackerError(f"no database driver for {parsed.drivername}{hint}") from None
+    except OSError as exc:
+        raise TrackerError(f"cannot create the folder for {database}: {exc.strerror}") from None
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -77,6 +106,20 @@ def current_revision(engine: Engine) -> str | None:
         if not inspect(connection).has_table("alembic_version"):
             return None
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def refuse_foreign(engine: Engine) -> None:
+    """Refuse a database that has tables but no tracker revision: it belongs
+    to something else, and tracker must not add its tables to it."""
+    if current_revision(engine) is not None:
+        return
+    with engine.connect() as connection:
+        tables = inspect(connection).get_table_names()
+    if tables:
+        raise SchemaError(
+            f"database {redact(engine.url.render_as_string(hide_password=False))} has tables"
+            " but no tracker schema revision; point --db at a tracker database or an empty one"
+        )
 
 
 def ensure_schema(engine: Engine) -> None:
@@ -89,13 +132,7 @@ def ensure_schema(engine: Engine) -> None:
     if revision == SCHEMA_REVISION:
         return
     if revision is None:
-        with engine.connect() as connection:
-            tables = inspect(connection).get_table_names()
-        if tables:
-            raise SchemaError(
-                f"database {redact(str(engine.url))} has tables but no tracker schema"
-                " revision; point --db at a tracker database or an empty one"
-            )
+        refuse_foreign(engine)
         from tracker import migrate  # Alembic only when there is work for it
 
         migrate.upgrade(engine)
@@ -114,7 +151,23 @@ def open_database(url: str | None = None) -> Engine:
 
 
 @contextmanager
+def write_connection(engine: Engine) -> Iterator[Connection]:
+    """A transaction that holds the database's write lock from its start:
+    one writer at a time, so concurrent loads and first-use migrations
+    queue instead of colliding."""
+    with engine.connect() as connection:
+        connection.execution_options(tracker_write=True)
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY}
+                )
+            yield connection
+
+
+@contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
-    """A session whose work is committed together or not at all."""
-    with Session(engine) as session, session.begin():
+    """A session whose work is committed together or not at all, under the write lock."""
+    with write_connection(engine) as connection, Session(bind=connection) as session:
         yield session
+        session.flush()

@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import dates, db
 from tracker.anchor import QuoteNotFound, anchor, relocate
-from tracker.dataset import ClaimSpec, Dataset, data_files, read_file
+from tracker.dataset import ClaimSpec, Dataset, data_files, read_files
 from tracker.errors import InputError
 from tracker.models import (
     Actor,
@@ -59,6 +59,11 @@ class LoadReport:
                 f" {self.unchanged[kind]} unchanged"
             )
         return f"loaded {len(self.files)} file(s) — " + "; ".join(parts)
+
+
+def _first_line(error: object) -> str:
+    """Drivers add DETAIL and HINT lines; an error message is one line."""
+    return str(error).strip().splitlines()[0]
 
 
 def _short(text: str, width: int = 60) -> str:
@@ -280,7 +285,9 @@ class _Loader:
     def _appearances(self, spec: ClaimSpec, texts: dict[str, str | None]) -> list[tuple[Any, ...]]:
         rows = []
         for app in spec.appearances:
-            text = texts.setdefault(app.source, self._source_text(app.source))
+            if app.source not in texts:
+                texts[app.source] = self._source_text(app.source)
+            text = texts[app.source]
             if text is None:
                 raise InputError(f"{app.where}: claim {spec.key!r}: unknown source {app.source!r}")
             try:
@@ -311,6 +318,9 @@ class _Loader:
 
     def _plan_claims(self) -> list[_Plan]:
         keys = {c.key for c in self.data.claims} | set(self.claims)
+        claimants_of = {c.key: set(c.claimants) for c in self.data.claims}
+        for key, row in self.claims.items():
+            claimants_of.setdefault(key, {c.actor.key for c in row.claimants})
         texts: dict[str, str | None] = {}
         plans = []
         for spec in self.data.claims:
@@ -329,6 +339,11 @@ class _Loader:
                 if target in targets:
                     raise InputError(
                         f"{spec.where}: claim {spec.key!r} relates to {target!r} more than once"
+                    )
+                if relation == "retracts" and not claimants_of[target] & set(claimants):
+                    raise InputError(
+                        f"{spec.where}: claim {spec.key!r} retracts {target!r}, but only a"
+                        " claimant can withdraw a claim: they share no claimant"
                     )
                 targets.add(target)
             state = (
@@ -497,7 +512,7 @@ def load_dataset(
     try:
         session.flush()
     except IntegrityError as exc:
-        raise InputError(f"the database refused the data: {exc.orig}") from None
+        raise InputError(f"the database refused the data: {_first_line(exc.orig)}") from None
     return report
 
 
@@ -510,14 +525,10 @@ def load_paths(
     report = LoadReport(files=data_files(paths))
     if not report.files:
         raise InputError("no data files (*.yaml, *.yml) found in the paths given")
-    dataset = Dataset()
-    for path in report.files:
-        dataset.extend(read_file(path))
-        if on_file:
-            on_file(path)
+    dataset = read_files(report.files, on_file)
     try:
         with db.transaction(engine) as session:
             load_dataset(session, dataset, report)
     except IntegrityError as exc:
-        raise InputError(f"the database refused the data: {exc.orig}") from None
+        raise InputError(f"the database refused the data: {_first_line(exc.orig)}") from None
     return report

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+
+from tracker.db import write_connection
 
 
 def migrations_path() -> Path:
@@ -27,14 +28,15 @@ def config() -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    with engine.begin() as connection:
+    # Under the write lock: a second process waits, then finds nothing to do.
+    with write_connection(engine) as connection:
         cfg = config()
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    with engine.begin() as connection:
+    with write_connection(engine) as connection:
         cfg = config()
         cfg.attributes["connection"] = connection
         command.downgrade(cfg, revision)
@@ -45,8 +47,3 @@ def head() -> str:
     if len(heads) != 1:
         raise RuntimeError(f"expected one migration head, found {heads}")
     return heads[0]
-
-
-def current(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()

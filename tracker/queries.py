@@ -232,11 +232,18 @@ def actor_claim_counts(session: Session) -> dict[int, tuple[int, int]]:
     made = dict(
         session.execute(select(Claimant.actor_id, func.count()).group_by(Claimant.actor_id)).all()
     )
+    target = aliased(Claimant)
     countered = dict(
         session.execute(
             select(Claimant.actor_id, func.count(Relation.to_claim_id.distinct()))
             .join(Relation, Relation.from_claim_id == Claimant.claim_id)
             .where(Relation.relation.in_(COUNTER_RELATIONS))
+            # Others' claims only: countering a claim one made oneself is no contest.
+            .where(
+                ~exists().where(
+                    target.claim_id == Relation.to_claim_id, target.actor_id == Claimant.actor_id
+                )
+            )
             .group_by(Claimant.actor_id)
         ).all()
     )
