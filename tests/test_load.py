@@ -73,9 +73,12 @@ def test_an_edited_claim_is_updated_alone(seeded: Engine, seeds_copy: Path) -> N
         "text: North Korea has not transferred arms to Russia.",
         "text: North Korea has transferred no arms to Russia.",
     )
+    total = {kind: len(rows) for kind, rows in snapshot(seeded).items()}
     report = load_paths(seeded, [seeds_copy])
-    assert report.updated["claims"] == 1
-    assert report.unchanged["claims"] == report.unchanged["claims"]
+    assert (report.updated["claims"], report.unchanged["claims"]) == (1, total["claims"] - 1)
+    for kind in ("actors", "sources"):
+        assert (report.updated[kind], report.unchanged[kind]) == (0, total[kind])
+    assert sum(report.created.values()) == 0
     with Session(seeded) as session:
         claim = session.scalars(
             select(Claim).where(Claim.key == "moscow-pyongyang-deny-arms")
@@ -212,21 +215,20 @@ def test_all_files_or_none(engine: Engine, seeds_copy: Path) -> None:
 def test_cli_error_is_one_line_and_exit_1(seeded: Engine, seeds_copy: Path) -> None:
     edit(seeds_copy / "claims.yaml", "claimants: [matthew-miller]", "claimants: [nobody]")
     url = seeded.url.render_as_string(hide_password=False)
-    result = CliRunner().invoke(cli, ["--db", url, "load", str(seeds_copy)])
+    result = CliRunner().invoke(cli, ["--db", url, "load", str(seeds_copy)], catch_exceptions=False)
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("Error: ") and "unknown actor 'nobody'" in lines[0]
-    assert "Traceback" not in result.output
 
 
 def test_cli_load_reports_counts(engine: Engine) -> None:
     url = engine.url.render_as_string(hide_password=False)
-    result = CliRunner().invoke(cli, ["--db", url, "load", str(SEEDS)])
+    result = CliRunner().invoke(cli, ["--db", url, "load", str(SEEDS)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "loaded 3 file(s)" in result.stdout
     assert "sources: 3 new" in result.stdout
-    again = CliRunner().invoke(cli, ["--db", url, "load", str(SEEDS)])
+    again = CliRunner().invoke(cli, ["--db", url, "load", str(SEEDS)], catch_exceptions=False)
     assert "claims: 0 new, 0 updated" in again.stdout
 
 

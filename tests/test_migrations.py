@@ -10,7 +10,7 @@ import sys
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import CheckConstraint, Engine, UniqueConstraint, inspect, text
 
 from tests.conftest import SEEDS
 from tracker import db, migrate
@@ -29,6 +29,34 @@ def test_models_match_migrations(engine: Engine) -> None:
         assert compare_metadata(context, Base.metadata) == []
 
 
+def declared_names(kind: type) -> dict[str, set[str]]:
+    """Constraint names per table as the models declare them (naming convention applied)."""
+    return {
+        table.name: {str(c.name) for c in table.constraints if isinstance(c, kind)}
+        for table in Base.metadata.sorted_tables
+    }
+
+
+def test_migrated_constraint_and_index_names_match_the_models(engine: Engine) -> None:
+    """compare_metadata skips CHECK constraints: compare them (and UNIQUE
+    constraints and indexes) by name, table by table."""
+    inspector = inspect(engine)
+    tables = [table.name for table in Base.metadata.sorted_tables]
+    checks = {t: {c["name"] for c in inspector.get_check_constraints(t)} for t in tables}
+    uniques = {t: {c["name"] for c in inspector.get_unique_constraints(t)} for t in tables}
+    indexes = {
+        # PostgreSQL also lists the index behind each UNIQUE constraint.
+        t: {i["name"] for i in inspector.get_indexes(t) if "duplicates_constraint" not in i}
+        for t in tables
+    }
+    assert checks == declared_names(CheckConstraint)
+    assert uniques == declared_names(UniqueConstraint)
+    assert indexes == {
+        table.name: {str(i.name) for i in table.indexes} for table in Base.metadata.sorted_tables
+    }
+    assert any(checks.values())  # the comparison is not between two empty sets
+
+
 def test_up_down_up(empty_engine: Engine) -> None:
     migrate.upgrade(empty_engine)
     tables = set(Base.metadata.tables)
@@ -36,7 +64,7 @@ def test_up_down_up(empty_engine: Engine) -> None:
     migrate.downgrade(empty_engine, "base")
     assert not tables & set(inspect(empty_engine).get_table_names())
     migrate.upgrade(empty_engine)
-    assert migrate.current(empty_engine) == db.SCHEMA_REVISION
+    assert db.current_revision(empty_engine) == db.SCHEMA_REVISION
     load_paths(empty_engine, [SEEDS])
 
 

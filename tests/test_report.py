@@ -616,17 +616,28 @@ def statements(engine: Engine, session: Session, scope: Scope) -> tuple[int, Rep
         nonlocal count
         count += 1
 
+    # The count must profit neither from an earlier count's loading nor from
+    # the objects the loader left in the session.
+    session.expunge_all()
     event.listen(engine, "before_cursor_execute", counted)
     try:
         context = build_context(session, scope)
     finally:
         event.remove(engine, "before_cursor_execute", counted)
-    session.expunge_all()  # the next count must not profit from this one's loading
+    session.expunge_all()
     return count, context
 
 
-def add_contest(session: Session, claims: int) -> None:
-    """`claims` claims by one actor, each denied by another actor's claim."""
+def add_contest(
+    session: Session, claims: int, topic: str | None = None, actor: str | None = None
+) -> tuple[set[str], set[str]]:
+    """`claims` claims by one actor, each denied by another actor's claim.
+
+    With `topic`, every added claim has that topic. With `actor` (an existing
+    actor's id), it makes the even-numbered charges and the odd-numbered
+    denials, so it both is countered and counters. Returns the ids of the
+    charges and of the claims `actor` makes.
+    """
     source = SourceSpec(
         "bulk-source", "Bulk outlet", "Bulk title", None, dt.date(2025, 1, 2), "en", [], None,
         "Bulk source text.", HERE,
@@ -635,29 +646,69 @@ def add_contest(session: Session, claims: int) -> None:
     def claim(key: str, actor: str) -> ClaimSpec:
         found = appearance(source, "Bulk", 0, None, None)
         text = f"Bulk claim {key}"
-        return ClaimSpec(key, text, [actor], dt.date(2025, 1, 1), "day", [], [found], [], HERE)
+        topics = [topic] if topic else []
+        return ClaimSpec(key, text, [actor], dt.date(2025, 1, 1), "day", topics, [found], [], HERE)
 
     specs = []
+    charges, made = set(), set()
     for i in range(claims):
-        denial = claim(f"bulk-{i:03}-denial", "bulk-denier")
+        charger = actor if actor and i % 2 == 0 else "bulk-charger"
+        denier = actor if actor and i % 2 == 1 else "bulk-denier"
+        denial = claim(f"bulk-{i:03}-denial", denier)
         denial.relations.append(("denies", f"bulk-{i:03}"))
-        specs += [claim(f"bulk-{i:03}", "bulk-charger"), denial]
+        specs += [claim(f"bulk-{i:03}", charger), denial]
+        charges.add(f"bulk-{i:03}")
+        made.add(f"bulk-{i:03}" if charger == actor else f"bulk-{i:03}-denial")
     actors = [
         ActorSpec(key, key.replace("-", " "), "person", None, [], [], HERE)
         for key in ("bulk-charger", "bulk-denier")
     ]
     load_dataset(session, Dataset(actors=actors, sources=[source], claims=specs))
+    return charges, made if actor else set()
 
 
-@pytest.mark.parametrize("scope", [Scope(), Scope(actor="Pyongyang"), Scope(topic="trade")])
+@pytest.mark.parametrize(
+    ("scope", "actor"),
+    [(Scope(), None), (Scope(actor="Pyongyang"), "north-korea"), (Scope(topic="trade"), None)],
+)
 def test_statements_do_not_grow_with_the_data(
-    seeded: Engine, session: Session, scope: Scope
+    seeded: Engine, session: Session, scope: Scope, actor: str | None
 ) -> None:
+    """The added claims fall inside the scope (its topic, its actor on both
+    sides), so the larger report really holds more: contested claims and, for
+    an actor, its dossier's claims and counters. The small count is taken
+    with a few such claims already added, so that both counts go down every
+    path (counter-claims from outside the scope, dossier counters): the
+    comparison is of a few rows against many, not of none against some.
+    (The first count also holds the session's BEGIN on SQLite: not compared.)"""
+    _, seed = statements(seeded, session, scope)
+    add_contest(session, 2, topic=scope.topic, actor=actor)
     small, _ = statements(seeded, session, scope)
-    add_contest(session, DIAGRAM_MAX_CLAIMS + 10)
-    large, _ = statements(seeded, session, scope)
+    added = DIAGRAM_MAX_CLAIMS + 10
+    charges, made = add_contest(session, added, topic=scope.topic, actor=actor)
+    large, report = statements(seeded, session, scope)
     session.rollback()
     assert small == large <= 30
+
+    def contested(r: Report) -> set[str]:
+        return {c.claim.id for c in r.contested}
+
+    assert len(charges) == added and not charges & contested(seed)
+    assert contested(report) == contested(seed) | charges
+    assert (seed.dossier is None) == (report.dossier is None) == (actor is None)
+    if actor is not None:
+        assert len(made) == added
+
+        def dossier(r: Report) -> tuple[set[str], set[tuple[str, str]], set[str]]:
+            assert r.dossier is not None
+            claimed = {d.claim.id for d in r.dossier.claims}
+            answered = {d.claim.id for d in r.dossier.claims if d.countered_by}
+            return claimed, {(d.claim.id, d.target.id) for d in r.dossier.counters}, answered
+
+        claimed, countering, answered = dossier(seed)
+        denials = {(f"{c}-denial", c) for c in charges if f"{c}-denial" in made}
+        assert dossier(report) == (claimed | made, countering | denials, answered | made & charges)
+        assert denials and made & charges  # the actor is on both sides
 
 
 def test_large_contest_is_split_into_readable_flowcharts(session: Session) -> None:
