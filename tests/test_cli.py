@@ -238,7 +238,7 @@ def test_show_thread(run: Runner) -> None:
     data = as_json(run("show", "miller-arms-charge", "-f", "json"))
     directions = {(r["direction"], r["relation"], r["id"]) for r in data["relations"]}  # type: ignore[index]
     assert ("in", "denies", "moscow-pyongyang-deny-arms") in directions
-    assert ("out", "supports", "us-skorea-arms-concern") in directions
+    assert ("out", "restates", "us-skorea-arms-concern") in directions
     assert data["appearances"][0]["prefix"] == " that North Korea had supplied “"  # type: ignore[index]
 
 

@@ -75,9 +75,10 @@ def test_date_topic_relation_and_limit_filters(session: Session) -> None:
     assert keys(queries.contested(session, until)) == ARMS[1:3]
     topic = queries.claims(session, ClaimFilter(topic="putin-visit"))
     assert topic and all("putin-visit" in [t.topic for t in c.topics] for c in topic)
-    supported = queries.claims(session, ClaimFilter(relation="supports"))
-    assert "us-skorea-arms-concern" in keys(supported)
-    assert "miller-arms-charge" not in keys(supported)
+    restated = queries.claims(session, ClaimFilter(relation="restates"))
+    assert set(keys(restated)) == {"us-skorea-arms-concern", "kcna-state-visit"}
+    corroborated = queries.claims(session, ClaimFilter(relation="corroborates"))
+    assert keys(corroborated) == ["kcna-state-visit"]
     assert keys(queries.contested(session, ClaimFilter(limit=2))) == ARMS[:2]
 
 

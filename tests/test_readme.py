@@ -1,0 +1,46 @@
+"""The README's examples are real: each `$ tracker ...` block is what the command prints
+on the seed dataset (so the docs cannot drift from the code)."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Runner
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+_BLOCK = re.compile(r"```console\n(.*?)```", re.S)
+
+
+def examples() -> list[tuple[list[str], int | None, str]]:
+    """(arguments, `| head -N` or None, expected output) for each example."""
+    found = []
+    for block in _BLOCK.findall(README.read_text(encoding="utf-8")):
+        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, output = chunk.partition("\n")
+            head = re.search(r"\| head -(?:n )?(\d+)$", command)
+            words = shlex.split(command.split("|")[0])
+            if words[:2] == ["tracker", "load"]:
+                continue  # depends on the database's state before; tests/test_load.py covers it
+            found.append((words[1:], int(head[1]) if head else None, output))
+    return found
+
+
+def test_the_readme_has_examples() -> None:
+    commands = {args[0] for args, _, _ in examples()}
+    assert {"contested", "claims", "by-actor", "show", "sources", "actors"} <= commands
+
+
+@pytest.mark.parametrize(("args", "head", "expected"), examples(), ids=lambda v: str(v)[:40])
+def test_readme_example(
+    run: Runner, monkeypatch: pytest.MonkeyPatch, args: list[str], head: int | None, expected: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", "150")
+    result = run(*args)
+    printed = result.stdout + result.stderr
+    if head is not None:
+        printed = "".join(printed.splitlines(keepends=True)[:head])
+    assert printed == expected
