@@ -305,39 +305,13 @@ def by_actor(ctx: click.Context, name: str, include_members: bool, fmt: str) -> 
       tracker by-actor Pyongyang -f json
       tracker by-actor "United States" --include-members
     """
-    from tracker import views
+    from tracker import pages
     from tracker.names import resolve_actor
-    from tracker.output import render
     from tracker.queries import actor_record
 
     with open_session(ctx) as session:
         record = actor_record(session, resolve_actor(session, name), include_members)
-        if fmt == "json":
-            click.echo(render(fmt, [], [], views.record_dict(record)))
-            return
-        headers = ["Side", *views.CLAIM_HEADERS]
-        made = [["claimed", *views.claim_row(c)] for c in record.claims]
-        countered = [["counters", *views.claim_row(c)] for c in record.counters]
-        if fmt == "csv":
-            click.echo(render(fmt, headers, made + countered, None))
-            return
-        actor = views.actor_dict(record.actor)
-        click.echo(f"{record.actor.name} ({record.actor.kind})")
-        if record.actor.description:
-            click.echo(record.actor.description)
-        if actor["aliases"]:
-            click.echo("Aliases: " + "; ".join(actor["aliases"]))
-        for role in actor["roles"]:
-            click.echo(f"Role: {role['title']}, {role['of']}")
-        if record.members:
-            click.echo("Including: " + "; ".join(m.name for m in record.members))
-        for title, rows in (
-            (f"Claims by {record.actor.name}", made),
-            (f"Claims {record.actor.name} counters", countered),
-        ):
-            click.echo(f"\n{title} ({len(rows)})")
-            if rows:
-                click.echo(render(fmt, views.CLAIM_HEADERS, [r[1:] for r in rows], None))
+        click.echo(pages.actor_record(record, fmt))
 
 
 @cli.command()
@@ -352,33 +326,11 @@ def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
       tracker show miller-arms-charge
       tracker show moscow-pyongyang-deny-arms -f json
     """
-    from tracker import views
-    from tracker.output import render
+    from tracker import pages
     from tracker.queries import claim
 
     with open_session(ctx) as session:
-        found = claim(session, claim_id)
-        data = views.claim_dict(found)
-        if fmt == "json":
-            click.echo(render(fmt, [], [], data))
-            return
-        if fmt == "csv":
-            rows = views.appearance_rows(found)
-            click.echo(render(fmt, views.APPEARANCE_HEADERS, rows, None))
-            return
-        click.echo(f"{found.key} [{data['status']}]")
-        click.echo(found.text)
-        by = ", ".join(c["name"] for c in data["claimants"])
-        click.echo(
-            f"By: {by} · Stated: {data['stated_on'] or 'undated'}"
-            f" · Topics: {', '.join(data['topics']) or '-'}"
-        )
-        click.echo(f"\nAppearances ({len(found.appearances)})")
-        click.echo(render(fmt, views.APPEARANCE_HEADERS, views.appearance_rows(found), None))
-        relations = views.relation_rows(found)
-        click.echo(f"\nRelations ({len(relations)})")
-        if relations:
-            click.echo(render(fmt, views.RELATION_HEADERS, relations, None))
+        click.echo(pages.claim_thread(claim(session, claim_id), fmt))
 
 
 @cli.command()

@@ -31,9 +31,8 @@ def claimant_names(claim: Claim) -> list[str]:
     return [c.actor.name for c in claim.claimants]
 
 
-def _related(relation: Relation, other: Claim, direction: str) -> dict[str, Any]:
+def _related(relation: Relation, other: Claim) -> dict[str, Any]:
     return {
-        "direction": direction,
         "relation": relation.relation,
         "id": other.key,
         "text": other.text,
@@ -48,9 +47,6 @@ def counter_relations(claim: Claim) -> list[Relation]:
 
 def claim_dict(claim: Claim) -> dict[str, Any]:
     """One claim object of the JSON contract (README, "JSON output")."""
-    counters = [_related(r, r.from_claim, "in") for r in counter_relations(claim)]
-    for item in counters:
-        del item["direction"]
     return {
         "id": claim.key,
         "text": claim.text,
@@ -77,9 +73,9 @@ def claim_dict(claim: Claim) -> dict[str, Any]:
             }
             for a in claim.appearances
         ],
-        "counter_claims": counters,
-        "relations": [_related(r, r.to_claim, "out") for r in claim.relations_out]
-        + [_related(r, r.from_claim, "in") for r in claim.relations_in],
+        "counter_claims": [_related(r, r.from_claim) for r in counter_relations(claim)],
+        "relations": [{"direction": "out", **_related(r, r.to_claim)} for r in claim.relations_out]
+        + [{"direction": "in", **_related(r, r.from_claim)} for r in claim.relations_in],
     }
 
 
@@ -204,8 +200,8 @@ def appearance_rows(claim: Claim) -> list[list[Any]]:
 RELATION_HEADERS = ["Direction", "Relation", "Claim", "By", "Text"]
 
 
-def relation_rows(claim: Claim) -> list[list[Any]]:
-    data = claim_dict(claim)["relations"]
+def relation_rows(data: dict[str, Any]) -> list[list[Any]]:
+    """Rows of a claim object's `relations` (see claim_dict)."""
     return [
         [
             "this claim →" if r["direction"] == "out" else "→ this claim",
@@ -214,5 +210,5 @@ def relation_rows(claim: Claim) -> list[list[Any]]:
             [c["name"] for c in r["claimants"]],
             r["text"],
         ]
-        for r in data
+        for r in data["relations"]
     ]
