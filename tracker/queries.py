@@ -7,7 +7,7 @@ loaded (selectin loading: one statement per relationship, never per row).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, defer, joinedload, selectinload, subqueryload
@@ -168,19 +168,7 @@ def claims(session: Session, flt: ClaimFilter | None = None) -> list[Claim]:
 
 def contested(session: Session, flt: ClaimFilter | None = None) -> list[Claim]:
     """Contested claims: countered (denied, disputed, undercut) by another actor."""
-    flt = flt or ClaimFilter()
-    return claims(
-        session,
-        ClaimFilter(
-            actor_ids=flt.actor_ids,
-            topic=flt.topic,
-            since=flt.since,
-            until=flt.until,
-            relation=flt.relation,
-            status="contested",
-            limit=flt.limit,
-        ),
-    )
+    return claims(session, replace(flt or ClaimFilter(), status="contested"))
 
 
 def claim(session: Session, key: str) -> Claim:
