@@ -126,3 +126,21 @@ def test_current_database_does_not_import_alembic(seeded: Engine) -> None:
     modules = _modules_after(code, dict(os.environ))
     assert "sqlalchemy" in modules
     assert "alembic" not in modules
+
+
+def test_sqlite_migrations_may_rebuild_referenced_tables(tmp_path: os.PathLike[str]) -> None:
+    """SQLite alters a table by rebuilding it; under migrate's connection its
+    foreign keys are off for the rebuild and every reference checked after."""
+    from alembic.operations import Operations
+
+    engine = db.create(f"sqlite:///{tmp_path}/rebuild.db")
+    migrate.upgrade(engine)
+    load_paths(engine, [SEEDS])
+    with db.write_connection(engine, rebuilding=True) as connection:
+        operations = Operations(MigrationContext.configure(connection))
+        with operations.batch_alter_table("sources", recreate="always"):
+            pass
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("SELECT count(*) FROM appearances")).scalar() > 50
+    engine.dispose()

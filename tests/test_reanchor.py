@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import SEEDS
@@ -86,3 +86,48 @@ def test_relocate_uses_prefix_and_suffix() -> None:
     assert found is not None and text[found.start :].startswith("denied it.") and found.start > 20
     assert relocate(text, "denied it", "", "") is None  # two equally good places
     assert relocate(text, "confirmed it", "", "") is None
+
+
+def test_claims_quoting_other_unloaded_sources_keep_them(seeded: Engine, tmp_path: Path) -> None:
+    """The Putin letter is quoted in all three articles; editing one of them,
+    loaded alone, re-anchors its quotes and leaves the other two as they are."""
+    folder = tmp_path / "one-source"
+    folder.mkdir()
+    (folder / "sources.yaml").write_text(
+        "sources:\n"
+        "  - id: star-advertiser-20240618\n"
+        f"    file: {STAR}\n"
+        "    outlet: Honolulu Star-Advertiser\n"
+        "    title: Putin vows trade, security agreements with North Korea ahead of visit\n"
+        "    published: '2024-06-18'\n"
+        "    language: en\n"
+        "    credits: [reuters]\n",
+        encoding="utf-8",
+    )
+    text = (SEEDS / STAR).read_text(encoding="utf-8")
+    (folder / STAR).write_text("Updated. " + text, encoding="utf-8")
+    others = appearances_of(seeded, "ani-20240618")
+    with Session(seeded) as session:
+        quoting = session.scalar(
+            select(func.count(Appearance.claim_id.distinct()))
+            .join(Source)
+            .where(Source.key == "star-advertiser-20240618")
+        )
+    report = load_paths(seeded, [folder])
+    assert quoting and report.reanchored == quoting  # every claim quoting the Star-Advertiser
+    assert f"quotes re-anchored in {quoting} other claim(s)" in report.summary()
+    assert report.updated["claims"] == 0
+    assert sorted(appearances_of(seeded, "ani-20240618")) == sorted(others)
+
+
+def test_relocate_refuses_a_lone_occurrence_in_other_surroundings() -> None:
+    """Bob's quote, once his sentence is cut, must not move onto Alice's words."""
+    old = "Alice said the sky is green. Bob said the sky is green too."
+    bob = old.rindex("the sky is green")
+    prefix, suffix = old[bob - 8 : bob], old[bob + 16 : bob + 22]
+    assert (
+        relocate("Alice said the sky is green. Carol left.", "the sky is green", prefix, suffix)
+        is None
+    )
+    moved = relocate("Intro. " + old, "the sky is green", prefix, suffix)
+    assert moved is not None and moved.start == bob + 7

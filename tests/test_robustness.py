@@ -188,3 +188,17 @@ def test_concurrent_loads_queue_instead_of_colliding(database_url: str) -> None:
         assert session.scalar(select(func.count()).select_from(Claim)) == 25
         assert session.scalar(select(func.count()).select_from(Appearance)) > 50
     engine.dispose()
+
+
+def test_transliteration_too_long_for_the_column(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "long-alias"
+    write(folder, "a.yaml", f"actors:\n  - id: x\n    name: {'习' * 150}\n    kind: person\n")
+    with pytest.raises(InputError, match=r"a\.yaml:2: .* characters long once transliterated"):
+        load_paths(engine, [folder])
+
+
+def test_a_bad_date_creates_no_database(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "tracker.db"
+    result = invoke("--db", str(path), "claims", "--since", "bogus")
+    assert result.exit_code == 2
+    assert not path.exists()

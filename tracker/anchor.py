@@ -90,4 +90,11 @@ def relocate(text: str, quote: str, prefix: str, suffix: str) -> Anchor | None:
         return None
     start = ranked[0]
     end = start + len(quote)
+    # One side of the stored context must still be there intact; a lone
+    # occurrence in other surroundings is another passage, not this one.
+    before, after = text[max(0, start - len(prefix)) : start], text[end : end + len(suffix)]
+    if not (before == prefix and (prefix or start == 0)) and not (
+        after == suffix and (suffix or end == len(text))
+    ):
+        return None
     return Anchor(start, end, text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT])

@@ -146,12 +146,14 @@ def open_session(ctx: click.Context) -> Iterator[Session]:
         yield session
 
 
-def _claim_filter(session: Session, kwargs: dict[str, Any]) -> ClaimFilter:
+def _claim_filter(
+    session: Session, kwargs: dict[str, Any], dates: tuple[dt.date | None, dt.date | None]
+) -> ClaimFilter:
     from tracker.names import resolve_actor
     from tracker.queries import ClaimFilter
 
     actor = kwargs.get("actor")
-    since, until = date_range(kwargs.get("since"), kwargs.get("until"))
+    since, until = dates
     return ClaimFilter(
         actor_ids={resolve_actor(session, actor).id} if actor is not None else None,
         topic=kwargs.get("topic"),
@@ -257,8 +259,9 @@ def contested(ctx: click.Context, /, fmt: str, **kwargs: Any) -> None:
     """
     from tracker.queries import contested as contested_claims
 
+    dates = date_range(kwargs["since"], kwargs["until"])  # before a database is opened
     with open_session(ctx) as session:
-        claims = contested_claims(session, _claim_filter(session, kwargs))
+        claims = contested_claims(session, _claim_filter(session, kwargs, dates))
         _echo_claims(claims, fmt, "No contested claims match.")
 
 
@@ -278,8 +281,9 @@ def claims(ctx: click.Context, /, fmt: str, **kwargs: Any) -> None:
     """
     from tracker.queries import claims as all_claims
 
+    dates = date_range(kwargs["since"], kwargs["until"])  # before a database is opened
     with open_session(ctx) as session:
-        found = all_claims(session, _claim_filter(session, kwargs))
+        found = all_claims(session, _claim_filter(session, kwargs, dates))
         _echo_claims(found, fmt, "No claims match.")
 
 

@@ -151,18 +151,41 @@ def open_database(url: str | None = None) -> Engine:
 
 
 @contextmanager
-def write_connection(engine: Engine) -> Iterator[Connection]:
+def write_connection(engine: Engine, rebuilding: bool = False) -> Iterator[Connection]:
     """A transaction that holds the database's write lock from its start:
     one writer at a time, so concurrent loads and first-use migrations
-    queue instead of colliding."""
+    queue instead of colliding.
+
+    `rebuilding` (migrations): SQLite rebuilds a table to alter it, which
+    its foreign keys would forbid; they are off for the transaction (the
+    pragma only works outside one) and every reference is checked before
+    the commit.
+    """
+    sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
-        connection.execution_options(tracker_write=True)
-        with connection.begin():
-            if connection.dialect.name == "postgresql":
-                connection.execute(
-                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY}
-                )
-            yield connection
+        raw: Any = connection.connection.driver_connection
+        if rebuilding and sqlite:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            connection.execution_options(tracker_write=True)
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    # Per schema: trackers in other schemas need not wait.
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"),
+                        {"key": WRITE_LOCK_KEY},
+                    )
+                yield connection
+                if rebuilding and sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise SchemaError(
+                            f"the migration would leave {len(broken)} broken reference(s),"
+                            f" first in table {broken[0][0]}; nothing was changed"
+                        )
+        finally:
+            if rebuilding and sqlite:
+                raw.execute("PRAGMA foreign_keys = ON")
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -173,7 +173,7 @@ def load_dataset(
     _Writer(planner).run(planner.changes())
     try:
         session.flush()
-    except IntegrityError as exc:
+    except (IntegrityError, DataError) as exc:
         raise InputError(f"the database refused the data: {_first_line(exc.orig)}") from None
     return report
 
@@ -191,6 +191,6 @@ def load_paths(
     try:
         with db.transaction(engine) as session:
             load_dataset(session, dataset, report)
-    except IntegrityError as exc:
+    except (IntegrityError, DataError) as exc:
         raise InputError(f"the database refused the data: {_first_line(exc.orig)}") from None
     return report

@@ -29,14 +29,14 @@ def config() -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     # Under the write lock: a second process waits, then finds nothing to do.
-    with write_connection(engine) as connection:
+    with write_connection(engine, rebuilding=True) as connection:
         cfg = config()
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    with write_connection(engine) as connection:
+    with write_connection(engine, rebuilding=True) as connection:
         cfg = config()
         cfg.attributes["connection"] = connection
         command.downgrade(cfg, revision)

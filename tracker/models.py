@@ -178,7 +178,7 @@ class Claim(Base):
         CheckConstraint(
             "(stated_on IS NULL AND stated_precision IS NULL AND stated_until IS NULL)"
             " OR (stated_on IS NOT NULL AND stated_precision IS NOT NULL"
-            " AND stated_until >= stated_on)",
+            " AND stated_until IS NOT NULL AND stated_until >= stated_on)",
             name="date_has_precision",
         ),
     )

@@ -12,18 +12,30 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, String, and_, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.anchor import QuoteNotFound, anchor, relocate
 from tracker.dataset import ClaimSpec, Dataset
 from tracker.errors import InputError
-from tracker.models import Actor, Appearance, Claim, Claimant, Relation, Role, Source, SourceCredit
+from tracker.models import (
+    Actor,
+    ActorName,
+    Appearance,
+    Claim,
+    Claimant,
+    Relation,
+    Role,
+    Source,
+    SourceCredit,
+)
 from tracker.names import normalize
 
 KINDS = ("actors", "sources", "claims")
+# Transliteration can lengthen a name (one Chinese character, several letters).
+_NORMALIZED_WIDTH = int(cast(String, ActorName.__table__.c.normalized.type).length or 0)
 
 
 @dataclass
@@ -32,10 +44,12 @@ class LoadReport:
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     unchanged: Counter[str] = field(default_factory=Counter)
+    # Claims outside the files whose quotes moved with an edited source text.
+    reanchored: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(sum(self.created.values()) + sum(self.updated.values()))
+        return bool(sum(self.created.values()) + sum(self.updated.values()) + self.reanchored)
 
     def summary(self) -> str:
         parts = []
@@ -44,6 +58,8 @@ class LoadReport:
                 f"{kind}: {self.created[kind]} new, {self.updated[kind]} updated,"
                 f" {self.unchanged[kind]} unchanged"
             )
+        if self.reanchored:
+            parts.append(f"quotes re-anchored in {self.reanchored} other claim(s)")
         return f"loaded {len(self.files)} file(s) — " + "; ".join(parts)
 
 
@@ -145,6 +161,9 @@ class Planner:
             self.report.created[kind] += 1
             return False
         same = plan.state == self._state(plan.row)
+        if isinstance(plan.spec, Key):  # not in the files: only its quotes moved
+            self.report.reanchored += 0 if same else 1
+            return same
         (self.report.unchanged if same else self.report.updated)[kind] += 1
         return same
 
@@ -214,6 +233,12 @@ class Planner:
                 norm = normalize(alias)
                 if not norm:
                     raise InputError(f"{spec.where}: actor {spec.key!r}: alias {alias!r} is empty")
+                if len(norm) > _NORMALIZED_WIDTH:
+                    raise InputError(
+                        f"{spec.where}: actor {spec.key!r}: alias {_short(alias)!r} is"
+                        f" {len(norm)} characters long once transliterated;"
+                        f" at most {_NORMALIZED_WIDTH} fit"
+                    )
                 if owner.get(norm, spec.key) != spec.key:
                     raise InputError(
                         f"{spec.where}: actor {spec.key!r}: alias {alias!r} already names"
@@ -354,6 +379,8 @@ class Planner:
         plans = []
         for claim in found:
             self.claims[claim.key] = claim
+            for appearance in claim.appearances:  # its other sources, written back as they are
+                self.sources.setdefault(appearance.source.key, appearance.source)
             for relation in claim.relations_out:  # rewritten with the claim
                 self.claims.setdefault(relation.to_claim.key, relation.to_claim)
             text, stated, precision, claimants, topics, appearances, relations = self._state(claim)

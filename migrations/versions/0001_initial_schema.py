@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 23:07:37.388359
+Create Date: 2026-11-25 23:50:21.311961
 """
 
 from collections.abc import Sequence
@@ -51,7 +51,7 @@ def upgrade() -> None:
             "stated_precision IN ('day', 'month', 'year')", name=op.f("ck_claims_precision")
         ),
         sa.CheckConstraint(
-            "(stated_on IS NULL AND stated_precision IS NULL AND stated_until IS NULL) OR (stated_on IS NOT NULL AND stated_precision IS NOT NULL AND stated_until >= stated_on)",
+            "(stated_on IS NULL AND stated_precision IS NULL AND stated_until IS NULL) OR (stated_on IS NOT NULL AND stated_precision IS NOT NULL AND stated_until IS NOT NULL AND stated_until >= stated_on)",
             name=op.f("ck_claims_date_has_precision"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_claims")),
