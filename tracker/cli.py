@@ -167,19 +167,12 @@ def _claim_filter(
 
 def _echo_claims(claims: list[Any], fmt: str, empty: str) -> None:
     from tracker import views
-    from tracker.output import render
+    from tracker.output import render_each
 
     if not claims and fmt not in ("json", "csv"):
         click.echo(empty)
         return
-    click.echo(
-        render(
-            fmt,
-            views.CLAIM_HEADERS,
-            [views.claim_row(c) for c in claims],
-            [views.claim_dict(c) for c in claims],
-        )
-    )
+    click.echo(render_each(fmt, views.CLAIM_HEADERS, claims, views.claim_row, views.claim_dict))
 
 
 @click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -349,20 +342,21 @@ def actors(ctx: click.Context, fmt: str) -> None:
       tracker actors -f json | jq '.[] | select(.kind == "person") | .name'
     """
     from tracker import views
-    from tracker.output import render
+    from tracker.output import render_each
     from tracker.queries import actor_claim_counts
     from tracker.queries import actors as all_actors
 
     with open_session(ctx) as session:
         found = all_actors(session)
         counts = actor_claim_counts(session)
-        zero = (0, 0)
+        pairs = [(a, counts.get(a.id, (0, 0))) for a in found]
         click.echo(
-            render(
+            render_each(
                 fmt,
                 views.ACTOR_HEADERS,
-                [views.actor_row(a, counts.get(a.id, zero)) for a in found],
-                [views.actor_dict(a, counts.get(a.id, zero)) for a in found],
+                pairs,
+                lambda pair: views.actor_row(*pair),
+                lambda pair: views.actor_dict(*pair),
             )
         )
 
@@ -379,17 +373,18 @@ def sources(ctx: click.Context, fmt: str) -> None:
       tracker sources -f github
     """
     from tracker import views
-    from tracker.output import render
+    from tracker.output import render_each
     from tracker.queries import sources as all_sources
 
     with open_session(ctx) as session:
         found = all_sources(session)
         click.echo(
-            render(
+            render_each(
                 fmt,
                 views.SOURCE_HEADERS,
-                [views.source_row(s, n) for s, n in found],
-                [views.source_dict(s, n) for s, n in found],
+                found,
+                lambda pair: views.source_row(*pair),
+                lambda pair: views.source_dict(*pair),
             )
         )
 

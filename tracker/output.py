@@ -6,10 +6,12 @@ import csv
 import io
 import json
 import shutil
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from tabulate import tabulate, tabulate_formats
+
+T = TypeVar("T")
 
 DEFAULT_FORMAT = "table"
 FORMATS = [DEFAULT_FORMAT, "json", "csv", *tabulate_formats]
@@ -108,6 +110,20 @@ def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 def json_text(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def render_each(
+    fmt: str,
+    headers: Sequence[str],
+    items: Sequence[T],
+    row: Callable[[T], Sequence[Any]],
+    record: Callable[[T], Any],
+) -> str:
+    """A listing of `items`, building only what `fmt` shows: a JSON record per
+    item, or a table row (claim records derive status and every relation)."""
+    if fmt == "json":
+        return json_text([record(item) for item in items])
+    return render(fmt, headers, [row(item) for item in items], None)
 
 
 def render(fmt: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], data: Any) -> str:
