@@ -17,12 +17,15 @@ from tracker.cli import cli
 from tracker.output import FORMATS
 
 CLAIM_KEYS = {"id", "text", "claimants", "stated_on", "status", "appearances", "counter_claims"}
-CONTESTED = {
+# The contests of the seed dataset, newest first: every claim the Moscow/Pyongyang
+# denial answers (the denial itself is contested too, but heads no contest).
+CONTESTED = [
     "miller-arms-charge",
-    "trilateral-condemnation",
-    "trilateral-deliveries-confirmed",
+    "us-sanctions-transfers",
+    "trilateral-arms-supply",
+    "trilateral-deliveries-completed",
     "us-skorea-arms-concern",
-}
+]
 COMMANDS = ["load", "contested", "claims", "by-actor", "show", "actors", "sources", "report", "db"]
 
 
@@ -42,9 +45,11 @@ def test_contested_table_shows_claims_and_counter_claims(
     monkeypatch.setenv("COLUMNS", "200")
     result = run("contested")
     assert result.exit_code == 0
-    for key in ("miller-arms-charge", "trilateral-condemnation", "us-skorea-arms-concern"):
+    for key in CONTESTED:
         assert key in result.stdout
-    assert "denies" in result.stdout
+    assert "denied by Russian government" in result.stdout
+    # The denial answers every contest, and heads none of its own.
+    assert result.stdout.count("│ moscow-pyongyang-deny-arms") == 0
     assert "Matthew Miller" in result.stdout
 
 
@@ -56,12 +61,12 @@ def test_default_table_fits_the_terminal(
     lines = run("contested").stdout.splitlines()
     assert max(len(line) for line in lines) <= columns
     # Ids are never broken across lines.
-    assert "│ trilateral-deliveries-confirmed │" in "\n".join(lines)
+    assert "│ trilateral-deliveries-completed │" in "\n".join(lines)
 
 
 def test_contested_json_contract(run: Runner) -> None:
     claims = as_json(run("contested", "-f", "json"))
-    assert isinstance(claims, list) and len(claims) == 4
+    assert isinstance(claims, list) and [c["id"] for c in claims] == CONTESTED
     miller = claims[0]
     assert set(miller) >= CLAIM_KEYS
     assert miller["id"] == "miller-arms-charge"
@@ -85,9 +90,8 @@ def test_contested_json_contract(run: Runner) -> None:
 def test_contested_csv_parses(run: Runner) -> None:
     result = run("contested", "-f", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert next(r["ID"] for r in rows) == "miller-arms-charge"
-    assert len(rows) == 4
-    assert "denies" in rows[0]["Countered by"]
+    assert [r["ID"] for r in rows] == CONTESTED
+    assert rows[0]["Contest"].startswith("denied by Russian government")
 
 
 class TableParser(HTMLParser):
@@ -130,10 +134,10 @@ def test_any_tabulate_format(run: Runner, fmt: str) -> None:
         parser.feed(result.stdout)
         parser.close()
         header, *body = parser.rows
-        assert parser.tables == 1 and len(parser.rows) == 5  # header + 4 claims
+        assert parser.tables == 1 and len(parser.rows) == 1 + len(CONTESTED)
         assert header[0] == "ID" and parser.header_cells == len(header)
         assert all(len(row) == len(header) for row in body)
-        assert {row[0] for row in body} == CONTESTED
+        assert [row[0] for row in body] == CONTESTED
     if fmt == "github":
         lines = result.stdout.splitlines()
         assert all(line.count("|") == lines[0].count("|") for line in lines)
@@ -147,17 +151,12 @@ def test_contested_filters(run: Runner) -> None:
     def ids(*args: str) -> list[str]:
         return [c["id"] for c in as_json(run("contested", "-f", "json", *args))]  # type: ignore[union-attr, index]
 
-    assert ids("--actor", "Pyongyang", "--relation", "denies") == [
-        "miller-arms-charge",
-        "trilateral-condemnation",
-        "trilateral-deliveries-confirmed",
-        "us-skorea-arms-concern",
-    ]
+    assert ids("--actor", "Pyongyang", "--relation", "denies") == CONTESTED
     assert ids("--actor", "miller") == ["miller-arms-charge"]
-    assert ids("--since", "2024") == ["miller-arms-charge"]
+    assert ids("--since", "2024") == ["miller-arms-charge", "us-sanctions-transfers"]
     assert ids("--until", "2023-10") == [
-        "trilateral-condemnation",
-        "trilateral-deliveries-confirmed",
+        "trilateral-arms-supply",
+        "trilateral-deliveries-completed",
     ]
     assert ids("--topic", "arms-transfers", "--limit", "1") == ["miller-arms-charge"]
     assert ids("--relation", "disputes") == []
@@ -178,12 +177,13 @@ def test_bad_date_is_a_usage_error(run: Runner) -> None:
 
 def test_claims_lists_everything_with_status(run: Runner) -> None:
     claims = as_json(run("claims", "-f", "json"))
-    assert isinstance(claims, list) and len(claims) == 25
+    assert isinstance(claims, list) and len(claims) == 46
     statuses = {c["id"]: c["status"] for c in claims}
-    assert statuses["kcna-state-visit"] == "corroborated"
+    # A denial is in contest with what it denies, with no reverse relation in the data.
+    assert statuses["moscow-pyongyang-deny-arms"] == "contested"
     assert statuses["putin-good-relations"] == "uncontested"
-    only = as_json(run("claims", "-f", "json", "--status", "corroborated", "--actor", "KCNA"))
-    assert [c["id"] for c in only] == ["kcna-state-visit"]  # type: ignore[union-attr, index]
+    only = as_json(run("claims", "-f", "json", "--status", "contested", "--actor", "Pyongyang"))
+    assert [c["id"] for c in only] == [*CONTESTED[:4], "moscow-pyongyang-deny-arms", CONTESTED[4]]  # type: ignore[union-attr, index]
 
 
 def test_by_actor_json(run: Runner) -> None:
@@ -202,7 +202,7 @@ def test_by_actor_table_and_members(run: Runner) -> None:
     result = run("by-actor", "Vladamir Putin")
     assert result.exit_code == 0
     assert result.stdout.startswith("Vladimir Putin (person)")
-    assert "Claims by Vladimir Putin (4)" in result.stdout
+    assert "Claims by Vladimir Putin (10)" in result.stdout
     members = run("by-actor", "united states", "--include-members", "-f", "json")
     data = as_json(members)
     assert "miller-arms-charge" in [c["id"] for c in data["claims"]]  # type: ignore[index]
@@ -231,14 +231,14 @@ def test_unknown_name_exits_1_with_suggestions(run: Runner) -> None:
 def test_show_thread(run: Runner) -> None:
     result = run("show", "moscow-pyongyang-deny-arms")
     assert result.exit_code == 0
-    assert result.stdout.startswith("moscow-pyongyang-deny-arms [uncontested]")
-    assert "Relations (4)" in result.stdout
+    assert result.stdout.startswith("moscow-pyongyang-deny-arms [contested]")
+    assert "Relations (5)" in result.stdout
     unwrapped = run("show", "moscow-pyongyang-deny-arms", "-f", "github").stdout
     assert "| Moscow and Pyongyang have denied arms transfers |" in unwrapped
     data = as_json(run("show", "miller-arms-charge", "-f", "json"))
     directions = {(r["direction"], r["relation"], r["id"]) for r in data["relations"]}  # type: ignore[index]
     assert ("in", "denies", "moscow-pyongyang-deny-arms") in directions
-    assert ("out", "restates", "us-skorea-arms-concern") in directions
+    assert ("out", "restates", "trilateral-arms-supply") in directions
     assert data["appearances"][0]["prefix"] == " that North Korea had supplied “"  # type: ignore[index]
 
 
@@ -251,8 +251,8 @@ def test_show_unknown_claim(run: Runner) -> None:
 def test_actors_and_sources(run: Runner) -> None:
     actors = as_json(run("actors", "-f", "json"))
     by_id = {a["id"]: a for a in actors}  # type: ignore[union-attr, index]
-    assert by_id["matthew-miller"]["claims"] == 2
-    assert by_id["russia"]["counters"] == 4
+    assert by_id["matthew-miller"]["claims"] == 3
+    assert by_id["russia"]["counters"] == 5
     assert by_id["kcna"]["aliases"] == ["KCNA", "KNCA"]
     sources = as_json(run("sources", "-f", "json"))
     assert next(s["id"] for s in sources).endswith("20240618")  # type: ignore[union-attr, index]

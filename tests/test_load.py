@@ -84,7 +84,7 @@ def test_an_edited_claim_is_updated_alone(seeded: Engine, seeds_copy: Path) -> N
             select(Claim).where(Claim.key == "moscow-pyongyang-deny-arms")
         ).one()
         assert claim.text == "North Korea has transferred no arms to Russia."
-        assert len(claim.relations_out) == 4
+        assert len(claim.relations_out) == 5
 
 
 def assert_refused(engine: Engine, folder: Path, *fragments: str) -> str:

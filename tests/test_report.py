@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import Runner
@@ -36,16 +36,16 @@ from tracker.dataset import (
     SourceSpec,
     Where,
 )
-from tracker.load import load_dataset
+from tracker.load import load_dataset, load_paths
 from tracker.markdown import md_text, md_url, mermaid_label, one_line
-from tracker.models import Claim
+from tracker.models import Actor, Claim, Claimant, Topic
 from tracker.names import resolve_actor
 from tracker.report import DIAGRAM_MAX_CLAIMS, build_context, render
 from tracker.report_context import Report, Scope
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "example-report.md"
-REPORT_SECTIONS = ["Summary", "Contested claims", "Actor track record", "Sources"]
 MAP_SECTION = "Map of the contest"
+REPORT_SECTIONS = ["Summary", "Contests", MAP_SECTION, "Claims", "Actor track record", "Sources"]
 TIMESTAMP = re.compile(r"^_Generated \d{4}-\d\d-\d\d \d\d:\d\d UTC by tracker \S+\._$", re.M)
 
 
@@ -144,6 +144,56 @@ def headings(tokens: list[Token], tag: str) -> list[str]:
     ]
 
 
+def cells(line: str) -> list[str]:
+    """The raw cells of one table row, split as GFM does: on pipes not escaped."""
+    found, current, i = [], "", 0
+    line = line.strip()
+    while i < len(line):
+        if line[i] == "\\":
+            current += line[i : i + 2]
+            i += 2
+        elif line[i] == "|":
+            found.append(current.strip())
+            current, i = "", i + 1
+        else:
+            current += line[i]
+            i += 1
+    found.append(current.strip())
+    return found[1:-1]
+
+
+def table_under(text: str, heading: str) -> list[list[str]]:
+    """The body rows of the table under `## heading` (none if it has no table)."""
+    part = text.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in part.splitlines() if line.startswith("|")]
+    return [cells(row) for row in rows[2:]]
+
+
+def summary(text: str) -> dict[str, int]:
+    """The summary table's figures, by column title."""
+    part = text.split("\n## Summary\n", 1)[1].split("\n## ", 1)[0]
+    header, _, values = (line for line in part.splitlines() if line.startswith("|"))
+    return dict(zip(cells(header), map(int, cells(values)), strict=True))
+
+
+def check_summary(text: str) -> dict[str, int]:
+    """Every figure of the summary is what the body shows."""
+    figures = summary(text)
+    claims = table_under(text, "Claims")
+    tokens, _ = parse(text)
+    assert figures["Claims"] == len(claims)
+    assert figures["Contested claims"] == sum(row[3] == "contested" for row in claims)
+    assert figures["Contests"] == len(contest_titles(tokens))
+    assert figures["Actors"] == len(table_under(text, "Actor track record"))
+    assert figures["Sources"] == len(table_under(text, "Sources"))
+    # The claims table holds each claim once, and every claim a section shows.
+    ids = [row[4] for row in claims]
+    assert len(ids) == len(set(ids))
+    shown = set(re.findall(r"\(ID: ([a-z0-9-]+)[,)]", text))
+    assert shown <= {i.replace("\\", "") for i in ids}
+    return figures
+
+
 def sections(tokens: list[Token]) -> dict[str, str]:
     """The plain text under each h3 heading, by heading."""
     found: dict[str, list[str]] = {}
@@ -195,17 +245,28 @@ def mermaid_counts(tokens: list[Token]) -> tuple[set[str], int, int]:
 
 
 def expected_contest(session: Session, flt: queries.ClaimFilter) -> tuple[list[Claim], int, int]:
-    """Contested claims, nodes and edges, from the SQL status query."""
+    """Contests (their challenged claims), nodes and edges, from the queries."""
     contested = queries.contested(session, flt)
     counters = {r.from_claim.key for c in contested for r in views.counter_relations(c)}
     edges = sum(len(views.counter_relations(c)) for c in contested)
     return contested, len({c.key for c in contested} | counters), edges
 
 
+def contest_titles(tokens: list[Token]) -> list[str]:
+    """The headings of the contest sections ("1. claim text")."""
+    found, inside = [], False
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h2":
+            inside = inline_text(tokens[i + 1]) == "Contests"
+        elif token.type == "heading_open" and token.tag == "h3" and inside:
+            found.append(inline_text(tokens[i + 1]))
+    return found
+
+
 def check_contest(text: str, contested: list[Claim], nodes: int, edges: int) -> None:
     tokens = check_document(text)
     found = sections(tokens)
-    titles = headings(tokens, "h3")
+    titles = contest_titles(tokens)
     assert len(titles) == len(contested)
     for claim in contested:
         title = next(t for t in titles if t.split(". ", 1)[1] == one_line(claim.text).strip())
@@ -226,29 +287,29 @@ def test_whole_database_report(run: Runner, session: Session) -> None:
     result = run("report", "--no-timestamp")
     assert result.exit_code == 0, result.output
     contested, nodes, edges = expected_contest(session, queries.ClaimFilter())
-    assert len(contested) == 4
+    assert len(contested) == 5
     check_contest(result.stdout, contested, nodes, edges)
     tokens, _ = parse(result.stdout)
-    assert headings(tokens, "h2") == [
-        "Summary",
-        "Contested claims",
-        MAP_SECTION,
-        "Actor track record",
-        "Sources",
-    ]
+    assert headings(tokens, "h2") == REPORT_SECTIONS
     assert headings(tokens, "h1") == ["Claims and counter-claims"]
     assert "**Data as of:** 2024-06-18" in result.stdout
-    assert "| 25 | 4 | 15 | 3 |" in result.stdout
+    # 46 claims, 6 of them contested (5 challenged and the denial), in 5 contests.
+    assert summary(result.stdout) == {
+        "Claims": 46,
+        "Contested claims": 6,
+        "Contests": 5,
+        "Actors": 15,
+        "Sources": 3,
+    }
 
 
 def test_contested_claims_newest_first_with_strongest_quote(run: Runner) -> None:
     text = run("report", "--no-timestamp").stdout
     tokens, _ = parse(text)
-    assert [t.split(". ", 1)[0] for t in headings(tokens, "h3")] == ["1", "2", "3", "4"]
-    order = [text.index(key) for key in ("miller-arms-charge", "trilateral-condemnation")]
+    assert [t.split(". ", 1)[0] for t in contest_titles(tokens)] == ["1", "2", "3", "4", "5"]
+    order = [text.index(key) for key in ("miller-arms-charge", "trilateral-arms-supply")]
     assert order == sorted(order)
-    # trilateral-deliveries has one quote; trilateral-condemnation prefers its
-    # longer direct quote over the paraphrase.
+    # trilateral-arms-supply prefers its longer direct quote over the paraphrase.
     assert "“strongly condemn the provision of military equipment and munitions”[^" in text
 
 
@@ -284,9 +345,13 @@ def test_actor_dossier(run: Runner) -> None:
         "Claims by North Korean government over time",
         "Claims North Korean government counters",
     ]
-    # The joint denial answers four claims of others.
+    # The joint denial answers five claims of others, and is in contest with them.
     counters = text.split("## Claims North Korean government counters")[1].split("##")[0]
-    assert counters.count("| denies |") == 4
+    assert counters.count("| denies |") == 5
+    claims = text.split("over time")[1].split("##")[0]
+    denial = next(line for line in claims.splitlines() if "moscow-pyongyang-deny-arms" in line)
+    assert "| contested | denies United States government, Japanese government" in denial
+    assert denial.count("denies ") == 5 and "denies Matthew Miller (miller-arms-charge)" in denial
 
 
 @pytest.mark.parametrize("key", ["moscow-pyongyang-deny-arms", "miller-arms-charge"])
@@ -301,6 +366,112 @@ def test_claim_scope(run: Runner, session: Session, key: str) -> None:
     edges = sum(len(views.counter_relations(c)) for c in contested)
     check_contest(result.stdout, contested, len({c.key for c in contested} | counters), edges)
     assert f"Claim thread: {key}" in result.stdout
+    # The claim asked for comes first, whole: every quote, every relation.
+    tokens, _ = parse(result.stdout)
+    assert headings(tokens, "h2")[:2] == ["Summary", "The claim"]
+    assert headings(tokens, "h3")[0] == one_line(found.text)
+    focus = result.stdout.split("## The claim")[1].split("\n## ")[0]
+    assert focus.count("\n> “") == len(found.appearances)
+    assert focus.count("\n- **") == len(found.relations_in) + len(found.relations_out)
+
+
+SCOPES = [
+    [],
+    ["--topic", "arms-transfers"],
+    ["--topic", "putin-visit"],
+    ["--since", "2024-06"],
+    ["--until", "2023"],
+    ["--actor", "Miller"],
+    ["--actor", "Moscow"],
+    ["--actor", "Putin"],
+]
+
+
+@pytest.mark.parametrize("args", SCOPES, ids=lambda a: " ".join(a) or "all")
+def test_summary_adds_up_in_every_scope(run: Runner, args: list[str]) -> None:
+    result = run("report", "--no-timestamp", *args)
+    assert result.exit_code == 0, result.output
+    check_summary(result.stdout)
+
+
+def test_summary_adds_up_for_every_claim_thread(run: Runner, session: Session) -> None:
+    for claim in queries.claims(session):
+        text = run("report", "--no-timestamp", "--claim", claim.key).stdout
+        figures = check_summary(text)
+        thread = {claim.key} | {r.from_claim.key for r in claim.relations_in}
+        thread |= {r.to_claim.key for r in claim.relations_out}
+        assert figures["Claims"] >= len(thread), claim.key
+        # The claim asked for is in the report, first, whatever its status.
+        assert text.split("## The claim\n\n### ", 1)[1].startswith(md_text(claim.text))
+
+
+def test_an_uncontested_claims_report_shows_the_claim(run: Runner) -> None:
+    text = run("report", "--no-timestamp", "--claim", "putin-nk-supports-war").stdout
+    tokens = check_document(text)
+    assert "No contests in this report." in text
+    assert [row[4] for row in table_under(text, "Claims")] == [
+        "putin-nk-supports-war",
+        "nk-media-supports-war",
+        "lavrov-nk-supports-war",
+    ]
+    assert headings(tokens, "h3")[0].startswith("North Korea has given Russia unwavering support")
+    assert summary(text)["Claims"] == 3
+
+
+def test_as_of_keeps_the_precision_of_the_data(session: Session) -> None:
+    """A claim known only to May 2030 makes the report "as of 2030-05", not
+    of an invented first day."""
+    source = SourceSpec(
+        "later-source", "Outlet", "Title", None, dt.date(2030, 4, 2), "en", [], None,
+        "Later text.", HERE,
+    )  # fmt: skip
+    month = ClaimSpec(
+        "month-claim", "A claim of May 2030.", ["matthew-miller"], dt.date(2030, 5, 1), "month",
+        [], [appearance(source, "Later", 0, None, None)], [], HERE,
+    )  # fmt: skip
+    load_dataset(session, Dataset(sources=[source], claims=[month]))
+    try:
+        context = build_context(session, Scope())
+        assert context.as_of == "2030-05"
+        assert "**Data as of:** 2030-05\n" in render(context)
+    finally:
+        session.rollback()
+
+
+def test_summary_adds_up_on_generated_data(engine: Engine, tmp_path: Path) -> None:
+    """A few hundred generated claims (benchmarks/generate.py): many contests,
+    counter-claims from outside each scope, claimants in several roles."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import generate
+
+    generate.generate(tmp_path / "data", claims=300, actors=60, seed=7)
+    load_paths(engine, [tmp_path / "data"])
+    with Session(engine) as session:
+        busiest = session.scalars(
+            select(Actor.name)
+            .join(Claimant, Claimant.actor_id == Actor.id)
+            .group_by(Actor.name)
+            .order_by(func.count().desc(), Actor.name)
+        ).first()
+        some_claim = session.scalars(select(Claim.key).order_by(Claim.key)).first()
+        topic = session.scalars(select(Topic.topic).order_by(Topic.topic)).first()
+        assert busiest and some_claim and topic
+        for scope in (
+            Scope(),
+            Scope(actor=busiest),
+            Scope(claim=some_claim),
+            Scope(topic=topic),
+            Scope(since=dt.date(2023, 1, 1)),
+        ):
+            text = render(build_context(session, scope))
+            check_document(text)
+            figures = check_summary(text)
+            if scope == Scope():
+                assert (
+                    figures["Contests"] > 20 and figures["Contested claims"] > figures["Contests"]
+                )
 
 
 def test_same_database_same_bytes(run: Runner) -> None:
@@ -579,14 +750,10 @@ def check_hostile_report(session: Session, context: Report, text: str, data: Hos
     assert len(links(tokens)) == expected_links
     assert all(href.startswith(("http://", "https://")) for href in links(tokens))
     h2 = headings(tokens, "h2")
-    dossier = 3 if context.dossier else 0
-    assert h2[:1] + h2[1 + dossier :] == [
-        "Summary",
-        "Contested claims",
-        MAP_SECTION,
-        *REPORT_SECTIONS[2:],
-    ]
-    titles = headings(tokens, "h3")
+    before = (3 if context.dossier else 0) + (1 if context.focus else 0)
+    assert h2[:1] + h2[1 + before :] == REPORT_SECTIONS
+    check_summary(text)
+    titles = contest_titles(tokens)
     assert len(titles) == len(context.contested)
     assert titles[0] == f"1. {one_line(data.claim)}".strip()
     section = sections(tokens)[titles[0]]
@@ -718,9 +885,9 @@ def test_large_contest_is_split_into_readable_flowcharts(session: Session) -> No
     session.rollback()
     tokens = check_document(text)
     charts = [t for t in tokens if t.type == "fence" and t.info == "mermaid"]
-    assert len(charts) == 2 and len(context.contested) == DIAGRAM_MAX_CLAIMS + 14
-    assert [(d.first, d.last) for d in context.diagrams] == [(1, 50), (51, 64)]
+    assert len(charts) == 2 and len(context.contested) == DIAGRAM_MAX_CLAIMS + 15
+    assert [(d.first, d.last) for d in context.diagrams] == [(1, 50), (51, 65)]
     _, _, edges = mermaid_counts(tokens)
-    assert edges == DIAGRAM_MAX_CLAIMS + 10 + 4
+    assert edges == DIAGRAM_MAX_CLAIMS + 10 + 5
     for chart in charts:
         assert chart.content.count("-->") <= DIAGRAM_MAX_CLAIMS * 4

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from tests.conftest import SEEDS, Runner
+from tests.test_seeds import seed_files
 from tracker.cli import cli
 from tracker.errors import InputError
 from tracker.load import load_paths
@@ -86,13 +87,13 @@ def test_date_filters_match_overlapping_periods(run: Runner) -> None:
     import json
 
     ids = {c["id"] for c in json.loads(run("claims", "--since", "2024-06-10", "-f", "json").stdout)}
-    assert "kcna-state-visit" in ids  # stated 2024-06
+    assert "ushakov-visit-dates" in ids  # stated 2024-06
     assert "miller-arms-charge" in ids  # stated 2024-06-17
-    assert "trilateral-condemnation" not in ids  # 2023-10
+    assert "trilateral-arms-supply" not in ids  # 2023-10
     before = {
         c["id"] for c in json.loads(run("claims", "--until", "2024-06-10", "-f", "json").stdout)
     }
-    assert "kcna-state-visit" in before and "miller-arms-charge" not in before
+    assert "ushakov-visit-dates" in before and "miller-arms-charge" not in before
 
 
 def test_foreign_database_is_not_upgraded(empty_engine: Engine) -> None:
@@ -179,13 +180,14 @@ def test_concurrent_loads_queue_instead_of_colliding(database_url: str) -> None:
     for process, (_, err) in zip((first, second), outputs, strict=True):
         assert process.returncode == 0, err
     summaries = sorted(out for out, _ in outputs)
-    assert "claims: 0 new, 0 updated, 25 unchanged" in summaries[0]
-    assert "claims: 25 new" in summaries[1]
+    claims = len(seed_files()["claims"])
+    assert f"claims: 0 new, 0 updated, {claims} unchanged" in summaries[0]
+    assert f"claims: {claims} new" in summaries[1]
     from tracker import db
 
     engine = db.create(database_url)
     with Session(engine) as session:
-        assert session.scalar(select(func.count()).select_from(Claim)) == 25
+        assert session.scalar(select(func.count()).select_from(Claim)) == claims
         assert session.scalar(select(func.count()).select_from(Appearance)) > 50
     engine.dispose()
 

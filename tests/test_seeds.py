@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import SEEDS
-from tracker import queries
+from tracker import queries, views
+from tracker.anchor import anchor
 from tracker.models import Actor, Appearance, Claim, Relation, Source
 from tracker.names import resolve_actor
 
@@ -31,17 +33,37 @@ def seed_files() -> dict[str, list[dict[str, Any]]]:
     return entities
 
 
-def contested_in_files(claims: list[dict[str, Any]]) -> set[str]:
-    """The README's rule: countered by a claim with another claimant, not retracted."""
-    claimants = {c["id"]: set(c["claimants"]) for c in claims}
-    contested, retracted = set(), set()
-    for c in claims:
-        for relation, targets in (c.get("relations") or {}).items():
-            for target in targets:
-                if relation == "retracts":
-                    retracted.add(target)
-                elif relation in COUNTERS and claimants[c["id"]] - claimants[target]:
-                    contested.add(target)
+def contested_in_files(files: dict[str, list[dict[str, Any]]]) -> set[str]:
+    """The README's rule, read off the files: both ends of a counter relation
+    between standing claims, from a claimant of another side (an actor and
+    the organizations it holds roles in, at any depth)."""
+    organizations = {a["id"]: [r["of"] for r in a.get("roles") or []] for a in files["actors"]}
+
+    def side(actor: str) -> set[str]:
+        found, frontier = {actor}, [actor]
+        while frontier:
+            frontier = [o for a in frontier for o in organizations[a] if o not in found]
+            found.update(frontier)
+        return found
+
+    claims = files["claims"]
+    claimants = {c["id"]: c["claimants"] for c in claims}
+    links = [
+        (c["id"], relation, target)
+        for c in claims
+        for relation, targets in (c.get("relations") or {}).items()
+        for target in targets
+    ]
+    retracted = {target for _, relation, target in links if relation == "retracts"}
+
+    def another_side(claim: str, other: str) -> bool:
+        theirs = set().union(*(side(a) for a in claimants[other]))
+        return any(not side(a) & theirs for a in claimants[claim])
+
+    contested: set[str] = set()
+    for source, relation, target in links:
+        if relation in COUNTERS and another_side(source, target):
+            contested |= {source, target}
     return contested - retracted
 
 
@@ -74,21 +96,40 @@ def test_every_claim_has_claimants_and_appearances(session: Session) -> None:
         assert claim.appearances, claim.key
 
 
-def test_putin_letter_is_one_claim_in_three_sources_and_two_translations(
+PLEDGES = [
+    "putin-alternative-trade-mechanisms",
+    "putin-resist-unilateral-restrictions",
+    "putin-eurasian-security",
+]
+
+
+def test_putin_letters_pledges_are_three_claims_in_three_sources_and_two_translations(
     session: Session,
 ) -> None:
-    claim = queries.claim(session, "putin-alternative-trade-security")
-    assert {a.source.key for a in claim.appearances} == {
-        "ani-20240618",
-        "star-advertiser-20240618",
-        "polskie-radio-20240618",
+    """Putin's three pledges are three propositions, each quoted in all three
+    articles, in TASS's translation (ANI) and in Reuters' (the other two)."""
+    for key in PLEDGES:
+        claim = queries.claim(session, key)
+        assert {a.source.key for a in claim.appearances} == {
+            "ani-20240618",
+            "star-advertiser-20240618",
+            "polskie-radio-20240618",
+        }, key
+        assert {a.via.key for a in claim.appearances if a.via} == {"tass", "reuters"}, key
+    resist = queries.claim(session, "putin-resist-unilateral-restrictions")
+    direct = {a.quote for a in resist.appearances if a.type == "direct"}
+    assert direct == {
+        "jointly oppose illegitimate unilateral restrictions",
+        "jointly resist illegitimate unilateral restrictions",
     }
-    quotes = " ".join(a.quote for a in claim.appearances if a.type == "direct")
-    # TASS's translation (ANI) and Reuters' (Star-Advertiser, Polskie Radio).
-    assert "jointly oppose illegitimate unilateral restrictions" in quotes
-    assert "jointly resist illegitimate unilateral restrictions" in quotes
-    vias = {a.via.key for a in claim.appearances if a.via}
-    assert {"tass", "reuters"} <= vias
+
+
+def test_the_letters_fourth_proposition_has_its_own_claim(session: Session) -> None:
+    claim = queries.claim(session, "putin-democracy-stability")
+    assert [a.quote for a in claim.appearances] == [
+        "We are ready to closely work together to bring more democracy and stability"
+        " to international relations"
+    ]
 
 
 def test_arms_transfer_cluster_is_complete(session: Session) -> None:
@@ -97,21 +138,27 @@ def test_arms_transfer_cluster_is_complete(session: Session) -> None:
     denied = {r.to_claim.key for r in denial.relations_out if r.relation == "denies"}
     assert denied == {
         "miller-arms-charge",
+        "us-sanctions-transfers",
         "us-skorea-arms-concern",
-        "trilateral-condemnation",
-        "trilateral-deliveries-confirmed",
+        "trilateral-arms-supply",
+        "trilateral-deliveries-completed",
     }
+    # Both sides of the contest, with no reverse relation written.
+    assert denial.status == "contested"
+    assert not views.counter_relations(denial)
     charge = queries.claim(session, "miller-arms-charge")
     assert [c.actor.key for c in charge.claimants] == ["matthew-miller"]
     assert charge.appearances[0].quote == (
         "dozens of ballistic missiles and over 11,000 containers of munitions to Russia"
     )
-    condemnation = queries.claim(session, "trilateral-condemnation")
-    assert {c.actor.key for c in condemnation.claimants} == {
-        "united-states",
-        "japan",
-        "south-korea",
-    }
+    # "Repeated charges": the same side's charge of October 2023, restated.
+    assert [(r.relation, r.to_claim.key) for r in charge.relations_out] == [
+        ("restates", "trilateral-arms-supply")
+    ]
+    supply = queries.claim(session, "trilateral-arms-supply")
+    assert {c.actor.key for c in supply.claimants} == {"united-states", "japan", "south-korea"}
+    # The forecast is a proposition of its own, and nobody denies it.
+    assert queries.claim(session, "trilateral-human-toll").status == "uncontested"
 
 
 def test_seed_names_resolve_to_the_right_actors(session: Session) -> None:
@@ -169,6 +216,64 @@ def test_everything_in_the_seed_files_is_in_the_database(session: Session) -> No
     assert {a.key for a in session.scalars(select(Actor))} == {a["id"] for a in files["actors"]}
     assert {s.key for s in session.scalars(select(Source))} == {s["id"] for s in files["sources"]}
     assert {c.key for c in session.scalars(select(Claim))} == {c["id"] for c in claims}
-    contested = {c.key for c in queries.contested(session)}
-    assert contested == contested_in_files(claims)
+    contested = {c.key for c in queries.claims(session, queries.ClaimFilter(status="contested"))}
+    assert contested == contested_in_files(files)
     assert contested  # the rule above found something to compare
+
+
+def anchored_spans(files: dict[str, list[dict[str, Any]]]) -> dict[str, list[tuple[int, int]]]:
+    """Per source file name: the (start, end) of every appearance's quote."""
+    by_source = {s["id"]: s["file"] for s in files["sources"]}
+    spans: dict[str, list[tuple[int, int]]] = {name: [] for name in by_source.values()}
+    for claim in files["claims"]:
+        for a in claim["appearances"]:
+            name = by_source[a["source"]]
+            found = anchor(
+                (SEEDS / name).read_text(encoding="utf-8"), a["quote"], a.get("occurrence")
+            )
+            spans[name].append((found.start, found.end))
+    return spans
+
+
+# Words joining two propositions inside one quotation ("To do this, we will ...").
+CONNECTIVES = {"and", "to", "do", "this"}
+
+
+def test_every_quotation_in_the_articles_is_in_a_claim() -> None:
+    """Nothing lost: every word inside quotation marks in the three articles
+    is quoted by some appearance, but for the words joining two propositions."""
+    spans = anchored_spans(seed_files())
+    quotations = 0
+    for name, found in spans.items():
+        text = (SEEDS / name).read_text(encoding="utf-8")
+        covered = [False] * len(text)
+        for start, end in found:
+            covered[start:end] = [True] * (end - start)
+        for match in re.finditer(r'"([^"]+)"|“([^”]+)”', text):
+            quotations += 1
+            start, end = match.start() + 1, match.end() - 1
+            left = "".join(" " if covered[i] else text[i] for i in range(start, end))
+            words = {w.casefold() for w in re.findall(r"\w+", left)}
+            assert words <= CONNECTIVES, (name, text[start:end], words)
+    assert quotations == 19
+
+
+def test_no_quote_spans_two_sentences() -> None:
+    """One proposition per claim, checked where it can be: no appearance quotes
+    across a sentence boundary (a sentence's own closing full stop is kept)."""
+    for claim in seed_files()["claims"]:
+        for a in claim["appearances"]:
+            assert not re.search(r"[.!?…]\s+[A-Z“\"]", a["quote"]), (claim["id"], a["quote"])
+
+
+def test_same_side_links_restate_and_no_claim_is_corroborated(session: Session) -> None:
+    """No party in the three articles confirms another independently: the
+    seeds hold no `corroborates`, and agreement by the other party to the
+    relationship (`supports`) makes nothing corroborated."""
+    statuses = {c.key: c.status for c in queries.claims(session)}
+    assert "corroborated" not in statuses.values()
+    thanks = queries.claim(session, "putin-nk-supports-war")
+    assert [(r.relation, r.from_claim.key) for r in thanks.relations_in] == [
+        ("supports", "nk-media-supports-war")
+    ]
+    assert thanks.status == "uncontested"

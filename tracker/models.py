@@ -21,7 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression, relationship
 
 from tracker.vocabulary import ACTOR_KINDS, APPEARANCE_TYPES, DATE_PRECISIONS, RELATION_TYPES
 
@@ -191,6 +191,9 @@ class Claim(Base):
     stated_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     stated_until: Mapped[dt.date | None] = mapped_column(Date, index=True)
     stated_precision: Mapped[str | None] = mapped_column(String(5))
+    # Derived, never stored: set by the queries that load a claim (tracker.queries),
+    # from the rules in tracker.status; None on a claim loaded without it.
+    status: Mapped[str | None] = query_expression()
 
     claimants: Mapped[list[Claimant]] = relationship(
         back_populates="claim", order_by="Claimant.position"

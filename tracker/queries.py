@@ -1,16 +1,26 @@
 """The questions users ask, as queries with a bounded number of statements.
 
 Each function returns ORM objects with everything a listing shows already
-loaded (selectin loading: one statement per relationship, never per row).
+loaded (subquery loading: one statement per relationship, never per row),
+and each claim's status computed by the database (tracker.status).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from typing import TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
-from sqlalchemy.orm import Session, aliased, defer, joinedload, selectinload, subqueryload
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy.orm import (
+    Session,
+    aliased,
+    defer,
+    joinedload,
+    selectinload,
+    subqueryload,
+)
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from tracker.errors import NotFound
@@ -25,7 +35,10 @@ from tracker.models import (
     SourceCredit,
 )
 from tracker.names import member_ids
-from tracker.vocabulary import COUNTER_RELATIONS, SUPPORT_RELATIONS
+from tracker.status import challenged, contest, status_expression, status_is
+from tracker.vocabulary import COUNTER_RELATIONS
+
+Ts = TypeVarTuple("Ts")
 
 # Newest first, undated last; the id breaks ties so output is stable.
 _NEWEST_FIRST = (Claim.stated_on.desc().nulls_last(), Claim.key)
@@ -36,65 +49,16 @@ class ClaimFilter:
     """Filters shared by every claim listing; None means no filter."""
 
     actor_ids: set[int] | None = None  # claimant, or claimant of a counter-claim
+    claim_ids: set[int] | None = None  # only these claims (a report's thread)
     topic: str | None = None
     since: dt.date | None = None
     until: dt.date | None = None
     relation: str | None = None  # has an incoming relation of this type
     status: str | None = None
     limit: int | None = None
-
-
-def _claimants_of(claim: Claim) -> set[int]:
-    return {c.actor_id for c in claim.claimants}
-
-
-def _by_other(claim: Claim, other: Claim) -> bool:
-    """Whether `other` has a claimant who is not among `claim`'s."""
-    return bool(_claimants_of(other) - _claimants_of(claim))
-
-
-def status(claim: Claim) -> str:
-    """Derived, never stored: see DOMAIN's definitions. Needs relations_in loaded."""
-    incoming = claim.relations_in
-    if any(r.relation == "retracts" for r in incoming):
-        return "retracted"
-    if any(r.relation in COUNTER_RELATIONS and _by_other(claim, r.from_claim) for r in incoming):
-        return "contested"
-    if any(r.relation in SUPPORT_RELATIONS and _by_other(claim, r.from_claim) for r in incoming):
-        return "corroborated"
-    return "uncontested"
-
-
-def _incoming_by_other(relations: tuple[str, ...]) -> ColumnElement[bool]:
-    """SQL twin of status(): an incoming relation of these types from a claim
-    with a claimant who is not one of this claim's claimants."""
-    rel = aliased(Relation)
-    theirs = aliased(Claimant)
-    ours = aliased(Claimant)
-    return exists().where(
-        rel.to_claim_id == Claim.id,
-        rel.relation.in_(relations),
-        theirs.claim_id == rel.from_claim_id,
-        theirs.actor_id.not_in(
-            select(ours.actor_id).where(ours.claim_id == Claim.id).correlate(Claim)
-        ),
-    )
-
-
-def _status_clause(wanted: str) -> ColumnElement[bool]:
-    rel = aliased(Relation)
-    retracted = exists().where(rel.to_claim_id == Claim.id, rel.relation == "retracts")
-    contested = _incoming_by_other(COUNTER_RELATIONS)
-    corroborated = _incoming_by_other(SUPPORT_RELATIONS)
-    if wanted == "retracted":
-        return retracted
-    if wanted == "contested":
-        return and_(~retracted, contested)
-    if wanted == "corroborated":
-        return and_(~retracted, ~contested, corroborated)
-    if wanted == "uncontested":
-        return and_(~retracted, ~contested, ~corroborated)
-    raise ValueError(f"unknown status {wanted!r}")
+    # Only claims that head a contest (tracker.status.challenged): each
+    # contest once, under the claim another side answers.
+    challenged: bool = False
 
 
 def _claimed_by(actor_ids: set[int]) -> ColumnElement[bool]:
@@ -137,10 +101,12 @@ def claim_options() -> list[LoaderOption]:
     ]
 
 
-def _claims_query(flt: ClaimFilter) -> Select[Claim]:
-    query = select(Claim)
+def _matching(query: Select[*Ts], flt: ClaimFilter) -> Select[*Ts]:
+    """`query` (over Claim) narrowed by every condition of `flt` but the limit."""
     if flt.actor_ids is not None:
         query = query.where(or_(_claimed_by(flt.actor_ids), _countered_by(flt.actor_ids)))
+    if flt.claim_ids is not None:
+        query = query.where(Claim.id.in_(flt.claim_ids))
     if flt.topic is not None:
         query = query.where(Claim.topics.any(topic=flt.topic))
     # A claim known only to a month or year matches when its period overlaps.
@@ -154,26 +120,54 @@ def _claims_query(flt: ClaimFilter) -> Select[Claim]:
             exists().where(rel.to_claim_id == Claim.id, rel.relation == flt.relation)
         )
     if flt.status is not None:
-        query = query.where(_status_clause(flt.status))
-    query = query.order_by(*_NEWEST_FIRST)
+        query = query.where(status_is(flt.status))
+    if flt.challenged:
+        query = query.where(challenged())
+    return query
+
+
+def _claims_query(flt: ClaimFilter) -> Select[Claim, str]:
+    query = _matching(_with_status(), flt).order_by(*_NEWEST_FIRST)
     if flt.limit is not None:
         query = query.limit(flt.limit)
-    return query.options(*claim_options())
+    return query
+
+
+def _with_status() -> Select[Claim, str]:
+    """Claims with everything a listing shows, and each one's status."""
+    return select(Claim, status_expression()).options(*claim_options())
+
+
+def _loaded(session: Session, query: Select[Claim, str]) -> list[Claim]:
+    """The claims of `query`, each with its status set, also on a claim the
+    session already held (as the far end of a relation, say, loaded without
+    one): the query's own value is set, not left to the identity map."""
+    found = []
+    for row, status in session.execute(query):
+        set_committed_value(row, "status", status)
+        found.append(row)
+    return found
+
+
+def matching_ids(session: Session, flt: ClaimFilter) -> set[int]:
+    """The ids of the claims `flt` selects (no limit), in one statement."""
+    return set(session.scalars(_matching(select(Claim.id), flt)))
 
 
 def claims(session: Session, flt: ClaimFilter | None = None) -> list[Claim]:
     """Claims matching `flt`, newest first (undated last)."""
-    return list(session.scalars(_claims_query(flt or ClaimFilter())))
+    return _loaded(session, _claims_query(flt or ClaimFilter()))
 
 
 def contested(session: Session, flt: ClaimFilter | None = None) -> list[Claim]:
-    """Contested claims: countered (denied, disputed, undercut) by another actor."""
-    return claims(session, replace(flt or ClaimFilter(), status="contested"))
+    """Each contest once: the claims another side counters, newest first, each
+    with its counter-claims (a denial is shown under the charge it answers)."""
+    return claims(session, replace(flt or ClaimFilter(), challenged=True))
 
 
 def claim(session: Session, key: str) -> Claim:
     """One claim by its id, with its whole thread loaded."""
-    found = session.scalars(select(Claim).where(Claim.key == key).options(*claim_options())).first()
+    found = next(iter(_loaded(session, _with_status().where(Claim.key == key))), None)
     if found is None:
         raise NotFound(f"no claim with id {key!r}; see `tracker claims`")
     return found
@@ -192,8 +186,7 @@ def actor_record(session: Session, actor: Actor, include_members: bool = False) 
     ids = member_ids(session, actor.id) if include_members else {actor.id}
 
     def newest_first(condition: ColumnElement[bool]) -> list[Claim]:
-        query = select(Claim).where(condition).order_by(*_NEWEST_FIRST)
-        return list(session.scalars(query.options(*claim_options())))
+        return _loaded(session, _with_status().where(condition).order_by(*_NEWEST_FIRST))
 
     made, countered = newest_first(_claimed_by(ids)), newest_first(_countered_by(ids))
     members = sorted(
@@ -220,18 +213,13 @@ def actor_claim_counts(session: Session) -> dict[int, tuple[int, int]]:
     made = dict(
         session.execute(select(Claimant.actor_id, func.count()).group_by(Claimant.actor_id)).all()
     )
-    target = aliased(Claimant)
+    rel = aliased(Relation)
     countered = dict(
         session.execute(
-            select(Claimant.actor_id, func.count(Relation.to_claim_id.distinct()))
-            .join(Relation, Relation.from_claim_id == Claimant.claim_id)
-            .where(Relation.relation.in_(COUNTER_RELATIONS))
-            # Others' claims only: countering a claim one made oneself is no contest.
-            .where(
-                ~exists().where(
-                    target.claim_id == Relation.to_claim_id, target.actor_id == Claimant.actor_id
-                )
-            )
+            select(Claimant.actor_id, func.count(rel.to_claim_id.distinct()))
+            .join(rel, rel.from_claim_id == Claimant.claim_id)
+            # Other sides' claims only: countering one's own side is no contest.
+            .where(contest(rel))
             .group_by(Claimant.actor_id)
         ).all()
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from tracker.errors import InputError
 from tracker.markdown import Markdown, footnote_ref, md_text, md_url, mermaid_label, shorten
 from tracker.models import Actor, Appearance, Claim, SourceCredit
 from tracker.names import resolve_actor
-from tracker.queries import ClaimFilter, claim, claim_options, claims, status
+from tracker.queries import ClaimFilter, claim, claims, matching_ids
 from tracker.report_context import (
     ActorRow,
     ClaimView,
@@ -35,9 +36,11 @@ from tracker.report_context import (
     DossierClaim,
     DossierCounter,
     Edge,
+    FocusView,
     Group,
     Node,
     QuoteView,
+    RelatedView,
     Report,
     Scope,
     SourceView,
@@ -47,7 +50,6 @@ from tracker.vocabulary import COUNTER_RELATIONS
 DEFAULT_TEMPLATE = "report.md.j2"
 # Beyond this many contested claims one flowchart is unreadable: split it.
 DIAGRAM_MAX_CLAIMS = 50
-DIAGRAM_LABEL_WIDTH = 40
 
 
 # -- loading -------------------------------------------------------------------
@@ -64,23 +66,25 @@ def _newest_first(found: Iterable[Claim]) -> list[Claim]:
 def _by_ids(session: Session, ids: set[int]) -> list[Claim]:
     if not ids:
         return []
-    query = select(Claim).where(Claim.id.in_(ids)).options(*claim_options())
-    return list(session.scalars(query))
+    return claims(session, ClaimFilter(claim_ids=ids))
 
 
-def _scope_claims(session: Session, scope: Scope, actor: Actor | None) -> list[Claim]:
+def _scope_filter(
+    session: Session, scope: Scope, actor: Actor | None
+) -> tuple[ClaimFilter, Claim | None]:
+    """The claims a scope covers, and the focus claim of a `--claim` report."""
     if scope.claim is not None:
-        found = claim(session, scope.claim)
-        related = {r.from_claim_id for r in found.relations_in}
-        related |= {r.to_claim_id for r in found.relations_out}
-        return [found, *_by_ids(session, related)]
+        focus = claim(session, scope.claim)
+        related = {r.from_claim_id for r in focus.relations_in}
+        related |= {r.to_claim_id for r in focus.relations_out}
+        return ClaimFilter(claim_ids=related | {focus.id}), focus
     flt = ClaimFilter(
         actor_ids={actor.id} if actor else None,
         topic=scope.topic,
         since=scope.since,
         until=scope.until,
     )
-    return claims(session, flt)
+    return flt, None
 
 
 def _credits(session: Session, source_ids: set[int]) -> dict[int, list[str]]:
@@ -125,7 +129,7 @@ class _Builder:
                 text=found.text,
                 claimants=views.claimant_names(found),
                 stated=views.date_text(found.stated_on, found.stated_precision),
-                status=status(found),
+                status=views.status(found),
                 topics=[t.topic for t in found.topics],
                 quote=self.quote(strongest(found.appearances)),
             )
@@ -143,13 +147,28 @@ class _Builder:
             source=self.number(appearance.source_id),
         )
 
-    def contested(self, found: Claim) -> ContestedView:
+    def focus(self, found: Claim) -> FocusView:
+        """Every quote of the claim, in the order of its sources, and every relation."""
         view = self.claim(found)
-        counters = [
-            CounterView(r.relation, self.claim(r.from_claim))
-            for r in sorted(views.counter_relations(found), key=_relation_order)
+        ordered = sorted(found.appearances, key=lambda a: (a.source.key, a.start_offset))
+        quotes = [q for q in map(self.quote, ordered) if q is not None]
+        relations = [
+            RelatedView("out", r.relation, self.claim(r.to_claim))
+            for r in sorted(found.relations_out, key=lambda r: _oldest_first(r.to_claim))
+        ] + [
+            RelatedView("in", r.relation, self.claim(r.from_claim))
+            for r in sorted(found.relations_in, key=lambda r: _oldest_first(r.from_claim))
         ]
-        return ContestedView(view, counters)
+        return FocusView(view, quotes, relations)
+
+    def counters(self, found: Claim) -> list[CounterView]:
+        return [
+            CounterView(r.relation, self.claim(r.from_claim))
+            for r in views.counter_relations(found)
+        ]
+
+    def contested(self, found: Claim) -> ContestedView:
+        return ContestedView(self.claim(found), self.counters(found))
 
     def sources(self, report_claims: Sequence[Claim]) -> list[SourceView]:
         appearances: dict[int, list[Appearance]] = {}
@@ -180,9 +199,8 @@ class _Builder:
         ]
 
 
-def _relation_order(relation: Any) -> tuple[Any, ...]:
-    other: Claim = relation.from_claim
-    return (other.stated_on is None, -(other.stated_on or dt.date.min).toordinal(), other.key)
+def _oldest_first(other: Claim) -> tuple[Any, ...]:
+    return (other.stated_on is None, other.stated_on or dt.date.min, other.key)
 
 
 def _actor_rows(report_claims: Sequence[Claim]) -> list[ActorRow]:
@@ -192,7 +210,7 @@ def _actor_rows(report_claims: Sequence[Claim]) -> list[ActorRow]:
     contested: dict[int, int] = {}
     countered: dict[int, set[int]] = {}
     for found in report_claims:
-        is_contested = status(found) == "contested"
+        is_contested = views.status(found) == "contested"
         for claimant in found.claimants:
             actors[claimant.actor_id] = claimant.actor
             made[claimant.actor_id] = made.get(claimant.actor_id, 0) + 1
@@ -220,8 +238,9 @@ def _diagram(chunk: Sequence[ContestedView], first: int) -> Diagram:
     def node(view: ClaimView) -> str:
         if view.id not in node_ids:
             node_ids[view.id] = f"c{len(node_ids) + 1}"
-            label = shorten(view.text, DIAGRAM_LABEL_WIDTH)
-            groups.setdefault(tuple(view.claimants), []).append(Node(node_ids[view.id], label))
+            # The whole proposition: Mermaid wraps a long label, a cut one
+            # ("North Korea has supplied Russia with…") says nothing.
+            groups.setdefault(tuple(view.claimants), []).append(Node(node_ids[view.id], view.text))
         return node_ids[view.id]
 
     edges = []
@@ -250,13 +269,14 @@ def _diagrams(contested: Sequence[ContestedView]) -> list[Diagram]:
 
 def _dossier(actor: Actor, scoped: Sequence[Claim], build: _Builder) -> Dossier:
     made = [c for c in scoped if actor.id in {x.actor_id for x in c.claimants}]
-    oldest_first = sorted(made, key=lambda c: (c.stated_on is None, c.stated_on or 0, c.key))
+    oldest_first = sorted(made, key=_oldest_first)
     dossier_claims = [
         DossierClaim(
             build.claim(c),
+            build.counters(c),
             [
-                CounterView(r.relation, build.claim(r.from_claim))
-                for r in sorted(views.counter_relations(c), key=_relation_order)
+                CounterView(r.relation, build.claim(r.to_claim))
+                for r in views.countering_relations(c)
             ],
         )
         for c in oldest_first
@@ -264,8 +284,7 @@ def _dossier(actor: Actor, scoped: Sequence[Claim], build: _Builder) -> Dossier:
     counters = [
         DossierCounter(build.claim(c), r.relation, build.claim(r.to_claim))
         for c in oldest_first
-        for r in c.relations_out
-        if r.relation in COUNTER_RELATIONS
+        for r in views.countering_relations(c)
     ]
     return Dossier(views.actor_dict(actor), dossier_claims, counters)
 
@@ -290,12 +309,24 @@ def _title(scope: Scope, actor: Actor | None) -> str:
     return title
 
 
+_FINER = {"day": 2, "month": 1, "year": 0}
+
+
 def _as_of(report_claims: Sequence[Claim]) -> str | None:
-    """The newest claim date or source publication date in the report."""
-    dates = {c.stated_on for c in report_claims}
-    dates |= {a.source.published_on for c in report_claims for a in c.appearances}
-    known = sorted(d for d in dates if d is not None)
-    return known[-1].isoformat() if known else None
+    """The newest claim date or source publication date in the report, at
+    the precision the data has: a claim known to a month gives "2024-05",
+    never an invented first day."""
+    dates = {(c.stated_on, c.stated_precision or "day") for c in report_claims if c.stated_on}
+    dates |= {
+        (a.source.published_on, "day")
+        for c in report_claims
+        for a in c.appearances
+        if a.source.published_on
+    }
+    if not dates:
+        return None
+    day, precision = max(dates, key=lambda d: (d[0], _FINER[d[1]]))
+    return views.date_text(day, precision)
 
 
 def build_context(
@@ -303,25 +334,33 @@ def build_context(
 ) -> Report:
     """Everything a report template shows, for `scope`.
 
+    Every figure of `summary` counts what the body shows: `claims` the rows
+    of the claims table (the claims in scope and the counter-claims shown
+    with them), `contested` those of them whose status is contested,
+    `contests` the contest sections, `actors` and `sources` the rows of
+    their tables.
+
     Raises NotFound or Ambiguous (tracker.errors) for an unknown claim or an
     unknown or ambiguous actor name.
     """
     actor = resolve_actor(session, scope.actor) if scope.actor is not None else None
-    scoped = _newest_first(_scope_claims(session, scope, actor))
-    contested_claims = [c for c in scoped if status(c) == "contested"]
+    flt, focus = _scope_filter(session, scope, actor)
+    scoped = _newest_first(claims(session, flt))
+    heads = matching_ids(session, replace(flt, challenged=True))
+    challenged = [c for c in scoped if c.id in heads]
     scoped_ids = {c.id for c in scoped}
-    counter_ids = {
-        r.from_claim_id for c in contested_claims for r in views.counter_relations(c)
-    } - scoped_ids
-    # Counter-claims outside the scope are shown with their quotes: load them
-    # (appearances, relations) in one batch rather than one by one.
-    report_claims = scoped + _newest_first(_by_ids(session, counter_ids))
+    counter_ids = {r.from_claim_id for c in scoped for r in views.counter_relations(c)}
+    # Counter-claims from outside the scope (a denial of 2023 answering a
+    # charge of 2024) are shown with what they answer: load them (appearances,
+    # relations, status) in one batch rather than one by one.
+    report_claims = _newest_first([*scoped, *_by_ids(session, counter_ids - scoped_ids)])
     source_ids = {a.source_id for c in report_claims for a in c.appearances}
     build = _Builder(_credits(session, source_ids) if source_ids else {})
 
-    contested = [build.contested(c) for c in contested_claims]
+    focus_view = build.focus(focus) if focus is not None else None
+    contested = [build.contested(c) for c in challenged]
     dossier = _dossier(actor, scoped, build) if actor is not None else None
-    all_views = [build.claim(c) for c in scoped]
+    all_views = [build.claim(c) for c in report_claims]
     sources = build.sources(report_claims)
     actors = _actor_rows(report_claims)
     return Report(
@@ -331,8 +370,9 @@ def build_context(
         generated_at=generated_at.strftime("%Y-%m-%d %H:%M UTC") if generated_at else None,
         version=__version__,
         summary={
-            "claims": len(scoped),
-            "contested": len(contested),
+            "claims": len(all_views),
+            "contested": sum(v.status == "contested" for v in all_views),
+            "contests": len(contested),
             "actors": len(actors),
             "sources": len(sources),
         },
@@ -342,6 +382,7 @@ def build_context(
         sources=sources,
         diagrams=_diagrams(contested),
         dossier=dossier,
+        focus=focus_view,
     )
 
 
@@ -379,6 +420,7 @@ def _environment(template_dir: Path | None) -> SandboxedEnvironment:
         # For macro output, whose values were escaped as the macro printed them.
         markdown=Markdown,
     )
+    env.globals["passive"] = views.PASSIVE
     return env
 
 

@@ -65,6 +65,24 @@ class CounterView:
 
 
 @dataclass(frozen=True)
+class RelatedView:
+    """One relation of a focus claim, read from the focus claim's side."""
+
+    direction: str  # "out": the focus claim <relation> `claim`; "in": `claim` <relation> it
+    relation: str
+    claim: ClaimView
+
+
+@dataclass(frozen=True)
+class FocusView:
+    """The claim a `--claim` report is about: every quote, every relation."""
+
+    claim: ClaimView
+    quotes: list[QuoteView]
+    relations: list[RelatedView]
+
+
+@dataclass(frozen=True)
 class ContestedView:
     claim: ClaimView
     counters: list[CounterView]
@@ -111,6 +129,7 @@ class Diagram:
 class DossierClaim:
     claim: ClaimView
     countered_by: list[CounterView]
+    counters: list[CounterView]  # the claims it denies, disputes or undercuts
 
 
 @dataclass(frozen=True)
@@ -136,9 +155,10 @@ class Report:
     version: str
     summary: dict[str, int]
     claims: list[ClaimView]
-    contested: list[ContestedView]
+    contested: list[ContestedView]  # one per contest, under the claim it challenges
     actors: list[ActorRow]
     sources: list[SourceView]
     diagrams: list[Diagram]
     dossier: Dossier | None = None
+    focus: FocusView | None = None
     relations: tuple[str, ...] = field(default=COUNTER_RELATIONS)

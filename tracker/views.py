@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from tracker.models import Actor, Claim, Relation, Source
-from tracker.queries import ActorRecord, status
+from tracker.queries import ActorRecord
 from tracker.vocabulary import COUNTER_RELATIONS
 
 _PRECISION_LENGTH = {"day": 10, "month": 7, "year": 4}
@@ -41,8 +41,28 @@ def _related(relation: Relation, other: Claim) -> dict[str, Any]:
     }
 
 
+def status(claim: Claim) -> str:
+    """The claim's status, as the query that loaded it computed it."""
+    if claim.status is None:
+        raise ValueError(f"claim {claim.key!r} was loaded without its status")
+    return claim.status
+
+
+def _oldest_first(relation: Relation, other: Claim) -> tuple[Any, ...]:
+    return (other.stated_on is None, other.stated_on or dt.date.min, other.key)
+
+
 def counter_relations(claim: Claim) -> list[Relation]:
-    return [r for r in claim.relations_in if r.relation in COUNTER_RELATIONS]
+    """The relations that deny, dispute or undercut `claim`, oldest first
+    (undated last), so that a thread reads in the order it happened."""
+    found = [r for r in claim.relations_in if r.relation in COUNTER_RELATIONS]
+    return sorted(found, key=lambda r: _oldest_first(r, r.from_claim))
+
+
+def countering_relations(claim: Claim) -> list[Relation]:
+    """The relations by which `claim` denies, disputes or undercuts others, oldest first."""
+    found = [r for r in claim.relations_out if r.relation in COUNTER_RELATIONS]
+    return sorted(found, key=lambda r: _oldest_first(r, r.to_claim))
 
 
 def claim_dict(claim: Claim) -> dict[str, Any]:
@@ -126,14 +146,42 @@ def source_dict(source: Source, appearances: int) -> dict[str, Any]:
 
 # -- table rows: lists of cells; multi-valued cells are lists, joined by the renderer --
 
-CLAIM_HEADERS = ["ID", "Claim", "By", "Stated", "Sources", "Status", "Countered by"]
+CLAIM_HEADERS = ["ID", "Claim", "By", "Stated", "Sources", "Status", "Contest"]
+
+# "X denies Y" read from Y's side, for every relation.
+PASSIVE = {
+    "denies": "denied by",
+    "disputes": "disputed by",
+    "undercuts": "undercut by",
+    "supports": "supported by",
+    "corroborates": "corroborated by",
+    "restates": "restated by",
+    "retracts": "retracted by",
+}
+
+
+def _line(verb: str, other: Claim) -> str:
+    when = date_text(other.stated_on, other.stated_precision) or "undated"
+    names = ", ".join(claimant_names(other))
+    return f"{verb} {names} ({when}): {other.text} [{other.key}]"
 
 
 def counter_line(relation: Relation) -> str:
-    other = relation.from_claim
-    when = date_text(other.stated_on, other.stated_precision) or "undated"
-    names = ", ".join(claimant_names(other))
-    return f"{relation.relation} — {names} ({when}): {other.text} [{other.key}]"
+    """An incoming counter-claim: "denied by Russian government (undated): ..."."""
+    return _line(PASSIVE[relation.relation], relation.from_claim)
+
+
+def countering_line(relation: Relation) -> str:
+    """A claim this one counters: "denies Matthew Miller (2024-06-17): ..."."""
+    return _line(relation.relation, relation.to_claim)
+
+
+def contest_lines(claim: Claim) -> list[str]:
+    """Both ends of every counter relation the claim is in: who counters it,
+    then whom it counters (a denial is in contest with what it denies)."""
+    return [counter_line(r) for r in counter_relations(claim)] + [
+        countering_line(r) for r in countering_relations(claim)
+    ]
 
 
 def claim_row(claim: Claim) -> list[Any]:
@@ -144,7 +192,7 @@ def claim_row(claim: Claim) -> list[Any]:
         date_text(claim.stated_on, claim.stated_precision) or "",
         len({a.source_id for a in claim.appearances}),
         status(claim),
-        [counter_line(r) for r in counter_relations(claim)],
+        contest_lines(claim),
     ]
 
 
