@@ -114,6 +114,84 @@ def test_quote_not_in_source_is_refused(engine: Engine, seeds_copy: Path) -> Non
     )
 
 
+def test_a_refused_quote_names_the_closest_passage(engine: Engine, seeds_copy: Path) -> None:
+    claims = seeds_copy / "claims.yaml"
+    edit(
+        claims,
+        "'Moscow and Pyongyang have denied arms transfers'",
+        "'Pyongyang denied arms transfers'",
+    )
+    text = (SEEDS / "002_75e8f458d8cc0dcf.txt").read_text(encoding="utf-8")
+    start = text.index("Pyongyang have denied arms transfers")
+    message = assert_refused(engine, seeds_copy, "the closest passage is at ", "% alike)")
+    passage = message.split("the closest passage is at ")[1]
+    span, _, rest = passage.partition(" (")
+    found_start, found_end = map(int, span.split("-"))
+    assert found_start <= start < found_end
+    assert repr(text[found_start:found_end]) in rest
+
+
+# A quote as a person types it: straight quotes and apostrophes, hyphens, plain
+# spaces and line breaks where the article has typographic marks, dashes and
+# no-break spaces (article 003 is full of them). (file text, typed replacement)
+SECURITY = "we will build an architecture of equal and indivisible security in Eurasia.'"
+AGREEMENT = (
+    "will be signed taking into account what has happened between our countries in recent"
+    " years \u2013 in the field of international politics, in the field of economics"
+)
+TYPED = [
+    (
+        "'support for Pyongyang\u2019s efforts to defend its interests'",
+        "'support for Pyongyang''s efforts to defend its interests'",
+    ),
+    (f"'And at the same time \u2013 {SECURITY}", f"'And at the same time - {SECURITY}"),
+    (
+        '"build closer trade and security\\u00A0ties with North Korea"',
+        "'build closer trade and security ties with North Korea'",
+    ),
+    (
+        f"'outline prospects for further cooperation, and {AGREEMENT}'",
+        '"outline prospects\\nfor further cooperation,   and '
+        + AGREEMENT.replace("\u2013", "-")
+        + '"',
+    ),
+]
+
+
+def test_quotes_match_as_typed_and_are_stored_as_the_source_has_them(
+    engine: Engine, seeds_copy: Path
+) -> None:
+    load_paths(engine, [SEEDS])
+    exact = snapshot(engine)
+    claims = seeds_copy / "claims.yaml"
+    for old, new in TYPED:
+        content = claims.read_text(encoding="utf-8")
+        assert old in content, old
+        claims.write_text(content.replace(old, new), encoding="utf-8")
+    # Loaded into the same database the typed file changes nothing: every
+    # quote is the source's own span, at the same offsets.
+    report = load_paths(engine, [seeds_copy])
+    assert not report.changed
+    assert snapshot(engine) == exact
+
+
+def test_a_typed_quote_loads_into_an_empty_database_as_the_exact_span(
+    engine: Engine, seeds_copy: Path
+) -> None:
+    edit(seeds_copy / "claims.yaml", TYPED[0][0], TYPED[0][1])
+    load_paths(engine, [seeds_copy])
+    with Session(engine) as session:
+        claim = session.scalars(select(Claim).where(Claim.key == "putin-backs-pyongyang")).one()
+        quotes = {a.quote for a in claim.appearances}
+    assert "support for Pyongyang\u2019s efforts to defend its interests" in quotes
+    assert "support for Pyongyang's efforts to defend its interests" not in quotes
+
+
+def test_an_unquoted_value_with_a_colon_says_to_quote_it(engine: Engine, seeds_copy: Path) -> None:
+    edit(seeds_copy / "claims.yaml", "cue: headline", "cue: the headline: said")
+    assert_refused(engine, seeds_copy, "claims.yaml:", "must be quoted")
+
+
 def test_bad_file_changes_nothing_in_a_loaded_database(seeded: Engine, seeds_copy: Path) -> None:
     edit(seeds_copy / "claims.yaml", "over 11,000 containers", "over 12,000 containers")
     assert_refused(seeded, seeds_copy, "miller-arms-charge", "does not occur")

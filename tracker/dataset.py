@@ -424,7 +424,10 @@ def read_file(path: Path) -> Dataset:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
-        raise InputError(f"{path}:{line}: invalid YAML: {exc.problem or exc.context}") from None
+        problem = exc.problem or exc.context
+        if problem and problem.startswith("mapping values are not allowed"):
+            problem += " (a value holding ': ' must be quoted: quote: 'he said: yes')"
+        raise InputError(f"{path}:{line}: invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: invalid YAML: {exc}") from None
     if document is None:

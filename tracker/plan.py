@@ -302,7 +302,7 @@ class Planner:
             rows.append(
                 (
                     app.source,
-                    app.quote,
+                    found.exact,  # as the source has it, whatever quotes were typed
                     found.start,
                     found.end,
                     found.prefix,
