@@ -177,7 +177,7 @@ def test_bad_date_is_a_usage_error(run: Runner) -> None:
 
 def test_claims_lists_everything_with_status(run: Runner) -> None:
     claims = as_json(run("claims", "-f", "json"))
-    assert isinstance(claims, list) and len(claims) == 46
+    assert isinstance(claims, list) and len(claims) == 44
     statuses = {c["id"]: c["status"] for c in claims}
     # A denial is in contest with what it denies, with no reverse relation in the data.
     assert statuses["moscow-pyongyang-deny-arms"] == "contested"

@@ -70,8 +70,8 @@ def test_first_load_reports_what_it_created(engine: Engine) -> None:
 def test_an_edited_claim_is_updated_alone(seeded: Engine, seeds_copy: Path) -> None:
     edit(
         seeds_copy / "claims.yaml",
-        "text: North Korea has not transferred arms to Russia.",
-        "text: North Korea has transferred no arms to Russia.",
+        "text: There have been no arms transfers between North Korea and Russia.",
+        "text: North Korea and Russia have transferred no arms between them.",
     )
     total = {kind: len(rows) for kind, rows in snapshot(seeded).items()}
     report = load_paths(seeded, [seeds_copy])
@@ -83,7 +83,7 @@ def test_an_edited_claim_is_updated_alone(seeded: Engine, seeds_copy: Path) -> N
         claim = session.scalars(
             select(Claim).where(Claim.key == "moscow-pyongyang-deny-arms")
         ).one()
-        assert claim.text == "North Korea has transferred no arms to Russia."
+        assert claim.text == "North Korea and Russia have transferred no arms between them."
         assert len(claim.relations_out) == 5
 
 
@@ -185,6 +185,15 @@ def test_a_typed_quote_loads_into_an_empty_database_as_the_exact_span(
         quotes = {a.quote for a in claim.appearances}
     assert "support for Pyongyang\u2019s efforts to defend its interests" in quotes
     assert "support for Pyongyang's efforts to defend its interests" not in quotes
+
+
+def test_a_quote_of_white_space_alone_is_refused(engine: Engine, seeds_copy: Path) -> None:
+    edit(
+        seeds_copy / "claims.yaml",
+        "quote: 'sacred war of all Russian citizens'",
+        'quote: "\\u2028 "',
+    )
+    assert_refused(engine, seeds_copy, "nk-media-sacred-war", "the quote is empty")
 
 
 def test_an_unquoted_value_with_a_colon_says_to_quote_it(engine: Engine, seeds_copy: Path) -> None:

@@ -240,9 +240,11 @@ def load(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 @format_option
 @click.pass_context
 def contested(ctx: click.Context, /, fmt: str, **kwargs: Any) -> None:
-    """Contested claims: denied, disputed or undercut by another actor.
+    """Each contest once: claims another side denies, disputes or undercuts.
 
-    Newest first, each with its counter-claims (relation, who, when, what).
+    Newest first, each with the counter-claims that answer it (relation, who,
+    when, what), oldest first. A denial is shown under the claim it answers;
+    `tracker claims --status contested` lists both sides.
 
     \b
     Examples:

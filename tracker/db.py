@@ -22,7 +22,7 @@ from tracker.errors import SchemaError, TrackerError
 
 ENV_VAR = "TRACKER_DATABASE_URL"
 # The newest migration in migrations/versions; tests check the two agree.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 

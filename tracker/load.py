@@ -18,7 +18,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from tracker import dates, db
+from tracker import dates, db, sides
 from tracker.dataset import Dataset, data_files, read_files
 from tracker.errors import InputError
 from tracker.models import (
@@ -175,6 +175,11 @@ def load_dataset(
         session.flush()
     except (IntegrityError, DataError) as exc:
         raise InputError(f"the database refused the data: {_first_line(exc.orig)}") from None
+    if report.created["actors"] or report.updated["actors"]:
+        sides.rebuild(session.connection())
+    # What was written lacks what queries derive (status, contests): leave
+    # nothing in the session, so that later queries load it all afresh.
+    session.expunge_all()
     return report
 
 

@@ -126,6 +126,31 @@ class Role(Base):
     organization: Mapped[Actor] = relationship(foreign_keys=[organization_id])
 
 
+class ActorSide(Base):
+    """An actor and each organization it belongs to, at any depth, with the
+    period it belongs (the overlap of the roles on the way; None is open).
+
+    Derived from roles and rebuilt by every write that changes actors or
+    roles (tracker.sides), so that the status rules (tracker.status) read a
+    table rather than walking roles for every claim they judge.
+    """
+
+    __tablename__ = "actor_sides"
+    __table_args__ = (
+        CheckConstraint(
+            "from_on IS NULL OR until_on IS NULL OR from_on <= until_on", name="period"
+        ),
+        Index("ix_actor_sides_side_id", "side_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Derived rows go with their actor: no evidence is lost.
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    side_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    from_on: Mapped[dt.date | None] = mapped_column(Date)
+    until_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
 class Source(Base):
     """A document that reports claims, with its full text stored for anchoring."""
 
@@ -302,6 +327,9 @@ class Relation(Base):
     from_claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="RESTRICT"))
     to_claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="RESTRICT"))
     relation: Mapped[str] = mapped_column(String(20))
+    # Derived, never stored: whether this relation is a contest (tracker.status),
+    # set by the queries that load claims with their relations.
+    contest: Mapped[bool | None] = query_expression()
 
     from_claim: Mapped[Claim] = relationship(
         foreign_keys=[from_claim_id], back_populates="relations_out"

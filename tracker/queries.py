@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
 from sqlalchemy.orm import (
     Session,
     aliased,
@@ -19,6 +19,7 @@ from sqlalchemy.orm import (
     joinedload,
     selectinload,
     subqueryload,
+    with_expression,
 )
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.interfaces import LoaderOption
@@ -36,7 +37,6 @@ from tracker.models import (
 )
 from tracker.names import member_ids
 from tracker.status import challenged, contest, status_expression, status_is
-from tracker.vocabulary import COUNTER_RELATIONS
 
 Ts = TypeVarTuple("Ts")
 
@@ -61,19 +61,20 @@ class ClaimFilter:
     challenged: bool = False
 
 
-def _claimed_by(actor_ids: set[int]) -> ColumnElement[bool]:
+def _claimed_by(actor_ids: set[int], claim: type[Claim] = Claim) -> ColumnElement[bool]:
     own = aliased(Claimant)
-    return exists().where(own.claim_id == Claim.id, own.actor_id.in_(actor_ids))
+    return exists().where(own.claim_id == claim.id, own.actor_id.in_(actor_ids))
 
 
-def _countered_by(actor_ids: set[int]) -> ColumnElement[bool]:
+def _countered_by(actor_ids: set[int], claim: type[Claim] = Claim) -> ColumnElement[bool]:
+    """In a contest with a claim of one of `actor_ids`, at its receiving end."""
     rel = aliased(Relation)
     theirs = aliased(Claimant)
     return exists().where(
-        rel.to_claim_id == Claim.id,
-        rel.relation.in_(COUNTER_RELATIONS),
+        rel.to_claim_id == claim.id,
         theirs.claim_id == rel.from_claim_id,
         theirs.actor_id.in_(actor_ids),
+        contest(rel),
     )
 
 
@@ -90,39 +91,49 @@ def claim_options() -> list[LoaderOption]:
         subqueryload(Claim.appearances).options(
             joinedload(Appearance.source).defer(Source.text), joinedload(Appearance.via)
         ),
-        subqueryload(Claim.relations_in)
-        .joinedload(Relation.from_claim)
-        .subqueryload(Claim.claimants)
-        .joinedload(Claimant.actor),
-        subqueryload(Claim.relations_out)
-        .joinedload(Relation.to_claim)
-        .subqueryload(Claim.claimants)
-        .joinedload(Claimant.actor),
+        subqueryload(Claim.relations_in).options(
+            with_expression(Relation.contest, contest(Relation)),
+            joinedload(Relation.from_claim)
+            .subqueryload(Claim.claimants)
+            .joinedload(Claimant.actor),
+        ),
+        subqueryload(Claim.relations_out).options(
+            with_expression(Relation.contest, contest(Relation)),
+            joinedload(Relation.to_claim).subqueryload(Claim.claimants).joinedload(Claimant.actor),
+        ),
     ]
+
+
+def _conditions(flt: ClaimFilter, claim: type[Claim] = Claim) -> list[ColumnElement[bool]]:
+    """What `flt` asks of a claim (`claim`, or an alias of it), status and
+    contest heads aside."""
+    found: list[ColumnElement[bool]] = []
+    if flt.actor_ids is not None:
+        found.append(or_(_claimed_by(flt.actor_ids, claim), _countered_by(flt.actor_ids, claim)))
+    if flt.claim_ids is not None:
+        found.append(claim.id.in_(flt.claim_ids))
+    if flt.topic is not None:
+        found.append(claim.topics.any(topic=flt.topic))
+    # A claim known only to a month or year matches when its period overlaps.
+    if flt.since is not None:
+        found.append(claim.stated_until >= flt.since)
+    if flt.until is not None:
+        found.append(claim.stated_on <= flt.until)
+    if flt.relation is not None:
+        rel = aliased(Relation)
+        found.append(exists().where(rel.to_claim_id == claim.id, rel.relation == flt.relation))
+    return found
 
 
 def _matching(query: Select[*Ts], flt: ClaimFilter) -> Select[*Ts]:
     """`query` (over Claim) narrowed by every condition of `flt` but the limit."""
-    if flt.actor_ids is not None:
-        query = query.where(or_(_claimed_by(flt.actor_ids), _countered_by(flt.actor_ids)))
-    if flt.claim_ids is not None:
-        query = query.where(Claim.id.in_(flt.claim_ids))
-    if flt.topic is not None:
-        query = query.where(Claim.topics.any(topic=flt.topic))
-    # A claim known only to a month or year matches when its period overlaps.
-    if flt.since is not None:
-        query = query.where(Claim.stated_until >= flt.since)
-    if flt.until is not None:
-        query = query.where(Claim.stated_on <= flt.until)
-    if flt.relation is not None:
-        rel = aliased(Relation)
-        query = query.where(
-            exists().where(rel.to_claim_id == Claim.id, rel.relation == flt.relation)
-        )
+    query = query.where(*_conditions(flt))
     if flt.status is not None:
         query = query.where(status_is(flt.status))
     if flt.challenged:
-        query = query.where(challenged())
+        # A contest is listed under the earlier of two claims countering each
+        # other only if this listing shows that claim too.
+        query = query.where(challenged(lambda other: and_(true(), *_conditions(flt, other))))
     return query
 
 

@@ -45,7 +45,6 @@ from tracker.report_context import (
     Scope,
     SourceView,
 )
-from tracker.vocabulary import COUNTER_RELATIONS
 
 DEFAULT_TEMPLATE = "report.md.j2"
 # Beyond this many contested claims one flowchart is unreadable: split it.
@@ -162,10 +161,8 @@ class _Builder:
         return FocusView(view, quotes, relations)
 
     def counters(self, found: Claim) -> list[CounterView]:
-        return [
-            CounterView(r.relation, self.claim(r.from_claim))
-            for r in views.counter_relations(found)
-        ]
+        """The other sides' claims in contest with `found`, at its receiving end."""
+        return [CounterView(r.relation, self.claim(r.from_claim)) for r in views.contests_in(found)]
 
     def contested(self, found: Claim) -> ContestedView:
         return ContestedView(self.claim(found), self.counters(found))
@@ -215,14 +212,9 @@ def _actor_rows(report_claims: Sequence[Claim]) -> list[ActorRow]:
             actors[claimant.actor_id] = claimant.actor
             made[claimant.actor_id] = made.get(claimant.actor_id, 0) + 1
             contested[claimant.actor_id] = contested.get(claimant.actor_id, 0) + is_contested
-            for r in found.relations_out:
-                # Only claims of others count: not a claim they share.
-                others = {c.actor_id for c in r.to_claim.claimants}
-                if (
-                    r.relation in COUNTER_RELATIONS
-                    and r.to_claim_id in ids
-                    and claimant.actor_id not in others
-                ):
+            for r in views.contests_out(found):
+                # Other sides' claims in the report (as `tracker actors` counts them).
+                if r.to_claim_id in ids:
                     countered.setdefault(claimant.actor_id, set()).add(r.to_claim_id)
     ordered = sorted(actors.values(), key=lambda a: (a.name, a.key))
     return [
@@ -274,17 +266,14 @@ def _dossier(actor: Actor, scoped: Sequence[Claim], build: _Builder) -> Dossier:
         DossierClaim(
             build.claim(c),
             build.counters(c),
-            [
-                CounterView(r.relation, build.claim(r.to_claim))
-                for r in views.countering_relations(c)
-            ],
+            [CounterView(r.relation, build.claim(r.to_claim)) for r in views.contests_out(c)],
         )
         for c in oldest_first
     ]
     counters = [
         DossierCounter(build.claim(c), r.relation, build.claim(r.to_claim))
         for c in oldest_first
-        for r in views.countering_relations(c)
+        for r in views.contests_out(c)
     ]
     return Dossier(views.actor_dict(actor), dossier_claims, counters)
 
@@ -316,17 +305,22 @@ def _as_of(report_claims: Sequence[Claim]) -> str | None:
     """The newest claim date or source publication date in the report, at
     the precision the data has: a claim known to a month gives "2024-05",
     never an invented first day."""
-    dates = {(c.stated_on, c.stated_precision or "day") for c in report_claims if c.stated_on}
+    # Periods compare by their last day: a claim of "2024-06" may be of the 30th.
+    dates = {
+        (c.stated_until, c.stated_on, c.stated_precision or "day")
+        for c in report_claims
+        if c.stated_on and c.stated_until
+    }
     dates |= {
-        (a.source.published_on, "day")
+        (a.source.published_on, a.source.published_on, "day")
         for c in report_claims
         for a in c.appearances
         if a.source.published_on
     }
     if not dates:
         return None
-    day, precision = max(dates, key=lambda d: (d[0], _FINER[d[1]]))
-    return views.date_text(day, precision)
+    _, first, precision = max(dates, key=lambda d: (d[0], _FINER[d[2]]))
+    return views.date_text(first, precision)
 
 
 def build_context(
@@ -349,10 +343,11 @@ def build_context(
     heads = matching_ids(session, replace(flt, challenged=True))
     challenged = [c for c in scoped if c.id in heads]
     scoped_ids = {c.id for c in scoped}
-    counter_ids = {r.from_claim_id for c in scoped for r in views.counter_relations(c)}
-    # Counter-claims from outside the scope (a denial of 2023 answering a
-    # charge of 2024) are shown with what they answer: load them (appearances,
-    # relations, status) in one batch rather than one by one.
+    # The claims in contest with those in scope, either way (a denial of 2023
+    # answering a charge of 2024, the charge a dossier's denial answers) are
+    # shown with them: load them (appearances, relations, status) in one batch.
+    counter_ids = {r.from_claim_id for c in scoped for r in views.contests_in(c)}
+    counter_ids |= {r.to_claim_id for c in scoped for r in views.contests_out(c)}
     report_claims = _newest_first([*scoped, *_by_ids(session, counter_ids - scoped_ids)])
     source_ids = {a.source_id for c in report_claims for a in c.appearances}
     build = _Builder(_credits(session, source_ids) if source_ids else {})

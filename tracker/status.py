@@ -7,16 +7,18 @@ they compute, so what a filter selects and what a row says cannot disagree.
 The rules (README, "Concepts"):
 
 - A **side** is an actor together with every organization it holds a role
-  in, at any depth: Matthew Miller, the State Department and the United
-  States government are one side. A claim is *of another side* than a second
-  claim when one of its claimants shares no side with any claimant of the
-  second: a person's own organization never contests or corroborates them.
-- A claim **stands** unless it is retracted.
-- **retracted**: a `retracts` relation points at it (the loader admits one
-  only from a claim sharing a claimant).
+  in, at any depth, while it holds it (tracker.sides keeps the closure, with
+  periods, in `actor_sides`): Matthew Miller, the State Department and the
+  United States government are one side. A claim is *of another side* than a
+  second claim when one of its claimants shares no side with any claimant of
+  the second, each side taken at the date of its own claim (an undated claim
+  keeps every role): a person's own organization never contests or
+  corroborates them, a former official may.
+- **retracted**: a claim sharing a claimant retracts it. A claim **stands**
+  unless it is retracted.
 - A **contest** is a `denies`, `disputes` or `undercuts` relation between two
   standing claims, from a claim of another side than its target.
-- **contested**: it stands and is in a contest, on either end: countered by
+- **contested**: it stands and is in a contest, at either end: countered by
   another side, or countering another side's standing claim. A denial is in
   contest as much as the charge it denies, with no reverse relation typed.
 - **corroborated**: it stands, is in no contest, and a standing claim of
@@ -30,8 +32,9 @@ The rules (README, "Concepts"):
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import (
-    CTE,
     ColumnElement,
     and_,
     case,
@@ -42,54 +45,67 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
-from tracker.models import Actor, Claim, Claimant, Relation, Role
+from tracker.models import ActorSide, Claim, Claimant, Relation
 from tracker.vocabulary import COUNTER_RELATIONS
 
 __all__ = [
     "challenged",
     "contest",
-    "countering_another_side",
-    "sides",
     "status_expression",
     "status_is",
 ]
 
 
-def sides() -> CTE:
-    """(actor_id, side_id): each actor, and every organization it holds a
-    role in at any depth. UNION (not UNION ALL) ends on cycles of roles."""
-    found = select(Actor.id.label("actor_id"), Actor.id.label("side_id")).cte(
-        "sides", recursive=True, nesting=True
-    )
-    return found.union(
-        select(found.c.actor_id, Role.organization_id).join(Role, Role.actor_id == found.c.side_id)
-    )
-
-
-_SIDES = sides()
 # A claim id: a column of the enclosing query.
 ClaimId = ColumnElement[int] | InstrumentedAttribute[int]
 
 
+def _held(side: type[ActorSide], claim: type[Claim]) -> ColumnElement[bool]:
+    """The side holds at some time in the claim's period (an undated claim:
+    at any time)."""
+    return or_(
+        claim.stated_on.is_(None),
+        and_(
+            or_(side.from_on.is_(None), side.from_on <= claim.stated_until),
+            or_(side.until_on.is_(None), side.until_on >= claim.stated_on),
+        ),
+    )
+
+
 def another_side(claim_id: ClaimId, other_id: ClaimId) -> ColumnElement[bool]:
     """Whether claim `claim_id` has a claimant sharing no side with any
-    claimant of claim `other_id`."""
+    claimant of claim `other_id`, each side taken at its own claim's date."""
     ours, theirs = aliased(Claimant), aliased(Claimant)
-    our_side, their_side = _SIDES.alias(), _SIDES.alias()
+    our_side, their_side = aliased(ActorSide), aliased(ActorSide)
+    us, them = aliased(Claim), aliased(Claim)
     shared = (
         select(literal(1))
         .select_from(theirs)
-        .join(their_side, their_side.c.actor_id == theirs.actor_id)
-        .join(our_side, our_side.c.side_id == their_side.c.side_id)
-        .where(theirs.claim_id == other_id, our_side.c.actor_id == ours.actor_id)
-        .correlate_except(theirs, our_side, their_side)
+        .join(them, them.id == theirs.claim_id)
+        .join(their_side, their_side.actor_id == theirs.actor_id)
+        .join(our_side, our_side.side_id == their_side.side_id)
+        .where(
+            theirs.claim_id == other_id,
+            our_side.actor_id == ours.actor_id,
+            _held(their_side, them),
+            _held(our_side, us),
+        )
+        .correlate_except(theirs, them, our_side, their_side)
     )
-    return exists().where(ours.claim_id == claim_id, ~shared.exists())
+    return exists().where(ours.claim_id == claim_id, us.id == claim_id, ~shared.exists())
 
 
 def retracted(claim_id: ClaimId) -> ColumnElement[bool]:
+    """A `retracts` relation points at it from a claim sharing a claimant."""
     rel = aliased(Relation)
-    return exists().where(rel.to_claim_id == claim_id, rel.relation == "retracts")
+    theirs, ours = aliased(Claimant), aliased(Claimant)
+    return exists().where(
+        rel.to_claim_id == claim_id,
+        rel.relation == "retracts",
+        theirs.claim_id == rel.from_claim_id,
+        ours.claim_id == claim_id,
+        ours.actor_id == theirs.actor_id,
+    )
 
 
 def contest(rel: type[Relation]) -> ColumnElement[bool]:
@@ -158,33 +174,33 @@ def _earlier(first: type[Claim], second: type[Claim]) -> ColumnElement[bool]:
     )
 
 
-def challenged() -> ColumnElement[bool]:
+def challenged(
+    in_scope: Callable[[type[Claim]], ColumnElement[bool]] | None = None,
+) -> ColumnElement[bool]:
     """The enclosing query's `Claim` heads a contest: another side counters
     it. Where two claims counter each other, the contest is listed once,
-    under the earlier: the later one is its answer, not a second contest."""
+    under the earlier: the later one is its answer, not a second contest,
+    unless the earlier one lies outside the listing (`in_scope` tells, for a
+    claim, whether the listing's filters select it)."""
     incoming, back = aliased(Relation), aliased(Relation)
     answerer = aliased(Claim)
-    answered_back = exists().where(
-        back.from_claim_id == Claim.id,
-        back.to_claim_id == incoming.from_claim_id,
-        contest(back),
+    answered_back = (
+        exists()
+        .where(
+            back.from_claim_id == Claim.id,
+            back.to_claim_id == incoming.from_claim_id,
+            contest(back),
+        )
+        # Claim is two levels up: correlate it explicitly, or SQL would read
+        # "any claim" here.
+        .correlate_except(back)
     )
+    listed_elsewhere = and_(answered_back, _earlier(answerer, Claim))
+    if in_scope is not None:
+        listed_elsewhere = and_(listed_elsewhere, in_scope(answerer))
     return exists().where(
         incoming.to_claim_id == Claim.id,
         answerer.id == incoming.from_claim_id,
         contest(incoming),
-        ~and_(answered_back, _earlier(answerer, Claim)),
-    )
-
-
-def countering_another_side(actor_ids: set[int] | None = None) -> ColumnElement[bool]:
-    """The enclosing query's `Relation` is a contest (optionally: from a
-    claim with one of `actor_ids` among its claimants)."""
-    condition = contest(Relation)
-    if actor_ids is None:
-        return condition
-    mine = aliased(Claimant)
-    return and_(
-        condition,
-        exists().where(mine.claim_id == Relation.from_claim_id, mine.actor_id.in_(actor_ids)),
+        ~listed_elsewhere,
     )

@@ -34,6 +34,7 @@ def claimant_names(claim: Claim) -> list[str]:
 def _related(relation: Relation, other: Claim) -> dict[str, Any]:
     return {
         "relation": relation.relation,
+        "contest": is_contest(relation),
         "id": other.key,
         "text": other.text,
         "claimants": [actor_ref(c.actor) for c in other.claimants],
@@ -63,6 +64,24 @@ def countering_relations(claim: Claim) -> list[Relation]:
     """The relations by which `claim` denies, disputes or undercuts others, oldest first."""
     found = [r for r in claim.relations_out if r.relation in COUNTER_RELATIONS]
     return sorted(found, key=lambda r: _oldest_first(r, r.to_claim))
+
+
+def is_contest(relation: Relation) -> bool:
+    """Whether the relation is a contest (tracker.status), as the query that
+    loaded it computed."""
+    if relation.contest is None:
+        raise ValueError("a relation was loaded without its contest flag")
+    return relation.contest
+
+
+def contests_in(claim: Claim) -> list[Relation]:
+    """The counter relations of other sides' standing claims against `claim`."""
+    return [r for r in counter_relations(claim) if is_contest(r)]
+
+
+def contests_out(claim: Claim) -> list[Relation]:
+    """The counter relations by which `claim` contests other sides' claims."""
+    return [r for r in countering_relations(claim) if is_contest(r)]
 
 
 def claim_dict(claim: Claim) -> dict[str, Any]:
@@ -160,20 +179,22 @@ PASSIVE = {
 }
 
 
-def _line(verb: str, other: Claim) -> str:
+def _line(verb: str, other: Claim, relation: Relation) -> str:
     when = date_text(other.stated_on, other.stated_precision) or "undated"
     names = ", ".join(claimant_names(other))
-    return f"{verb} {names} ({when}): {other.text} [{other.key}]"
+    # A counter relation from the same side, or to or from a retracted claim.
+    aside = "" if is_contest(relation) else " (not a contest)"
+    return f"{verb} {names} ({when}): {other.text} [{other.key}]{aside}"
 
 
 def counter_line(relation: Relation) -> str:
     """An incoming counter-claim: "denied by Russian government (undated): ..."."""
-    return _line(PASSIVE[relation.relation], relation.from_claim)
+    return _line(PASSIVE[relation.relation], relation.from_claim, relation)
 
 
 def countering_line(relation: Relation) -> str:
     """A claim this one counters: "denies Matthew Miller (2024-06-17): ..."."""
-    return _line(relation.relation, relation.to_claim)
+    return _line(relation.relation, relation.to_claim, relation)
 
 
 def contest_lines(claim: Claim) -> list[str]:
@@ -245,7 +266,7 @@ def appearance_rows(claim: Claim) -> list[list[Any]]:
     ]
 
 
-RELATION_HEADERS = ["Direction", "Relation", "Claim", "By", "Text"]
+RELATION_HEADERS = ["Direction", "Relation", "Contest", "Claim", "By", "Text"]
 
 
 def relation_rows(data: dict[str, Any]) -> list[list[Any]]:
@@ -254,6 +275,7 @@ def relation_rows(data: dict[str, Any]) -> list[list[Any]]:
         [
             "this claim →" if r["direction"] == "out" else "→ this claim",
             r["relation"],
+            ("yes" if r["contest"] else "no") if r["relation"] in COUNTER_RELATIONS else "",
             r["id"],
             [c["name"] for c in r["claimants"]],
             r["text"],
