@@ -43,10 +43,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import generate  # benchmarks/ is not a package: found through sys.path
 
-from tracker import db, queries, views
-from tracker.dataset import data_files, read_files
-from tracker.load import load_paths
-from tracker.models import Actor, Claimant
+from tracker.ingest.dataset import data_files, read_files
+from tracker.ingest.load import load_paths
+from tracker.query import queries
+from tracker.record import db
+from tracker.record.models import Actor, Claimant
+from tracker.render import views
 
 TRACKER = Path(sys.executable).with_name("tracker")
 
@@ -57,7 +59,7 @@ from tracker.cli import cli
 try:
     cli.main(args=sys.argv[1:], prog_name="tracker", standalone_mode=False)
 finally:
-    mods = ("sqlalchemy", "alembic", "tracker.migrate", "tabulate", "yaml")
+    mods = ("sqlalchemy", "alembic", "tracker.record.migrate", "tabulate", "yaml")
     sys.stderr.write("\\nPROBE " + json.dumps({m: m in sys.modules for m in mods}) + "\\n")
 """
 

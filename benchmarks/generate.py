@@ -34,8 +34,8 @@ from typing import Any
 
 import yaml
 
-from tracker.anchor import occurrences
-from tracker.names import normalize
+from tracker.ingest.anchor import occurrences
+from tracker.record.names import normalize
 
 DEFAULT_CLAIMS = 5000
 DEFAULT_SEED = 20240618

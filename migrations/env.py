@@ -8,8 +8,8 @@ or the default SQLite file).
 from alembic import context
 from sqlalchemy import Connection
 
-from tracker import db
-from tracker.models import Base
+from tracker.record import db
+from tracker.record.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -19,9 +19,9 @@ from click.testing import CliRunner, Result
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
-from tracker import db, migrate
 from tracker.cli import cli
-from tracker.load import load_paths
+from tracker.ingest.load import load_paths
+from tracker.record import db, migrate
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL")

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tracker.models import Actor, ActorName, Alias, Appearance, Claim, Relation, Source
+from tracker.record.models import Actor, ActorName, Alias, Appearance, Claim, Relation, Source
 
 
 def refused(engine: Engine, change: Callable[[Session], None]) -> None:

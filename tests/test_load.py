@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from tests.conftest import SEEDS
 from tracker.cli import cli
 from tracker.errors import InputError
-from tracker.load import load_paths
-from tracker.models import Base, Claim
+from tracker.ingest.load import load_paths
+from tracker.record.models import Base, Claim
 
 TABLES = [t.name for t in Base.metadata.sorted_tables]
 
@@ -331,7 +331,7 @@ def test_edited_aliases_replace_the_old_ones(seeded: Engine, seeds_copy: Path) -
     report = load_paths(seeded, [seeds_copy])
     assert report.updated["actors"] == 1
     with Session(seeded) as session:
-        from tracker.names import resolve_actor
+        from tracker.record.names import resolve_actor
 
         assert resolve_actor(session, "m miller").key == "matthew-miller"
         miller = resolve_actor(session, "Miller")

@@ -26,10 +26,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from tests.conftest import SEEDS
-from tracker import db, migrate, queries, sides
 from tracker.errors import SchemaError
-from tracker.load import load_paths
-from tracker.models import ActorSide, Base
+from tracker.ingest.load import load_paths
+from tracker.query import queries
+from tracker.record import db, lock, migrate, sides
+from tracker.record.models import ActorSide, Base
 
 
 def test_one_head_and_the_app_knows_it() -> None:
@@ -149,7 +150,7 @@ def test_sqlite_migrations_may_rebuild_referenced_tables(tmp_path: os.PathLike[s
     engine = db.create(f"sqlite:///{tmp_path}/rebuild.db")
     migrate.upgrade(engine)
     load_paths(engine, [SEEDS])
-    with db.write_connection(engine, rebuilding=True) as connection:
+    with lock.write_connection(engine, rebuilding=True) as connection:
         operations = Operations(MigrationContext.configure(connection))
         with operations.batch_alter_table("sources", recreate="always"):
             pass

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tracker.errors import Ambiguous, NotFound
-from tracker.names import normalize, resolve_actor
+from tracker.record.names import normalize, resolve_actor
 
 
 def test_normalize_folds_case_accents_script_and_punctuation() -> None:

@@ -10,11 +10,12 @@ from pathlib import Path
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
-from tracker import queries, views
-from tracker.dataset import AppearanceSpec, ClaimSpec, Dataset, Where
-from tracker.load import load_dataset
-from tracker.names import resolve_actor
-from tracker.queries import ClaimFilter
+from tracker.ingest.dataset import AppearanceSpec, ClaimSpec, Dataset, Where
+from tracker.ingest.load import load_dataset
+from tracker.query import queries
+from tracker.query.queries import ClaimFilter
+from tracker.record.names import resolve_actor
+from tracker.render import views
 from tracker.vocabulary import STATUSES
 
 # The contests of the seeds, newest first: the claims the Moscow/Pyongyang denial answers.

@@ -44,3 +44,22 @@ def test_readme_example(
     if head is not None:
         printed = "".join(printed.splitlines(keepends=True)[:head])
     assert printed == expected
+
+
+def test_the_python_api_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """README's Python API block, run as written (in a folder of its own, with
+    the seeds beside it), prints the JSON contract's claim objects."""
+    import contextlib
+    import io
+    import shutil
+
+    block = re.search(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    assert block is not None
+    shutil.copytree(README.parent / "seeds", tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(block[1], "README.md", "exec"), {})
+    lines = printed.getvalue().splitlines()
+    assert lines and all(line.startswith("{'id': ") for line in lines)
+    assert "'id': 'miller-arms-charge'" in lines[0]

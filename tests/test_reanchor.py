@@ -10,10 +10,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import SEEDS
-from tracker.anchor import relocate
 from tracker.errors import InputError
-from tracker.load import load_paths
-from tracker.models import Appearance, Source
+from tracker.ingest.anchor import relocate
+from tracker.ingest.load import load_paths
+from tracker.record.models import Appearance, Source
 
 STAR = "002_75e8f458d8cc0dcf.txt"
 

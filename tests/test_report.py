@@ -29,9 +29,8 @@ from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import Runner
-from tracker import queries, views
-from tracker.anchor import occurrences
-from tracker.dataset import (
+from tracker.ingest.anchor import occurrences
+from tracker.ingest.dataset import (
     ActorSpec,
     AppearanceSpec,
     ClaimSpec,
@@ -39,12 +38,14 @@ from tracker.dataset import (
     SourceSpec,
     Where,
 )
-from tracker.load import load_dataset, load_paths
-from tracker.markdown import md_text, md_url, mermaid_label, one_line
-from tracker.models import Actor, Claim, Claimant, Topic
-from tracker.names import resolve_actor
-from tracker.report import DIAGRAM_MAX_CLAIMS, build_context, render
-from tracker.report_context import Report, Scope
+from tracker.ingest.load import load_dataset, load_paths
+from tracker.query import queries
+from tracker.record.models import Actor, Claim, Claimant, Topic
+from tracker.record.names import resolve_actor
+from tracker.render import views
+from tracker.render.markdown import md_text, md_url, mermaid_label, one_line
+from tracker.render.report import DIAGRAM_MAX_CLAIMS, build_context, render
+from tracker.render.report_context import Report, Scope
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "example-report.md"
 MAP_SECTION = "Map of the contest"

@@ -15,8 +15,8 @@ from tests.conftest import SEEDS, Runner
 from tests.test_seeds import seed_files
 from tracker.cli import cli
 from tracker.errors import InputError
-from tracker.load import load_paths
-from tracker.models import Appearance, Claim
+from tracker.ingest.load import load_paths
+from tracker.record.models import Appearance, Claim
 
 
 def invoke(*args: str) -> Result:
@@ -183,7 +183,7 @@ def test_concurrent_loads_queue_instead_of_colliding(database_url: str) -> None:
     claims = len(seed_files()["claims"])
     assert f"claims: 0 new, 0 updated, {claims} unchanged" in summaries[0]
     assert f"claims: {claims} new" in summaries[1]
-    from tracker import db
+    from tracker.record import db
 
     engine = db.create(database_url)
     with Session(engine) as session:

@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import SEEDS
-from tracker import queries, views
-from tracker.anchor import anchor
-from tracker.models import Actor, Appearance, Claim, Relation, Source
-from tracker.names import resolve_actor
+from tracker.ingest.anchor import anchor
+from tracker.query import queries
+from tracker.record.models import Actor, Appearance, Claim, Relation, Source
+from tracker.record.names import resolve_actor
+from tracker.render import views
 
 SHARED_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 ARMS_DENIAL = "moscow-pyongyang-deny-arms"

@@ -20,8 +20,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from tracker import queries
-from tracker.dataset import (
+from tracker.ingest.dataset import (
     ActorSpec,
     AppearanceSpec,
     ClaimSpec,
@@ -30,8 +29,9 @@ from tracker.dataset import (
     SourceSpec,
     Where,
 )
-from tracker.load import load_dataset
-from tracker.queries import ClaimFilter
+from tracker.ingest.load import load_dataset
+from tracker.query import queries
+from tracker.query.queries import ClaimFilter
 from tracker.vocabulary import COUNTER_RELATIONS, STATUSES
 
 HERE = Where(Path("test_status"), 1)

@@ -14,7 +14,7 @@ down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Frozen copy of tracker.sides.REBUILD as of this revision: filling the new
+# Frozen copy of tracker.record.sides.REBUILD as of this revision: filling the new
 # table must not depend on code that later revisions may change.
 FILL = """
     WITH RECURSIVE up(actor_id, side_id, from_on, until_on) AS (

@@ -9,13 +9,13 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from tracker.db import write_connection
+from tracker.record.lock import write_connection
 
 
 def migrations_path() -> Path:
     """The migration scripts: inside the installed package, or at the top of a checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "migrations", here.parent / "migrations"):
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "migrations", package.parent / "migrations"):
         if (candidate / "env.py").is_file():
             return candidate
     raise FileNotFoundError("tracker's migrations folder is missing from this installation")

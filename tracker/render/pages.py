@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from tracker import views
-from tracker.models import Claim
-from tracker.output import render
-from tracker.queries import ActorRecord
+from tracker.query.queries import ActorRecord
+from tracker.record.models import Claim
+from tracker.render import views
+from tracker.render.output import render
 
 
 def actor_record(record: ActorRecord, fmt: str) -> str:

@@ -1,6 +1,6 @@
 """Sides: an actor and every organization it holds a role in, at any depth.
 
-The closure is kept in `actor_sides` (tracker.models.ActorSide), rebuilt in
+The closure is kept in `actor_sides` (tracker.record.models.ActorSide), rebuilt in
 full by every write that changes actors or roles; the status rules read it.
 A side holds for the overlap of the periods of the roles that lead to it
 (Miller is on the US government's side while he is the State Department's

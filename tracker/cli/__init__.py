@@ -6,27 +6,25 @@ stays instant.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 import click
 
 from tracker import __version__
+from tracker.cli.common import (
+    claim_filter,
+    connect,
+    date_range,
+    echo_claims,
+    filter_options,
+    format_option,
+    open_session,
+)
+from tracker.cli.report import report
 from tracker.errors import TrackerError
-from tracker.output import DEFAULT_FORMAT, FORMATS
-from tracker.vocabulary import RELATION_TYPES, STATUSES
-
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
-    from sqlalchemy.orm import Session
-
-    from tracker.queries import ClaimFilter
-
-F = TypeVar("F", bound=Callable[..., Any])
+from tracker.vocabulary import STATUSES
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -59,7 +57,7 @@ class TrackerGroup(click.Group):
         except Exception as exc:
             if not type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
                 raise
-            from tracker.db import redact, resolve_url
+            from tracker.record.db import redact, resolve_url
 
             url = resolve_url(ctx.obj.get("url") if isinstance(ctx.obj, dict) else None)
             detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
@@ -67,112 +65,6 @@ class TrackerGroup(click.Group):
                 detail += " (check the permissions of the file and its folder)"
             click.echo(f"Error: {redact(url)}: {_scrub(detail, url)}", err=True)
             ctx.exit(EXIT_ERROR)
-
-
-def format_option(f: F) -> F:
-    return click.option(
-        "--format",
-        "-f",
-        "fmt",
-        type=click.Choice(FORMATS, case_sensitive=False),
-        default=DEFAULT_FORMAT,
-        show_default=True,
-        metavar="FORMAT",
-        help="table (wrapped to the terminal), json, csv, or any tabulate format: "
-        + ", ".join(FORMATS[3:]),
-    )(f)
-
-
-def _date(value: str | None, option: str, end_of_period: bool) -> dt.date | None:
-    """A date option; as an upper bound a month or year means its last day."""
-    if value is None:
-        return None
-    from tracker import dates
-
-    try:
-        day, precision = dates.parse(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint=option) from None
-    return dates.period_end(day, precision) if end_of_period else day
-
-
-def date_range(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:
-    """--since and --until as dates, refusing a range that ends before it starts."""
-    start = _date(since, "--since", end_of_period=False)
-    end = _date(until, "--until", end_of_period=True)
-    if start and end and start > end:
-        raise click.UsageError(f"--since {start} is after --until {end}")
-    return start, end
-
-
-def filter_options(f: F) -> F:
-    options = [
-        click.option("--actor", metavar="NAME", help="Claims by this actor or countered by it."),
-        click.option("--topic", metavar="TOPIC", help="Claims with this topic."),
-        click.option("--since", metavar="DATE", help="Stated on or after (YYYY[-MM[-DD]])."),
-        click.option("--until", metavar="DATE", help="Stated on or before (YYYY[-MM[-DD]])."),
-        click.option(
-            "--relation",
-            type=click.Choice(RELATION_TYPES),
-            help="Claims answered by a claim with this relation.",
-        ),
-        click.option("--limit", type=click.IntRange(min=1), help="Show at most this many."),
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return f
-
-
-@contextmanager
-def _engine(ctx: click.Context, check_schema: bool = True) -> Iterator[Engine]:
-    """The engine for --db; with `check_schema`, an empty database is upgraded
-    and one at another revision refused."""
-    from tracker import db
-
-    engine = db.create(db.resolve_url(ctx.obj["url"]))
-    try:
-        if check_schema:
-            db.ensure_schema(engine)
-        yield engine
-    finally:
-        engine.dispose()
-
-
-@contextmanager
-def open_session(ctx: click.Context) -> Iterator[Session]:
-    from sqlalchemy.orm import Session
-
-    with _engine(ctx) as engine, Session(engine) as session:
-        yield session
-
-
-def _claim_filter(
-    session: Session, kwargs: dict[str, Any], dates: tuple[dt.date | None, dt.date | None]
-) -> ClaimFilter:
-    from tracker.names import resolve_actor
-    from tracker.queries import ClaimFilter
-
-    actor = kwargs.get("actor")
-    since, until = dates
-    return ClaimFilter(
-        actor_ids={resolve_actor(session, actor).id} if actor is not None else None,
-        topic=kwargs.get("topic"),
-        since=since,
-        until=until,
-        relation=kwargs.get("relation"),
-        status=kwargs.get("status"),
-        limit=kwargs.get("limit"),
-    )
-
-
-def _echo_claims(claims: list[Any], fmt: str, empty: str) -> None:
-    from tracker import views
-    from tracker.output import render_each
-
-    if not claims and fmt not in ("json", "csv"):
-        click.echo(empty)
-        return
-    click.echo(render_each(fmt, views.CLAIM_HEADERS, claims, views.claim_row, views.claim_dict))
 
 
 @click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -218,12 +110,12 @@ def load(ctx: click.Context, paths: tuple[Path, ...]) -> None:
       tracker load seeds/
       tracker load seeds/actors.yaml seeds/sources.yaml seeds/claims.yaml
     """
-    from tracker.dataset import data_files
-    from tracker.load import load_paths
+    from tracker.ingest.dataset import data_files
+    from tracker.ingest.load import load_paths
 
     files = data_files(paths)
     with (
-        _engine(ctx) as engine,
+        connect(ctx) as engine,
         click.progressbar(
             length=len(files),
             label="Reading data files",
@@ -252,12 +144,12 @@ def contested(ctx: click.Context, /, fmt: str, **kwargs: Any) -> None:
       tracker contested --actor Moscow --relation denies
       tracker contested --topic arms-transfers --since 2024 -f json
     """
-    from tracker.queries import contested as contested_claims
+    from tracker.query.queries import contested as contested_claims
 
     dates = date_range(kwargs["since"], kwargs["until"])  # before a database is opened
     with open_session(ctx) as session:
-        claims = contested_claims(session, _claim_filter(session, kwargs, dates))
-        _echo_claims(claims, fmt, "No contested claims match.")
+        claims = contested_claims(session, claim_filter(session, kwargs, dates))
+        echo_claims(claims, fmt, "No contested claims match.")
 
 
 @cli.command()
@@ -274,12 +166,12 @@ def claims(ctx: click.Context, /, fmt: str, **kwargs: Any) -> None:
       tracker claims --actor Putin --status uncontested
       tracker claims --until 2023-12 -f csv > old-claims.csv
     """
-    from tracker.queries import claims as all_claims
+    from tracker.query.queries import claims as all_claims
 
     dates = date_range(kwargs["since"], kwargs["until"])  # before a database is opened
     with open_session(ctx) as session:
-        found = all_claims(session, _claim_filter(session, kwargs, dates))
-        _echo_claims(found, fmt, "No claims match.")
+        found = all_claims(session, claim_filter(session, kwargs, dates))
+        echo_claims(found, fmt, "No claims match.")
 
 
 @cli.command("by-actor")
@@ -304,9 +196,9 @@ def by_actor(ctx: click.Context, name: str, include_members: bool, fmt: str) -> 
       tracker by-actor Pyongyang -f json
       tracker by-actor "United States" --include-members
     """
-    from tracker import pages
-    from tracker.names import resolve_actor
-    from tracker.queries import actor_record
+    from tracker.query.queries import actor_record
+    from tracker.record.names import resolve_actor
+    from tracker.render import pages
 
     with open_session(ctx) as session:
         record = actor_record(session, resolve_actor(session, name), include_members)
@@ -325,8 +217,8 @@ def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
       tracker show miller-arms-charge
       tracker show moscow-pyongyang-deny-arms -f json
     """
-    from tracker import pages
-    from tracker.queries import claim
+    from tracker.query.queries import claim
+    from tracker.render import pages
 
     with open_session(ctx) as session:
         click.echo(pages.claim_thread(claim(session, claim_id), fmt))
@@ -343,10 +235,10 @@ def actors(ctx: click.Context, fmt: str) -> None:
       tracker actors
       tracker actors -f json | jq '.[] | select(.kind == "person") | .name'
     """
-    from tracker import views
-    from tracker.output import render_each
-    from tracker.queries import actor_claim_counts
-    from tracker.queries import actors as all_actors
+    from tracker.query.queries import actor_claim_counts
+    from tracker.query.queries import actors as all_actors
+    from tracker.render import views
+    from tracker.render.output import render_each
 
     with open_session(ctx) as session:
         found = all_actors(session)
@@ -374,9 +266,9 @@ def sources(ctx: click.Context, fmt: str) -> None:
       tracker sources
       tracker sources -f github
     """
-    from tracker import views
-    from tracker.output import render_each
-    from tracker.queries import sources as all_sources
+    from tracker.query.queries import sources as all_sources
+    from tracker.render import views
+    from tracker.render.output import render_each
 
     with open_session(ctx) as session:
         found = all_sources(session)
@@ -406,9 +298,9 @@ def db_group() -> None:
 @click.pass_context
 def upgrade(ctx: click.Context) -> None:
     """Create the schema, or upgrade it to this tracker's revision."""
-    from tracker import db, migrate
+    from tracker.record import db, migrate
 
-    with _engine(ctx, check_schema=False) as engine:
+    with connect(ctx, check_schema=False) as engine:
         db.refuse_foreign(engine)
         before = db.current_revision(engine)
         migrate.upgrade(engine)
@@ -423,9 +315,9 @@ def upgrade(ctx: click.Context) -> None:
 @click.pass_context
 def current(ctx: click.Context) -> None:
     """Print the database's schema revision and this tracker's."""
-    from tracker import db
+    from tracker.record import db
 
-    with _engine(ctx, check_schema=False) as engine:
+    with connect(ctx, check_schema=False) as engine:
         revision = db.current_revision(engine)
         url = engine.url.render_as_string(hide_password=False)
     click.echo(f"database: {db.redact(url)}")
@@ -436,8 +328,5 @@ def current(ctx: click.Context) -> None:
 def main() -> None:
     cli(prog_name="tracker")
 
-
-# `tracker report` lives in its own module, which imports this one.
-from tracker.cli_report import report  # noqa: E402
 
 cli.add_command(report)

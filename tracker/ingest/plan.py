@@ -3,7 +3,7 @@
 Entities are matched by their `id` (our `key`). The planner reads what the
 database holds, checks the dataset against it (references, aliases, quotes
 anchored in their sources) and says, per entity, whether it is new, changed
-or the same; `tracker.load` then writes only what changed.
+or the same; `tracker.ingest.load` then writes only what changed.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, String, and_, select
 from sqlalchemy.orm import Session, selectinload
 
-from tracker.anchor import QuoteNotFound, anchor, relocate
-from tracker.dataset import ClaimSpec, Dataset
 from tracker.errors import InputError
-from tracker.models import (
+from tracker.ingest.anchor import QuoteNotFound, anchor, relocate
+from tracker.ingest.dataset import ClaimSpec, Dataset
+from tracker.record.models import (
     Actor,
     ActorName,
     Appearance,
@@ -31,7 +31,7 @@ from tracker.models import (
     Source,
     SourceCredit,
 )
-from tracker.names import normalize
+from tracker.record.names import normalize
 
 KINDS = ("actors", "sources", "claims")
 # Transliteration can lengthen a name (one Chinese character, several letters).

@@ -1,6 +1,6 @@
 """Writing checked data files to the database: idempotent, all or nothing.
 
-`tracker.plan` decides what changes; this module deletes the children of
+`tracker.ingest.plan` decides what changes; this module deletes the children of
 changed rows and writes the new state in a fixed number of flushes, so the
 cost of a load grows with the data, not with statements per row. An entity
 whose stored state equals its file's is left untouched: a second load of the
@@ -18,10 +18,12 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from tracker import dates, db, sides
-from tracker.dataset import Dataset, data_files, read_files
+from tracker import dates
 from tracker.errors import InputError
-from tracker.models import (
+from tracker.ingest.dataset import Dataset, data_files, read_files
+from tracker.ingest.plan import LoadReport, Plan, Planner, check_unique_keys
+from tracker.record import lock, sides
+from tracker.record.models import (
     Actor,
     ActorName,
     Alias,
@@ -34,7 +36,6 @@ from tracker.models import (
     SourceCredit,
     Topic,
 )
-from tracker.plan import LoadReport, Plan, Planner, check_unique_keys
 
 __all__ = ["LoadReport", "load_dataset", "load_paths"]
 
@@ -194,7 +195,7 @@ def load_paths(
         raise InputError("no data files (*.yaml, *.yml) found in the paths given")
     dataset = read_files(report.files, on_file)
     try:
-        with db.transaction(engine) as session:
+        with lock.transaction(engine) as session:
             load_dataset(session, dataset, report)
     except (IntegrityError, DataError) as exc:
         raise InputError(f"the database refused the data: {_first_line(exc.orig)}") from None

@@ -2,7 +2,7 @@
 
 Each function returns ORM objects with everything a listing shows already
 loaded (subquery loading: one statement per relationship, never per row),
-and each claim's status computed by the database (tracker.status).
+and each claim's status computed by the database (tracker.record.status).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from tracker.errors import NotFound
-from tracker.models import (
+from tracker.record.models import (
     Actor,
     Appearance,
     Claim,
@@ -35,8 +35,8 @@ from tracker.models import (
     Source,
     SourceCredit,
 )
-from tracker.names import member_ids
-from tracker.status import challenged, contest, status_expression, status_is
+from tracker.record.names import member_ids
+from tracker.record.status import challenged, contest, status_expression, status_is
 
 Ts = TypeVarTuple("Ts")
 
@@ -56,7 +56,7 @@ class ClaimFilter:
     relation: str | None = None  # has an incoming relation of this type
     status: str | None = None
     limit: int | None = None
-    # Only claims that head a contest (tracker.status.challenged): each
+    # Only claims that head a contest (tracker.record.status.challenged): each
     # contest once, under the claim another side answers.
     challenged: bool = False
 

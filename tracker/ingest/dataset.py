@@ -1,7 +1,7 @@
 """Reading data files: YAML in, validated specs out, every error naming file and line.
 
 The format is documented in README.md ("Data files"). Nothing here touches
-the database; `tracker.load` writes what this module has checked.
+the database; `tracker.ingest.load` writes what this module has checked.
 """
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ def parse_date(value: Any, where: Where, name: str) -> tuple[dt.date, str] | Non
 def _limits() -> dict[str, dict[str, int]]:
     """The longest value each field may hold: the width of its column, so that
     every backend accepts what the loader accepts (SQLite would not check)."""
-    from tracker import models as m
+    from tracker.record import models as m
 
     def width(column: Any) -> int:
         return int(column.type.length)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from unidecode import unidecode
 
 from tracker.errors import Ambiguous, NotFound
-from tracker.models import Actor, ActorName, Role
+from tracker.record.models import Actor, ActorName, Role
 
 _DROPPED = re.compile("[.'\u2019`]")  # dot, apostrophes
 _SEPARATORS = re.compile(r"[^0-9a-z]+")

@@ -7,7 +7,7 @@ they compute, so what a filter selects and what a row says cannot disagree.
 The rules (README, "Concepts"):
 
 - A **side** is an actor together with every organization it holds a role
-  in, at any depth, while it holds it (tracker.sides keeps the closure, with
+  in, at any depth, while it holds it (tracker.record.sides keeps the closure, with
   periods, in `actor_sides`): Matthew Miller, the State Department and the
   United States government are one side. A claim is *of another side* than a
   second claim when one of its claimants shares no side with any claimant of
@@ -45,7 +45,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
-from tracker.models import ActorSide, Claim, Claimant, Relation
+from tracker.record.models import ActorSide, Claim, Claimant, Relation
 from tracker.vocabulary import COUNTER_RELATIONS
 
 __all__ = [

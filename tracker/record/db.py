@@ -8,15 +8,12 @@ import as SQLAlchemy itself).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
-from sqlalchemy.orm import Session
 
 from tracker.errors import SchemaError, TrackerError
 
@@ -49,10 +46,6 @@ def redact(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:
         return "<unparsable database URL>"
-
-
-# Any number: the key of the PostgreSQL advisory lock that serialises writers.
-WRITE_LOCK_KEY = 0x7472_6163  # "trac"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -133,7 +126,7 @@ def ensure_schema(engine: Engine) -> None:
         return
     if revision is None:
         refuse_foreign(engine)
-        from tracker import migrate  # Alembic only when there is work for it
+        from tracker.record import migrate  # Alembic only when there is work for it
 
         migrate.upgrade(engine)
         return
@@ -148,49 +141,3 @@ def open_database(url: str | None = None) -> Engine:
     engine = create(resolve_url(url))
     ensure_schema(engine)
     return engine
-
-
-@contextmanager
-def write_connection(engine: Engine, rebuilding: bool = False) -> Iterator[Connection]:
-    """A transaction that holds the database's write lock from its start:
-    one writer at a time, so concurrent loads and first-use migrations
-    queue instead of colliding.
-
-    `rebuilding` (migrations): SQLite rebuilds a table to alter it, which
-    its foreign keys would forbid; they are off for the transaction (the
-    pragma only works outside one) and every reference is checked before
-    the commit.
-    """
-    sqlite = engine.dialect.name == "sqlite"
-    with engine.connect() as connection:
-        raw: Any = connection.connection.driver_connection
-        if rebuilding and sqlite:
-            raw.execute("PRAGMA foreign_keys = OFF")
-        try:
-            connection.execution_options(tracker_write=True)
-            with connection.begin():
-                if connection.dialect.name == "postgresql":
-                    # Per schema: trackers in other schemas need not wait.
-                    connection.execute(
-                        text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"),
-                        {"key": WRITE_LOCK_KEY},
-                    )
-                yield connection
-                if rebuilding and sqlite:
-                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
-                    if broken:
-                        raise SchemaError(
-                            f"the migration would leave {len(broken)} broken reference(s),"
-                            f" first in table {broken[0][0]}; nothing was changed"
-                        )
-        finally:
-            if rebuilding and sqlite:
-                raw.execute("PRAGMA foreign_keys = ON")
-
-
-@contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    """A session whose work is committed together or not at all, under the write lock."""
-    with write_connection(engine) as connection, Session(bind=connection) as session:
-        yield session
-        session.flush()

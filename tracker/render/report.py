@@ -20,13 +20,14 @@ from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker import __version__, views
+from tracker import __version__
 from tracker.errors import InputError
-from tracker.markdown import Markdown, footnote_ref, md_text, md_url, mermaid_label, shorten
-from tracker.models import Actor, Appearance, Claim, SourceCredit
-from tracker.names import resolve_actor
-from tracker.queries import ClaimFilter, claim, claims, matching_ids
-from tracker.report_context import (
+from tracker.query.queries import ClaimFilter, claim, claims, matching_ids
+from tracker.record.models import Actor, Appearance, Claim, SourceCredit
+from tracker.record.names import resolve_actor
+from tracker.render import views
+from tracker.render.markdown import Markdown, footnote_ref, md_text, md_url, mermaid_label, shorten
+from tracker.render.report_context import (
     ActorRow,
     ClaimView,
     ContestedView,
@@ -394,7 +395,7 @@ def _finalize(value: object) -> str:
 
 
 def _environment(template_dir: Path | None) -> SandboxedEnvironment:
-    loaders: list[Any] = [PackageLoader("tracker", "templates")]
+    loaders: list[Any] = [PackageLoader("tracker.render", "templates")]
     if template_dir is not None:
         loaders.insert(0, FileSystemLoader(template_dir))
     env = SandboxedEnvironment(

@@ -1,5 +1,5 @@
 """The data a report template sees: plain dataclasses, documented in
-docs/report-templates.md. `tracker.report` fills them; templates only read them.
+docs/report-templates.md. `tracker.render.report` fills them; templates only read them.
 """
 
 from __future__ import annotations

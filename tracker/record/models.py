@@ -131,7 +131,7 @@ class ActorSide(Base):
     period it belongs (the overlap of the roles on the way; None is open).
 
     Derived from roles and rebuilt by every write that changes actors or
-    roles (tracker.sides), so that the status rules (tracker.status) read a
+    roles (tracker.record.sides), so that the status rules (tracker.record.status) read a
     table rather than walking roles for every claim they judge.
     """
 
@@ -216,8 +216,8 @@ class Claim(Base):
     stated_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     stated_until: Mapped[dt.date | None] = mapped_column(Date, index=True)
     stated_precision: Mapped[str | None] = mapped_column(String(5))
-    # Derived, never stored: set by the queries that load a claim (tracker.queries),
-    # from the rules in tracker.status; None on a claim loaded without it.
+    # Derived, never stored: set by the queries that load a claim (tracker.query.queries),
+    # from the rules in tracker.record.status; None on a claim loaded without it.
     status: Mapped[str | None] = query_expression()
 
     claimants: Mapped[list[Claimant]] = relationship(
@@ -327,7 +327,7 @@ class Relation(Base):
     from_claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="RESTRICT"))
     to_claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="RESTRICT"))
     relation: Mapped[str] = mapped_column(String(20))
-    # Derived, never stored: whether this relation is a contest (tracker.status),
+    # Derived, never stored: whether this relation is a contest (tracker.record.status),
     # set by the queries that load claims with their relations.
     contest: Mapped[bool | None] = query_expression()
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from tracker.cli.common import date_range, open_session
+
 
 def _generated_at(no_timestamp: bool) -> dt.datetime | None:
     """Now, or SOURCE_DATE_EPOCH for reproducible builds; None when omitted."""
@@ -70,9 +72,8 @@ def report(
       tracker report --claim miller-arms-charge --no-timestamp
       tracker report --template my-layout.md.j2
     """
-    from tracker.cli import date_range, open_session
-    from tracker.report import report as render_report
-    from tracker.report_context import Scope
+    from tracker.render.report import report as render_report
+    from tracker.render.report_context import Scope
 
     if claim_id is not None and (actor or topic or since or until):
         raise click.UsageError(

@@ -1,6 +1,6 @@
 """Plain data for output: the JSON contract and the rows of every table.
 
-ORM objects go in (as loaded by tracker.queries), dicts and lists come out;
+ORM objects go in (as loaded by tracker.query.queries), dicts and lists come out;
 nothing here queries the database.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tracker.models import Actor, Claim, Relation, Source
-from tracker.queries import ActorRecord
+from tracker.query.queries import ActorRecord
+from tracker.record.models import Actor, Claim, Relation, Source
 from tracker.vocabulary import COUNTER_RELATIONS
 
 _PRECISION_LENGTH = {"day": 10, "month": 7, "year": 4}
@@ -67,7 +67,7 @@ def countering_relations(claim: Claim) -> list[Relation]:
 
 
 def is_contest(relation: Relation) -> bool:
-    """Whether the relation is a contest (tracker.status), as the query that
+    """Whether the relation is a contest (tracker.record.status), as the query that
     loaded it computed."""
     if relation.contest is None:
         raise ValueError("a relation was loaded without its contest flag")

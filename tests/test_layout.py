@@ -1,0 +1,74 @@
+"""The package's shape: no import cycles, and each stage of the pipeline
+imports only from the stages before it (record → ingest → query → render →
+cli). Every import counts, also those inside functions."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "tracker"
+STAGES = ["record", "ingest", "query", "render", "cli"]
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports() -> dict[str, set[str]]:
+    """Each tracker module and the tracker modules it imports."""
+    modules = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+    found: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and node.module.startswith("tracker")
+            ):
+                for alias in node.names:
+                    full = f"{node.module}.{alias.name}"
+                    targets.add(full if full in modules else node.module)
+            elif isinstance(node, ast.Import):
+                targets |= {a.name for a in node.names if a.name.startswith("tracker")}
+        found[name] = {t for t in targets if t in modules and t != name}
+    return found
+
+
+def stage(module: str) -> int | None:
+    parts = module.split(".")
+    return STAGES.index(parts[1]) if len(parts) > 1 and parts[1] in STAGES else None
+
+
+def test_no_import_cycles() -> None:
+    graph = imports()
+    done: set[str] = set()
+
+    def visit(module: str, path: list[str]) -> None:
+        if module in path:
+            raise AssertionError(
+                "import cycle: " + " -> ".join([*path[path.index(module) :], module])
+            )
+        if module in done:
+            return
+        for target in sorted(graph[module]):
+            visit(target, [*path, module])
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])
+    assert len(graph) > 25  # the walk saw the whole package
+
+
+def test_each_stage_imports_only_earlier_stages() -> None:
+    wrong = [
+        (module, target)
+        for module, targets in imports().items()
+        for target in targets
+        if (ours := stage(module)) is not None
+        and (theirs := stage(target)) is not None
+        and theirs > ours
+    ]
+    assert wrong == []

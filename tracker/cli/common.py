@@ -1,0 +1,127 @@
+"""What the commands share: the database session, format and filter options, dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from tracker.render.output import DEFAULT_FORMAT, FORMATS
+from tracker.vocabulary import RELATION_TYPES
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from tracker.query.queries import ClaimFilter
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def format_option(f: F) -> F:
+    return click.option(
+        "--format",
+        "-f",
+        "fmt",
+        type=click.Choice(FORMATS, case_sensitive=False),
+        default=DEFAULT_FORMAT,
+        show_default=True,
+        metavar="FORMAT",
+        help="table (wrapped to the terminal), json, csv, or any tabulate format: "
+        + ", ".join(FORMATS[3:]),
+    )(f)
+
+
+def _date(value: str | None, option: str, end_of_period: bool) -> dt.date | None:
+    """A date option; as an upper bound a month or year means its last day."""
+    if value is None:
+        return None
+    from tracker import dates
+
+    try:
+        day, precision = dates.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None
+    return dates.period_end(day, precision) if end_of_period else day
+
+
+def date_range(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:
+    """--since and --until as dates, refusing a range that ends before it starts."""
+    start = _date(since, "--since", end_of_period=False)
+    end = _date(until, "--until", end_of_period=True)
+    if start and end and start > end:
+        raise click.UsageError(f"--since {start} is after --until {end}")
+    return start, end
+
+
+def filter_options(f: F) -> F:
+    options = [
+        click.option("--actor", metavar="NAME", help="Claims by this actor or countered by it."),
+        click.option("--topic", metavar="TOPIC", help="Claims with this topic."),
+        click.option("--since", metavar="DATE", help="Stated on or after (YYYY[-MM[-DD]])."),
+        click.option("--until", metavar="DATE", help="Stated on or before (YYYY[-MM[-DD]])."),
+        click.option(
+            "--relation",
+            type=click.Choice(RELATION_TYPES),
+            help="Claims answered by a claim with this relation.",
+        ),
+        click.option("--limit", type=click.IntRange(min=1), help="Show at most this many."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+@contextmanager
+def connect(ctx: click.Context, check_schema: bool = True) -> Iterator[Engine]:
+    """The engine for --db; with `check_schema`, an empty database is upgraded
+    and one at another revision refused."""
+    from tracker.record import db
+
+    engine = db.create(db.resolve_url(ctx.obj["url"]))
+    try:
+        if check_schema:
+            db.ensure_schema(engine)
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def open_session(ctx: click.Context) -> Iterator[Session]:
+    from sqlalchemy.orm import Session
+
+    with connect(ctx) as engine, Session(engine) as session:
+        yield session
+
+
+def claim_filter(
+    session: Session, kwargs: dict[str, Any], dates: tuple[dt.date | None, dt.date | None]
+) -> ClaimFilter:
+    from tracker.query.queries import ClaimFilter
+    from tracker.record.names import resolve_actor
+
+    actor = kwargs.get("actor")
+    since, until = dates
+    return ClaimFilter(
+        actor_ids={resolve_actor(session, actor).id} if actor is not None else None,
+        topic=kwargs.get("topic"),
+        since=since,
+        until=until,
+        relation=kwargs.get("relation"),
+        status=kwargs.get("status"),
+        limit=kwargs.get("limit"),
+    )
+
+
+def echo_claims(claims: list[Any], fmt: str, empty: str) -> None:
+    from tracker.render import views
+    from tracker.render.output import render_each
+
+    if not claims and fmt not in ("json", "csv"):
+        click.echo(empty)
+        return
+    click.echo(render_each(fmt, views.CLAIM_HEADERS, claims, views.claim_row, views.claim_dict))

@@ -1,0 +1,1 @@
+"""Data in: data files and typed input, checked, anchored and written."""

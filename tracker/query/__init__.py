@@ -1,0 +1,1 @@
+"""The questions users ask of the record: listings, threads, search."""

@@ -1,0 +1,1 @@
+"""Data out: JSON and table shapes, terminal layouts, Markdown reports."""
