@@ -9,10 +9,15 @@ from alembic import context
 from sqlalchemy import Connection
 
 from tracker.record import db
-from tracker.record.models import Base
+from tracker.record.models import Base, is_search_object
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def include_name(name: str | None, type_: str, _parents: object) -> bool:
+    # Full-text search objects are not in the models (migration 0003).
+    return not is_search_object(name)
 
 
 def run(connection: Connection) -> None:
@@ -21,6 +26,7 @@ def run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -427,7 +427,7 @@ def test_as_of_keeps_the_precision_of_the_data(session: Session) -> None:
     """A claim known only to May 2030 makes the report "as of 2030-05", not
     of an invented first day."""
     source = SourceSpec(
-        "later-source", "Outlet", "Title", None, dt.date(2030, 4, 2), "en", [], None,
+        "later-source", "Outlet", "Title", None, dt.date(2030, 4, 2), "day", "en", [], None,
         "Later text.", HERE,
     )  # fmt: skip
     month = ClaimSpec(
@@ -775,7 +775,7 @@ def add_hostile(session: Session, h: Hostile) -> None:
 
     text = f"{h.quote} / {h.counter_quote}"
     source = SourceSpec(
-        "hostile-source", h.outlet, h.title, h.url, dt.date(2030, 1, 2), "en",
+        "hostile-source", h.outlet, h.title, h.url, dt.date(2030, 1, 2), "day", "en",
         ["hostile-via"], None, text, HERE,
     )  # fmt: skip
 
@@ -878,8 +878,8 @@ def add_contest(
     charges and of the claims `actor` makes.
     """
     source = SourceSpec(
-        "bulk-source", "Bulk outlet", "Bulk title", None, dt.date(2025, 1, 2), "en", [], None,
-        "Bulk source text.", HERE,
+        "bulk-source", "Bulk outlet", "Bulk title", None, dt.date(2025, 1, 2), "day", "en", [],
+        None, "Bulk source text.", HERE,
     )  # fmt: skip
 
     def claim(key: str, actor: str) -> ClaimSpec:

@@ -66,7 +66,7 @@ def build(roles: Roles, claims: dict[str, C]) -> Dataset:
     a dataset: one source whose text holds one quotable word per claim."""
     words = {key: f"w{i}x" for i, key in enumerate(claims)}
     source = SourceSpec(
-        "s", "Outlet", "Title", None, dt.date(2024, 1, 1), "en", [], None,
+        "s", "Outlet", "Title", None, dt.date(2024, 1, 1), "day", "en", [], None,
         " ".join(words.values()), HERE,
     )  # fmt: skip
     actors = [

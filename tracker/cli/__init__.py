@@ -22,6 +22,7 @@ from tracker.cli.common import (
     format_option,
     open_session,
 )
+from tracker.cli.finding import search
 from tracker.cli.report import report
 from tracker.errors import TrackerError
 from tracker.vocabulary import STATUSES
@@ -330,3 +331,4 @@ def main() -> None:
 
 
 cli.add_command(report)
+cli.add_command(search)

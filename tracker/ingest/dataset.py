@@ -103,11 +103,16 @@ class SourceSpec:
     title: str
     url: str | None
     published: dt.date | None
+    published_precision: str | None
     language: str | None
     credits: list[str]
     notes: str | None
     text: str
     where: Where
+    archived_url: str | None = None
+    retrieved: dt.date | None = None
+    excerpt: bool = False
+    raw_hash: str | None = None  # of the file `tracker add source` read, if any
 
     @property
     def content_hash(self) -> str:
@@ -193,6 +198,7 @@ def _limits() -> dict[str, dict[str, int]]:
             "outlet": width(m.Source.outlet),
             "title": width(m.Source.title),
             "url": width(m.Source.url),
+            "archived_url": width(m.Source.archived_url),
             "language": width(m.Source.language),
         },
         "claim": {"id": width(m.Claim.key), "topics": width(m.Topic.topic)},
@@ -334,7 +340,20 @@ def _source(path: Path, data: Any, line: int) -> SourceSpec:
         path,
         data,
         "source",
-        {"id", "file", "outlet", "title", "url", "published", "language", "credits", "notes"},
+        {
+            "id",
+            "file",
+            "outlet",
+            "title",
+            "url",
+            "published",
+            "language",
+            "credits",
+            "notes",
+            "archived_url",
+            "retrieved",
+            "excerpt",
+        },
         line,
     )
     text_path = path.parent / f.required("file")
@@ -343,19 +362,27 @@ def _source(path: Path, data: Any, line: int) -> SourceSpec:
     if not text_path.is_file():
         raise InputError(f"{f.at('file')}: source text {text_path} does not exist")
     published = f.date("published")
-    if published and published[1] != "day":
-        raise InputError(f"{f.at('published')}: field 'published' must be a full date YYYY-MM-DD")
+    retrieved = f.date("retrieved")
+    if retrieved and retrieved[1] != "day":
+        raise InputError(f"{f.at('retrieved')}: field 'retrieved' must be a full date YYYY-MM-DD")
+    excerpt = f.data.get("excerpt", False)
+    if not isinstance(excerpt, bool):
+        raise InputError(f"{f.at('excerpt')}: field 'excerpt' must be true or false")
     return SourceSpec(
         key=f.required("id"),
         outlet=f.required("outlet"),
         title=f.required("title"),
         url=f.text("url", required=False),
         published=published[0] if published else None,
+        published_precision=published[1] if published else None,
         language=f.text("language", required=False),
         credits=f.texts("credits"),
         notes=f.text("notes", required=False),
         text=_read_text(text_path),
         where=f.where,
+        archived_url=f.text("archived_url", required=False),
+        retrieved=retrieved[0] if retrieved else None,
+        excerpt=excerpt,
     )
 
 

@@ -21,7 +21,15 @@ from sqlalchemy.orm.attributes import set_committed_value
 from tracker import dates
 from tracker.errors import InputError
 from tracker.ingest.dataset import Dataset, data_files, read_files
-from tracker.ingest.plan import LoadReport, Plan, Planner, check_unique_keys
+from tracker.ingest.plan import (
+    ActorState,
+    ClaimState,
+    LoadReport,
+    Plan,
+    Planner,
+    SourceState,
+    check_unique_keys,
+)
 from tracker.record import lock, sides
 from tracker.record.models import (
     Actor,
@@ -43,6 +51,11 @@ __all__ = ["LoadReport", "load_dataset", "load_paths"]
 def _first_line(error: object) -> str:
     """Drivers add DETAIL and HINT lines; an error message is one line."""
     return str(error).strip().splitlines()[0]
+
+
+def _actor_state(plan: Plan) -> ActorState:
+    assert isinstance(plan.state, ActorState)
+    return plan.state
 
 
 class _Writer:
@@ -94,20 +107,20 @@ class _Writer:
                 actor = Actor(key=spec.key, aliases=[], names=[], roles=[])
                 self.session.add(actor)
                 self.actors[spec.key] = actor
-            actor.name, actor.kind, actor.description = spec.name, spec.kind, spec.description
-            aliases = plan.state[3]
+            state = _actor_state(plan)
+            actor.name, actor.kind, actor.description = state.name, state.kind, state.description
             actor.names.extend(
-                ActorName(normalized=n) for n in dict.fromkeys(n for _, n in aliases)
+                ActorName(normalized=n) for n in dict.fromkeys(n for _, n in state.aliases)
             )
         # Names before the aliases that point at them.
         self.session.flush()
         for plan in plans:
             actor = self.actors[plan.spec.key]
-            _, _, _, aliases, roles = plan.state
-            actor.aliases.extend(Alias(alias=a, normalized=n) for a, n in aliases)
+            state = _actor_state(plan)
+            actor.aliases.extend(Alias(alias=a, normalized=n) for a, n in state.aliases)
             actor.roles.extend(
                 Role(title=title, organization=self.actors[org], start_on=start, end_on=end)
-                for title, org, start, end in roles
+                for title, org, start, end in state.roles
             )
 
     def _write_sources(self, plans: list[Plan]) -> None:
@@ -118,12 +131,18 @@ class _Writer:
                 source = Source(key=spec.key, credits=[])
                 self.session.add(source)
                 self.sources[spec.key] = source
-            source.outlet, source.title, source.url = spec.outlet, spec.title, spec.url
-            source.published_on, source.language = spec.published, spec.language
-            source.notes, source.content_hash = spec.notes, spec.content_hash
+            state = plan.state
+            assert isinstance(state, SourceState)
+            source.outlet, source.title, source.url = state.outlet, state.title, state.url
+            source.published_on = state.published
+            source.published_precision = state.published_precision
+            source.language, source.notes = state.language, state.notes
+            source.archived_url, source.retrieved_on = state.archived_url, state.retrieved
+            source.excerpt, source.content_hash = state.excerpt, state.content_hash
+            source.raw_hash = spec.raw_hash
             source.text, source.text_length = spec.text, len(spec.text)
             source.credits.extend(
-                SourceCredit(actor=self.actors[k], position=i) for i, k in enumerate(plan.state[7])
+                SourceCredit(actor=self.actors[k], position=i) for i, k in enumerate(state.credits)
             )
 
     def _write_claims(self, plans: list[Plan]) -> None:
@@ -136,9 +155,13 @@ class _Writer:
                 self.claims[plan.spec.key] = claim
         for plan in plans:
             claim = self.claims[plan.spec.key]
-            text, stated, precision, claimants, topics, appearances, relations = plan.state
+            state = plan.state
+            assert isinstance(state, ClaimState)
+            text, stated, precision, claimants, topics, appearances, relations = state
             claim.text, claim.stated_on, claim.stated_precision = text, stated, precision
-            claim.stated_until = dates.period_end(stated, precision) if stated else None
+            claim.stated_until = (
+                dates.period_end(stated, precision) if stated and precision else None
+            )
             claim.claimants.extend(
                 Claimant(actor=self.actors[k], position=i) for i, k in enumerate(claimants)
             )

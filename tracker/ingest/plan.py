@@ -8,11 +8,12 @@ or the same; `tracker.ingest.load` then writes only what changed.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import ColumnElement, String, and_, select
 from sqlalchemy.orm import Session, selectinload
@@ -84,13 +85,63 @@ class Key:
     key: str
 
 
+class ActorState(NamedTuple):
+    """What an actor's row and children should hold; compared with what they do."""
+
+    name: str
+    kind: str
+    description: str | None
+    aliases: list[tuple[str, str]]  # (alias as written, normalised)
+    roles: list[tuple[str, str, dt.date | None, dt.date | None]]  # (title, org, start, end)
+
+
+class SourceState(NamedTuple):
+    outlet: str
+    title: str
+    url: str | None
+    published: dt.date | None
+    published_precision: str | None
+    language: str | None
+    archived_url: str | None
+    retrieved: dt.date | None
+    excerpt: bool
+    notes: str | None
+    content_hash: str
+    credits: list[str]  # actor keys
+
+
+class AppearanceState(NamedTuple):
+    source: str  # source key
+    quote: str  # the source's own characters at start:end
+    start: int
+    end: int
+    prefix: str
+    suffix: str
+    type: str
+    cue: str | None
+    via: str | None  # actor key
+
+
+class ClaimState(NamedTuple):
+    text: str
+    stated: dt.date | None
+    precision: str | None
+    claimants: list[str]  # actor keys
+    topics: list[str]
+    appearances: list[AppearanceState]
+    relations: list[tuple[str, str]]  # (relation, target claim key)
+
+
+State = ActorState | SourceState | ClaimState
+
+
 @dataclass
 class Plan:
     """One entity of the files: its row (None if new) and the state it should have."""
 
     spec: Any
     row: Any
-    state: tuple[Any, ...]
+    state: State
 
 
 class Planner:
@@ -168,9 +219,9 @@ class Planner:
         return same
 
     @staticmethod
-    def _state(row: Any) -> tuple[Any, ...]:
+    def _state(row: Any) -> State:
         if isinstance(row, Actor):
-            return (
+            return ActorState(
                 row.name,
                 row.kind,
                 row.description,
@@ -178,24 +229,28 @@ class Planner:
                 [(r.title, r.organization.key, r.start_on, r.end_on) for r in row.roles],
             )
         if isinstance(row, Source):
-            return (
+            return SourceState(
                 row.outlet,
                 row.title,
                 row.url,
                 row.published_on,
+                row.published_precision,
                 row.language,
+                row.archived_url,
+                row.retrieved_on,
+                row.excerpt,
                 row.notes,
                 row.content_hash,
                 [c.actor.key for c in row.credits],
             )
-        return (
+        return ClaimState(
             row.text,
             row.stated_on,
             row.stated_precision,
             [c.actor.key for c in row.claimants],
             [t.topic for t in row.topics],
             [
-                (
+                AppearanceState(
                     a.source.key,
                     a.quote,
                     a.start_offset,
@@ -253,7 +308,7 @@ class Planner:
                     raise InputError(f"{r.where}: actor {spec.key!r} cannot hold a role in itself")
                 org = self._actor_key(r.organization, r.where, "of")
                 roles.append((r.title, org, r.start, r.end))
-            state = (spec.name, spec.kind, spec.description, aliases, roles)
+            state = ActorState(spec.name, spec.kind, spec.description, aliases, roles)
             plans.append(Plan(spec, self.actors.get(spec.key), state))
         return plans
 
@@ -263,12 +318,16 @@ class Planner:
             credits = [self._actor_key(k, spec.where, "credits") for k in spec.credits]
             if len(set(credits)) != len(credits):
                 raise InputError(f"{spec.where}: source {spec.key!r} credits an agency twice")
-            state = (
+            state = SourceState(
                 spec.outlet,
                 spec.title,
                 spec.url,
                 spec.published,
+                spec.published_precision,
                 spec.language,
+                spec.archived_url,
+                spec.retrieved,
+                spec.excerpt,
                 spec.notes,
                 spec.content_hash,
                 credits,
@@ -283,7 +342,7 @@ class Planner:
         source = self.sources.get(key)
         return source.text if source is not None else None
 
-    def _appearances(self, spec: ClaimSpec, texts: dict[str, str | None]) -> list[tuple[Any, ...]]:
+    def _appearances(self, spec: ClaimSpec, texts: dict[str, str | None]) -> list[AppearanceState]:
         rows = []
         for app in spec.appearances:
             if app.source not in texts:
@@ -300,7 +359,7 @@ class Planner:
                 ) from None
             via = self._actor_key(app.via, app.where, "via") if app.via else None
             rows.append(
-                (
+                AppearanceState(
                     app.source,
                     found.exact,  # as the source has it, whatever quotes were typed
                     found.start,
@@ -312,7 +371,7 @@ class Planner:
                     via,
                 )
             )
-        seen = Counter((r[0], r[2], r[3]) for r in rows)
+        seen = Counter((r.source, r.start, r.end) for r in rows)
         if any(n > 1 for n in seen.values()):
             raise InputError(f"{spec.where}: claim {spec.key!r} lists the same quote twice")
         return rows
@@ -347,7 +406,7 @@ class Planner:
                         " claimant can withdraw a claim: they share no claimant"
                     )
                 targets.add(target)
-            state = (
+            state = ClaimState(
                 spec.text,
                 spec.stated,
                 spec.precision,
@@ -383,19 +442,22 @@ class Planner:
                 self.sources.setdefault(appearance.source.key, appearance.source)
             for relation in claim.relations_out:  # rewritten with the claim
                 self.claims.setdefault(relation.to_claim.key, relation.to_claim)
-            text, stated, precision, claimants, topics, appearances, relations = self._state(claim)
+            stored = self._state(claim)
+            assert isinstance(stored, ClaimState)
             moved = []
-            for source, quote, *anchor_, kind, cue, via in appearances:
-                if source in edited:
-                    new = relocate(edited[source].text, quote, anchor_[2], anchor_[3])
+            for app in stored.appearances:
+                if app.source in edited:
+                    new = relocate(edited[app.source].text, app.quote, app.prefix, app.suffix)
                     if new is None:
                         raise InputError(
-                            f"{edited[source].where}: source {source!r}: the new text no longer"
-                            f" holds the quote {_short(quote)!r} of claim {claim.key!r}"
-                            " (in the database); load that claim's corrected file with it"
+                            f"{edited[app.source].where}: source {app.source!r}: the new text no"
+                            f" longer holds the quote {_short(app.quote)!r} of claim"
+                            f" {claim.key!r} (in the database); load that claim's corrected"
+                            " file with it"
                         )
-                    anchor_ = [new.start, new.end, new.prefix, new.suffix]
-                moved.append((source, quote, *anchor_, kind, cue, via))
-            state = (text, stated, precision, claimants, topics, moved, relations)
-            plans.append(Plan(Key(claim.key), claim, state))
+                    app = app._replace(
+                        start=new.start, end=new.end, prefix=new.prefix, suffix=new.suffix
+                    )
+                moved.append(app)
+            plans.append(Plan(Key(claim.key), claim, stored._replace(appearances=moved)))
         return plans

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import ClassVar
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression, relationship
 
@@ -41,6 +43,12 @@ Key = String(100).with_variant(String(100, collation="C"), "postgresql")
 
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def is_search_object(name: str | None) -> bool:
+    """Full-text search lives outside the models (migration 0003, tracker.query.search):
+    its tables, triggers and indexes are all named so, for the drift checks to skip."""
+    return bool(name) and str(name).startswith(("search_", "ix_search_"))
 
 
 class Base(DeclarativeBase):
@@ -157,6 +165,12 @@ class Source(Base):
     __tablename__ = "sources"
     __table_args__ = (
         CheckConstraint("text_length = length(text)", name="text_length"),
+        CheckConstraint(_in("published_precision", DATE_PRECISIONS), name="published_precision"),
+        CheckConstraint(
+            "(published_on IS NULL AND published_precision IS NULL)"
+            " OR (published_on IS NOT NULL AND published_precision IS NOT NULL)",
+            name="published_has_precision",
+        ),
         # Target of the appearances' composite key: lets the database itself
         # check that every quote's offsets lie inside its source.
         UniqueConstraint("id", "text_length"),
@@ -167,11 +181,20 @@ class Source(Base):
     outlet: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(500))
     url: Mapped[str | None] = mapped_column(String(2000))
+    # Like a claim's date: the first day of a day, month or year.
     published_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    published_precision: Mapped[str | None] = mapped_column(String(5))
     language: Mapped[str | None] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
     text_length: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # The file it was added from (`tracker add source`), before extraction:
+    # adding the same file again finds it.
+    raw_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    archived_url: Mapped[str | None] = mapped_column(String(2000))
+    retrieved_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The stored text is part of the document only.
+    excerpt: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     notes: Mapped[str | None] = mapped_column(Text)
 
     credits: Mapped[list[SourceCredit]] = relationship(

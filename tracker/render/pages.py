@@ -3,7 +3,12 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from typing import Any
+
 from tracker.query.queries import ActorRecord
+from tracker.query.search import Hit, highlights
 from tracker.record.models import Claim
 from tracker.render import views
 from tracker.render.output import render
@@ -57,3 +62,71 @@ def claim_thread(claim: Claim, fmt: str) -> str:
     if relations:
         lines.append(render(fmt, views.RELATION_HEADERS, relations, None))
     return "\n".join(lines)
+
+
+SEARCH_HEADERS = ["Kind", "Claim", "Source", "Snippet"]
+_KIND_TITLES = {"claims": "Claims", "quotes": "Quotes", "sources": "Sources"}
+
+
+def _hit_record(hit: Hit) -> dict[str, Any]:
+    plain, spans = highlights(hit.snippet)
+    record: dict[str, Any] = {
+        "kind": hit.kind,
+        "claim": hit.claim,
+        "source": hit.source,
+        "snippet": plain,
+        "highlights": [list(span) for span in spans],
+    }
+    if hit.kind == "sources":
+        record["quoted_by"] = hit.quoted_by
+    return record
+
+
+def _lines(text: str, width: int) -> list[tuple[int, int]]:
+    """(start, end) of each line of `text` wrapped at `width`, at spaces only."""
+    found: list[tuple[int, int]] = []
+    start = end = 0
+    for word in re.finditer(r"\S+", text):
+        if end > start and word.end() - start > width:
+            found.append((start, end))
+            start = word.start()
+        elif end == start:
+            start = word.start()
+        end = word.end()
+    if end > start:
+        found.append((start, end))
+    return found
+
+
+def search_hits(hits: list[Hit], fmt: str, width: int, mark: Callable[[str], str]) -> str:
+    """Search hits: kind by kind, each with what it belongs to and its snippet
+    (matched words passed through `mark`), or any listing format."""
+    records = [_hit_record(h) for h in hits]
+    if fmt != "table":
+        rows = [[r["kind"], r["claim"] or "", r["source"] or "", r["snippet"]] for r in records]
+        return render(fmt, SEARCH_HEADERS, rows, records)
+    out: list[str] = []
+    for kind, title in _KIND_TITLES.items():
+        found = [r for r in records if r["kind"] == kind]
+        if not found:
+            continue
+        out.append(f"{title} ({len(found)})")
+        for r in found:
+            if kind == "claims":
+                head = r["claim"]
+            elif kind == "quotes":
+                head = f"{r['claim']} in {r['source']}"
+            else:
+                head = f"{r['source']} (quoted {r['quoted_by']} times)"
+            out.append(f"  {head}")
+            text, spans = r["snippet"], r["highlights"]
+            for start, end in _lines(text, max(20, width - 4)):
+                line, at = [], start
+                for s, e in spans:
+                    s, e = max(s, start), min(e, end)
+                    if s < e:
+                        line += [text[at:s], mark(text[s:e])]
+                        at = e
+                line.append(text[at:end])
+                out.append("    " + "".join(line))
+    return "\n".join(out)

@@ -20,7 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker import __version__
+from tracker import __version__, dates
 from tracker.errors import InputError
 from tracker.query.queries import ClaimFilter, claim, claims, matching_ids
 from tracker.record.models import Actor, Appearance, Claim, SourceCredit
@@ -188,7 +188,7 @@ class _Builder:
                 outlet=items[0].source.outlet,
                 title=items[0].source.title,
                 url=items[0].source.url,
-                published=views.date_text(items[0].source.published_on),
+                published=views.published(items[0].source),
                 credits=self.credits.get(sid, []),
                 vias=sorted({a.via.name for a in items if a.via}),
                 quotes=len(items),
@@ -307,20 +307,24 @@ def _as_of(report_claims: Sequence[Claim]) -> str | None:
     the precision the data has: a claim known to a month gives "2024-05",
     never an invented first day."""
     # Periods compare by their last day: a claim of "2024-06" may be of the 30th.
-    dates = {
+    found = {
         (c.stated_until, c.stated_on, c.stated_precision or "day")
         for c in report_claims
         if c.stated_on and c.stated_until
     }
-    dates |= {
-        (a.source.published_on, a.source.published_on, "day")
+    found |= {
+        (
+            dates.period_end(a.source.published_on, a.source.published_precision or "day"),
+            a.source.published_on,
+            a.source.published_precision or "day",
+        )
         for c in report_claims
         for a in c.appearances
         if a.source.published_on
     }
-    if not dates:
+    if not found:
         return None
-    _, first, precision = max(dates, key=lambda d: (d[0], _FINER[d[2]]))
+    _, first, precision = max(found, key=lambda d: (d[0], _FINER[d[2]]))
     return views.date_text(first, precision)
 
 

@@ -23,6 +23,11 @@ def date_text(day: dt.date | None, precision: str | None = "day") -> str | None:
     return day.isoformat()[: _PRECISION_LENGTH[precision or "day"]]
 
 
+def published(source: Source) -> str | None:
+    """A source's publication date at its precision (2024-06-18, 2024-06, 2024)."""
+    return date_text(source.published_on, source.published_precision)
+
+
 def actor_ref(actor: Actor) -> dict[str, Any]:
     return {"id": actor.key, "name": actor.name, "kind": actor.kind}
 
@@ -100,7 +105,7 @@ def claim_dict(claim: Claim) -> dict[str, Any]:
                 "source": a.source.key,
                 "outlet": a.source.outlet,
                 "title": a.source.title,
-                "published_on": date_text(a.source.published_on),
+                "published_on": published(a.source),
                 "quote": a.quote,
                 "start": a.start_offset,
                 "end": a.end_offset,
@@ -154,8 +159,11 @@ def source_dict(source: Source, appearances: int) -> dict[str, Any]:
         "outlet": source.outlet,
         "title": source.title,
         "url": source.url,
-        "published_on": date_text(source.published_on),
+        "published_on": published(source),
         "language": source.language,
+        "archived_url": source.archived_url,
+        "retrieved_on": date_text(source.retrieved_on),
+        "excerpt": source.excerpt,
         "credits": [c.actor.name for c in source.credits],
         "characters": source.text_length,
         "content_hash": source.content_hash,
@@ -241,7 +249,7 @@ def source_row(source: Source, appearances: int) -> list[Any]:
         source.key,
         source.outlet,
         source.title,
-        date_text(source.published_on) or "",
+        published(source) or "",
         [c.actor.name for c in source.credits],
         appearances,
     ]
@@ -255,7 +263,7 @@ def appearance_rows(claim: Claim) -> list[list[Any]]:
         [
             a.source.key,
             a.source.outlet,
-            date_text(a.source.published_on) or "",
+            published(a.source) or "",
             a.type,
             a.cue or "",
             a.via.name if a.via else "",
