@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
@@ -26,7 +29,19 @@ CONTESTED = [
     "trilateral-deliveries-completed",
     "us-skorea-arms-concern",
 ]
-COMMANDS = ["load", "contested", "claims", "by-actor", "show", "actors", "sources", "report", "db"]
+
+
+def command_paths(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> list[list[str]]:
+    """Every command and group, as the words that name it."""
+    found = []
+    for name, command in sorted(group.commands.items()):
+        found.append([*prefix, name])
+        if isinstance(command, click.Group):
+            found += command_paths(command, (*prefix, name))
+    return found
+
+
+COMMANDS = command_paths()
 
 
 def invoke(*args: str) -> Result:
@@ -53,15 +68,73 @@ def test_contested_table_shows_claims_and_counter_claims(
     assert "Matthew Miller" in result.stdout
 
 
-@pytest.mark.parametrize("columns", [120, 160])
-def test_default_table_fits_the_terminal(
-    run: Runner, monkeypatch: pytest.MonkeyPatch, columns: int
+def readable_at(text: str, columns: int, claims: list[dict[str, object]]) -> None:
+    """No line wider than the terminal, no id broken, no word of a claim split."""
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= columns, max(lines, key=len)
+    words = set(re.findall(r"[^\s│]+", text))
+    for claim in claims:
+        assert claim["id"] in words, claim["id"]
+        for word in str(claim["text"]).split():
+            assert word in words, (claim["id"], word)
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text)
+
+
+@pytest.mark.parametrize("columns", [80, 120, 200])
+@pytest.mark.parametrize("command", [["contested"], ["claims", "--topic", "putin-visit"]])
+def test_the_default_table_is_readable_at_any_width(
+    run: Runner, monkeypatch: pytest.MonkeyPatch, columns: int, command: list[str]
 ) -> None:
     monkeypatch.setenv("COLUMNS", str(columns))
-    lines = run("contested").stdout.splitlines()
-    assert max(len(line) for line in lines) <= columns
-    # Ids are never broken across lines.
-    assert "│ trilateral-deliveries-completed │" in "\n".join(lines)
+    text = run(*command).stdout
+    claims = as_json(run(*command, "-f", "json"))
+    assert isinstance(claims, list) and claims
+    readable_at(text, columns, claims)
+    # Wide enough, a grid; narrower, a record per block.
+    assert text.startswith("┌") == (columns >= 200)
+
+
+def test_the_table_fits_a_real_terminal(run: Runner) -> None:
+    """Under a pseudo-terminal of 80 columns (no COLUMNS variable): what a
+    user of a narrow terminal, tmux pane or CI log sees."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env["PYTHONIOENCODING"] = "utf-8"
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command, on the terminal
+        os.execvpe(
+            sys.executable,
+            [sys.executable, "-m", "tracker", "--db", run.url, "contested"],
+            env,
+        )
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 80, 0, 0))
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.waitpid(pid, 0)
+    text = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    claims = as_json(run("contested", "-f", "json"))
+    assert isinstance(claims, list)
+    readable_at(text, 80, claims)
+    assert not text.startswith("┌")
+
+
+def test_tsv_is_not_padded(run: Runner) -> None:
+    lines = run("contested", "-f", "tsv").stdout.splitlines()
+    assert lines[0].split("\t") == ["ID", "Claim", "By", "Stated", "Sources", "Status", "Contest"]
+    assert not any("  " in cell for line in lines for cell in line.split("\t"))
+    assert all(line.count("\t") == 6 for line in lines)
 
 
 def test_contested_json_contract(run: Runner) -> None:
@@ -163,10 +236,85 @@ def test_contested_filters(run: Runner) -> None:
 
 
 def test_empty_result_says_so(run: Runner) -> None:
-    result = run("contested", "--topic", "no-such-topic")
+    result = run("contested", "--topic", "transport")
     assert result.exit_code == 0
     assert result.stdout.strip() == "No contested claims match."
-    assert as_json(run("contested", "--topic", "no-such-topic", "-f", "json")) == []
+    assert as_json(run("contested", "--topic", "transport", "-f", "json")) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["contested", "--topic", "arms-transfer"], "no claim has the topic 'arms-transfer'."
+         " Nearest: arms-transfers"),
+        (["claims", "--source", "star-advertiser"], "no source with id 'star-advertiser'."
+         " Did you mean star-advertiser-20240618?"),
+        (["show", "miller-arms-charg"], "no claim with id 'miller-arms-charg'."
+         " Did you mean miller-arms-charge?"),
+    ],
+)  # fmt: skip
+def test_a_mistyped_topic_source_or_id_names_the_nearest(
+    run: Runner, args: list[str], message: str
+) -> None:
+    result = run(*args)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {message}") and result.stderr.count("\n") == 1
+
+
+def test_topics_count_their_claims(run: Runner) -> None:
+    topics = as_json(run("topics", "-f", "json"))
+    assert isinstance(topics, list)
+    counts = {t["topic"]: t["claims"] for t in topics}
+    claims = as_json(run("claims", "-f", "json"))
+    assert isinstance(claims, list)
+    for topic, n in counts.items():
+        assert n == sum(topic in c["topics"] for c in claims), topic
+    assert [t["claims"] for t in topics] == sorted(counts.values(), reverse=True)
+
+
+def test_the_source_filter(run: Runner) -> None:
+    claims = as_json(run("claims", "--source", "polskie-radio-20240618", "-f", "json"))
+    assert isinstance(claims, list) and claims
+    assert all("polskie-radio-20240618" in {a["source"] for a in c["appearances"]} for c in claims)
+
+
+def test_timeline_is_oldest_first_with_the_counter_claims(run: Runner) -> None:
+    found = as_json(run("timeline", "--actor", "Miller", "-f", "json"))
+    assert isinstance(found, list)
+    ids = [c["id"] for c in found]
+    # Miller's three claims of 2024-06-17, then the undated denial answering one.
+    assert ids[-1] == "moscow-pyongyang-deny-arms"
+    assert set(ids[:-1]) == {
+        "miller-arms-charge",
+        "miller-putin-desperate",
+        "miller-putin-seeks-equipment",
+    }
+    text = run("timeline", "--topic", "arms-transfers", "-f", "plain").stdout
+    lines = [
+        line for line in text.splitlines()[1:] if line[:1].isdigit() or line.startswith("undated")
+    ]
+    days = [line.split()[0] for line in lines]
+    dated = [d for d in days if d != "undated"]
+    assert dated == sorted(dated) and days.index("undated") == len(dated)
+    assert "2023-10" in dated  # a month stays a month
+
+
+def test_source_prints_the_text_and_passages_with_offsets(run: Runner) -> None:
+    text = (SEEDS / "002_75e8f458d8cc0dcf.txt").read_text(encoding="utf-8")
+    whole = run("source", "star-advertiser-20240618")
+    assert whole.stdout == text if text.endswith("\n") else whole.stdout == text + "\n"
+    found = run(
+        "source", "star-advertiser-20240618", "--quote", "denied arms transfers", "--context", "10"
+    )
+    start = text.index("denied arms transfers")
+    assert found.stdout.startswith(f"{start}-{start + 21} of ")
+    line = next(row for row in found.stdout.splitlines() if "»denied arms transfers«" in row)
+    offset = int(line.split("│")[0])
+    assert text[offset:].startswith("Moscow and Pyongyang have denied")
+    around = run("source", "ani-20240618", "--around", "100", "--context", "0")
+    assert "offset 100" in around.stdout.splitlines()[0]
+    bad = run("source", "ani-20240618", "--quote", "not in the text at all")
+    assert bad.exit_code == 1 and "closest passage" in bad.stderr
 
 
 def test_bad_date_is_a_usage_error(run: Runner) -> None:
@@ -245,7 +393,7 @@ def test_show_thread(run: Runner) -> None:
 def test_show_unknown_claim(run: Runner) -> None:
     result = run("show", "no-such-claim")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "Error: no claim with id 'no-such-claim'; see `tracker claims`"
+    assert result.stderr.startswith("Error: no claim with id 'no-such-claim'.")
 
 
 def test_actors_and_sources(run: Runner) -> None:
@@ -260,11 +408,17 @@ def test_actors_and_sources(run: Runner) -> None:
     assert "Reuters" in run("sources").stdout
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_every_command_has_help_with_examples(command: str) -> None:
-    result = invoke(command, "--help")
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help_with_examples(command: list[str]) -> None:
+    result = invoke(*command, "--help")
     assert result.exit_code == 0
-    assert "Examples:" in result.output
+    assert "Examples:" in result.output, command
+
+
+def test_every_command_is_in_the_readme() -> None:
+    readme = (SEEDS.parent / "README.md").read_text(encoding="utf-8")
+    missing = [" ".join(c) for c in COMMANDS if f"tracker {' '.join(c)}" not in readme]
+    assert missing == []
 
 
 def test_db_commands(database_url: str) -> None:

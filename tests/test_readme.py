@@ -63,3 +63,38 @@ def test_the_python_api_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyP
     lines = printed.getvalue().splitlines()
     assert lines and all(line.startswith("{'id': ") for line in lines)
     assert "'id': 'miller-arms-charge'" in lines[0]
+
+
+_WALKTHROUGH = re.compile(r"```shell-session\n(.*?)```", re.S)
+
+
+def walkthrough() -> list[tuple[list[str], int | None, str]]:
+    """(arguments, `| head -N` or None, expected output) of the quick start, in order."""
+    steps = []
+    for block in _WALKTHROUGH.findall(README.read_text(encoding="utf-8")):
+        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, output = chunk.partition("\n")
+            head = re.search(r"\| head -(?:n )?(\d+)$", command)
+            steps.append(
+                (shlex.split(command.split(" | ")[0])[1:], int(head[1]) if head else None, output)
+            )
+    return steps
+
+
+def test_the_quick_start_runs_as_written(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From an HTML article to a contested claim and a report, on an empty
+    database, every command printing what the README shows."""
+    steps = walkthrough()
+    assert [args[:2] for args, _, _ in steps][:1] == [["add", "source"]]
+    assert any(args[0] == "report" for args, _, _ in steps)
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.chdir(README.parent)
+    run = Runner(database_url)
+    for args, head, expected in steps:
+        result = run(*args)
+        printed = result.stdout + result.stderr
+        if head is not None:
+            printed = "".join(printed.splitlines(keepends=True)[:head])
+        assert printed == expected, args

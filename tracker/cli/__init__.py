@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from tracker import __version__
+from tracker.cli import editing
 from tracker.cli.common import (
     claim_filter,
     connect,
@@ -22,7 +23,7 @@ from tracker.cli.common import (
     format_option,
     open_session,
 )
-from tracker.cli.finding import search
+from tracker.cli.finding import search, source, timeline, topics
 from tracker.cli.report import report
 from tracker.errors import TrackerError
 from tracker.vocabulary import STATUSES
@@ -298,7 +299,13 @@ def db_group() -> None:
 @db_group.command()
 @click.pass_context
 def upgrade(ctx: click.Context) -> None:
-    """Create the schema, or upgrade it to this tracker's revision."""
+    """Create the schema, or upgrade it to this tracker's revision.
+
+    \b
+    Examples:
+      tracker db upgrade
+      tracker --db postgresql+psycopg://postgres@127.0.0.1/test db upgrade
+    """
     from tracker.record import db, migrate
 
     with connect(ctx, check_schema=False) as engine:
@@ -315,7 +322,12 @@ def upgrade(ctx: click.Context) -> None:
 @db_group.command()
 @click.pass_context
 def current(ctx: click.Context) -> None:
-    """Print the database's schema revision and this tracker's."""
+    """Print the database's schema revision and this tracker's.
+
+    \b
+    Examples:
+      tracker db current
+    """
     from tracker.record import db
 
     with connect(ctx, check_schema=False) as engine:
@@ -331,4 +343,7 @@ def main() -> None:
 
 
 cli.add_command(report)
-cli.add_command(search)
+for command in (search, source, timeline, topics):
+    cli.add_command(command)
+for command in editing.COMMANDS:
+    cli.add_command(command)

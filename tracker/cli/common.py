@@ -48,6 +48,23 @@ def _date(value: str | None, option: str, end_of_period: bool) -> dt.date | None
     return dates.period_end(day, precision) if end_of_period else day
 
 
+def parse_date(
+    value: str | None, option: str, day_only: bool = False
+) -> tuple[dt.date, str] | None:
+    """A date option as (first day, precision): YYYY, YYYY-MM or YYYY-MM-DD."""
+    if value is None:
+        return None
+    from tracker import dates
+
+    try:
+        day, precision = dates.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None
+    if day_only and precision != "day":
+        raise click.BadParameter(f"{value!r}: give a full date YYYY-MM-DD", param_hint=option)
+    return day, precision
+
+
 def date_range(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:
     """--since and --until as dates, refusing a range that ends before it starts."""
     start = _date(since, "--since", end_of_period=False)
@@ -61,6 +78,7 @@ def filter_options(f: F) -> F:
     options = [
         click.option("--actor", metavar="NAME", help="Claims by this actor or countered by it."),
         click.option("--topic", metavar="TOPIC", help="Claims with this topic."),
+        click.option("--source", metavar="ID", help="Claims that appear in this source."),
         click.option("--since", metavar="DATE", help="Stated on or after (YYYY[-MM[-DD]])."),
         click.option("--until", metavar="DATE", help="Stated on or before (YYYY[-MM[-DD]])."),
         click.option(
@@ -101,14 +119,25 @@ def open_session(ctx: click.Context) -> Iterator[Session]:
 def claim_filter(
     session: Session, kwargs: dict[str, Any], dates: tuple[dt.date | None, dt.date | None]
 ) -> ClaimFilter:
+    from sqlalchemy import select
+
     from tracker.query.queries import ClaimFilter
+    from tracker.record import suggest
+    from tracker.record.models import Source
     from tracker.record.names import resolve_actor
 
-    actor = kwargs.get("actor")
+    actor, topic, source = kwargs.get("actor"), kwargs.get("topic"), kwargs.get("source")
+    # A mistyped topic or source is said so, with the nearest, rather than
+    # listing nothing.
+    if topic is not None:
+        suggest.check_topic(session, topic)
+    if source is not None and session.scalar(select(Source.id).where(Source.key == source)) is None:
+        raise suggest.not_found(session, "source", source)
     since, until = dates
     return ClaimFilter(
         actor_ids={resolve_actor(session, actor).id} if actor is not None else None,
-        topic=kwargs.get("topic"),
+        topic=topic,
+        source=source,
         since=since,
         until=until,
         relation=kwargs.get("relation"),

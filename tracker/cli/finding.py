@@ -1,13 +1,14 @@
-"""Commands that find things: search."""
+"""Commands that find things: search, topics, timeline, a source's text."""
 
 from __future__ import annotations
 
 import shutil
 import sys
+from typing import Any
 
 import click
 
-from tracker.cli.common import format_option, open_session
+from tracker.cli.common import claim_filter, date_range, filter_options, format_option, open_session
 from tracker.vocabulary import SEARCH_KINDS as KINDS
 
 
@@ -49,3 +50,118 @@ def search(ctx: click.Context, query: str, kinds: tuple[str, ...], limit: int, f
     width = shutil.get_terminal_size((120, 24)).columns
     bold = sys.stdout.isatty()
     click.echo(search_hits(hits, fmt, width, lambda s: click.style(s, bold=True) if bold else s))
+
+
+@click.command()
+@format_option
+@click.pass_context
+def topics(ctx: click.Context, fmt: str) -> None:
+    """Every topic, with how many claims have it.
+
+    \b
+    Examples:
+      tracker topics
+      tracker topics -f json
+    """
+    from tracker.record import suggest
+    from tracker.render.output import render
+
+    with open_session(ctx) as session:
+        found = suggest.topics(session)
+    rows = [[topic, n] for topic, n in found]
+    data = [{"topic": topic, "claims": n} for topic, n in found]
+    click.echo(render(fmt, ["Topic", "Claims"], rows, data))
+
+
+@click.command()
+@filter_options
+@format_option
+@click.pass_context
+def timeline(ctx: click.Context, /, fmt: str, **kwargs: Any) -> None:
+    """Claims and the claims that counter them, oldest first, each date at
+    the precision it is known (a day, a month, a year); undated last.
+
+    \b
+    Examples:
+      tracker timeline --topic arms-transfers
+      tracker timeline --actor Miller --since 2023
+    """
+    from tracker.query.queries import timeline as claims_in_order
+    from tracker.render import views
+    from tracker.render.output import render_each
+
+    dates = date_range(kwargs["since"], kwargs["until"])
+    with open_session(ctx) as session:
+        found = claims_in_order(session, claim_filter(session, kwargs, dates))
+        if not found and fmt not in ("json", "csv"):
+            click.echo("No claims match.")
+            return
+        click.echo(
+            render_each(fmt, views.TIMELINE_HEADERS, found, views.timeline_row, views.claim_dict)
+        )
+
+
+@click.command("source")
+@click.argument("source_id", metavar="SOURCE")
+@click.option(
+    "--around",
+    type=click.IntRange(min=0),
+    metavar="OFFSET",
+    help="Show the passage at this character offset.",
+)
+@click.option("--quote", help="Show where this quote occurs (typed quotes match).")
+@click.option(
+    "--context",
+    type=click.IntRange(min=0),
+    default=200,
+    show_default=True,
+    help="Characters shown either side of --around or --quote.",
+)
+@click.pass_context
+def source(
+    ctx: click.Context, source_id: str, around: int | None, quote: str | None, context: int
+) -> None:
+    """Print a source's stored text, or the passage around an offset or a
+    quote, each line led by the offset of its first character: the text
+    quotes must match, and where.
+
+    \b
+    Examples:
+      tracker source star-advertiser-20240618
+      tracker source star-advertiser-20240618 --quote "denied arms transfers"
+      tracker source ani-20240618 --around 1200 --context 100
+    """
+    from sqlalchemy import select
+
+    from tracker.ingest.anchor import QuoteNotFound, anchor
+    from tracker.record import suggest
+    from tracker.record.models import Source
+    from tracker.render.pages import passage
+
+    if around is not None and quote is not None:
+        raise click.UsageError("--around and --quote show one passage: give one of them")
+    with open_session(ctx) as session:
+        found = session.scalars(select(Source).where(Source.key == source_id)).first()
+        if found is None:
+            raise suggest.not_found(session, "source", source_id)
+        text = found.text
+    if around is None and quote is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    if quote is not None:
+        try:
+            where = anchor(text, quote)
+        except QuoteNotFound as exc:
+            raise click.ClickException(f"source {source_id!r}: {exc}") from None
+        start, end = where.start, where.end
+    else:
+        assert around is not None
+        if around > len(text):
+            raise click.BadParameter(f"the text has {len(text)} characters", param_hint="--around")
+        start = end = around
+    mark = sys.stdout.isatty()
+    click.echo(
+        passage(
+            text, start, end, context, lambda s: click.style(s, bold=True) if mark else f"»{s}«"
+        )
+    )

@@ -67,13 +67,15 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 
 @dataclass(frozen=True)
 class Where:
-    """A place in a data file, for error messages."""
+    """A place in a data file, for error messages; or, with `label`, the
+    command that typed the data in."""
 
     path: Path
     line: int
+    label: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
+        return self.label or f"{self.path}:{self.line}"
 
 
 @dataclass

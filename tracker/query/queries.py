@@ -24,7 +24,7 @@ from sqlalchemy.orm import (
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from tracker.errors import NotFound
+from tracker.record import suggest
 from tracker.record.models import (
     Actor,
     Appearance,
@@ -37,6 +37,7 @@ from tracker.record.models import (
 )
 from tracker.record.names import member_ids
 from tracker.record.status import challenged, contest, status_expression, status_is
+from tracker.vocabulary import COUNTER_RELATIONS
 
 Ts = TypeVarTuple("Ts")
 
@@ -50,6 +51,7 @@ class ClaimFilter:
 
     actor_ids: set[int] | None = None  # claimant, or claimant of a counter-claim
     claim_ids: set[int] | None = None  # only these claims (a report's thread)
+    source: str | None = None  # appears in this source (its id)
     topic: str | None = None
     since: dt.date | None = None
     until: dt.date | None = None
@@ -114,6 +116,8 @@ def _conditions(flt: ClaimFilter, claim: type[Claim] = Claim) -> list[ColumnElem
         found.append(claim.id.in_(flt.claim_ids))
     if flt.topic is not None:
         found.append(claim.topics.any(topic=flt.topic))
+    if flt.source is not None:
+        found.append(claim.appearances.any(Appearance.source.has(Source.key == flt.source)))
     # A claim known only to a month or year matches when its period overlaps.
     if flt.since is not None:
         found.append(claim.stated_until >= flt.since)
@@ -176,11 +180,32 @@ def contested(session: Session, flt: ClaimFilter | None = None) -> list[Claim]:
     return claims(session, replace(flt or ClaimFilter(), challenged=True))
 
 
+def timeline(session: Session, flt: ClaimFilter | None = None) -> list[Claim]:
+    """The claims `flt` selects and the claims that counter them, oldest first
+    (undated last): a story in the order it was told."""
+    flt = flt or ClaimFilter()
+    selected = _matching(select(Claim.id), replace(flt, limit=None))
+    rel = aliased(Relation)
+    answers = exists().where(
+        rel.from_claim_id == Claim.id,
+        rel.relation.in_(COUNTER_RELATIONS),
+        rel.to_claim_id.in_(selected),
+    )
+    query = (
+        _with_status()
+        .where(or_(Claim.id.in_(selected), answers))
+        .order_by(Claim.stated_on.is_(None), Claim.stated_on, Claim.key)
+    )
+    if flt.limit is not None:
+        query = query.limit(flt.limit)
+    return _loaded(session, query)
+
+
 def claim(session: Session, key: str) -> Claim:
     """One claim by its id, with its whole thread loaded."""
     found = next(iter(_loaded(session, _with_status().where(Claim.key == key))), None)
     if found is None:
-        raise NotFound(f"no claim with id {key!r}; see `tracker claims`")
+        raise suggest.not_found(session, "claim", key)
     return found
 
 

@@ -1,8 +1,8 @@
 """Actor names: normalising aliases and resolving what a user types to one actor.
 
-A name resolves, in order, by exact alias (ignoring case, accents, script and
-punctuation), by partial name (every word typed starts a word of one alias),
-then by fuzzy match for misspellings and transliterations.
+A name resolves, in order, as an actor's id, by exact alias (ignoring case,
+accents, script and punctuation), by partial name (every word typed starts a
+word of one alias), then by fuzzy match for misspellings and transliterations.
 """
 
 from __future__ import annotations
@@ -75,6 +75,9 @@ def resolve_actor(session: Session, name: str) -> Actor:
     Raises Ambiguous (listing the candidates) when several fit equally well,
     NotFound (suggesting the nearest) when none does.
     """
+    by_id = session.scalars(select(Actor).where(Actor.key == name)).first()
+    if by_id is not None:  # an id, as listings print it
+        return by_id
     query = normalize(name)
     if not query:
         raise NotFound(f"no actor matches {name!r}: give a name")

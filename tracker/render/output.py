@@ -5,11 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
 import shutil
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from tabulate import tabulate, tabulate_formats
+
+from tracker.render.layout import terminal_table
 
 T = TypeVar("T")
 
@@ -40,7 +45,6 @@ _MULTILINE = {
     "presto",
     "pretty",
 }
-_MIN_WIDTH = 12
 
 
 def _cell(value: Any, separator: str) -> Any:
@@ -49,50 +53,30 @@ def _cell(value: Any, separator: str) -> Any:
     return "" if value is None else value
 
 
-def _widths(headers: Sequence[str], rows: Sequence[Sequence[Any]], total: int) -> list[int | None]:
-    """Column widths that fit the terminal: the widest column gives way first,
-    none below its header or a few characters, and never the first (an id,
-    to be copied whole)."""
-    longest = [len(h) for h in headers]
-    for row in rows:
-        for i, value in enumerate(row):
-            lines = str(value).splitlines() or [""]
-            longest[i] = max(longest[i], *(len(line) for line in lines))
-    # Short values (dates, counts, statuses) never wrap; prose gives way down
-    # to a readable minimum, below which a narrow terminal scrolls instead.
-    floor = [longest[0]] + [min(n, _MIN_WIDTH) if n > _MIN_WIDTH else n for n in longest[1:]]
-    widths = list(longest)
-    # Borders and padding: 3 per column, 1 more at the edge; tabulate also
-    # keeps 2 spare characters beside each header.
-    budget = total - (3 * len(headers) + 1)
-    widths = [
-        max(w, len(h) + 2) if w == n else w
-        for w, n, h in zip(widths, longest, headers, strict=True)
-    ]
-    floor = [max(f, len(h) + 2) for f, h in zip(floor, headers, strict=True)]
-    longest = [max(n, len(h) + 2) for n, h in zip(longest, headers, strict=True)]
-    while sum(widths) > budget:
-        i = max(range(len(widths)), key=lambda j: (widths[j] > floor[j], widths[j]))
-        if widths[i] <= floor[i]:
-            break
-        widths[i] -= 1
-    return [None if w == n else w for w, n in zip(widths, longest, strict=True)]
+def _terminal() -> tuple[int, bool]:
+    """The width to fit, and whether output goes to a terminal (or one is
+    described by COLUMNS): piped output stays a grid, a terminal may get blocks."""
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        return shutil.get_terminal_size((120, 24)).columns, True
+    return 120, False
+
+
+def _tsv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Tab-separated, unpadded: a tab or line break inside a value becomes a space."""
+
+    def clean(value: Any) -> str:
+        return re.sub(r"[\t\r\n]+", " ", str(_cell(value, "; ")))
+
+    return "\n".join("\t".join(clean(v) for v in row) for row in [list(headers), *rows])
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = DEFAULT_FORMAT) -> str:
     """Rows as text in `fmt` (the default table or a tabulate format)."""
     if fmt == DEFAULT_FORMAT:
-        cells = [[_cell(v, "\n") for v in row] for row in rows]
-        if not cells:
-            return tabulate([], headers=list(headers), tablefmt="simple_grid")
-        width = shutil.get_terminal_size((120, 24)).columns
-        return tabulate(
-            cells,
-            headers=list(headers),
-            tablefmt="simple_grid",
-            maxcolwidths=_widths(headers, cells, width),
-            disable_numparse=True,
-        )
+        width, terminal = _terminal()
+        return terminal_table(headers, rows, width, may_block=terminal)
+    if fmt == "tsv":
+        return _tsv(headers, rows)
     separator = "\n" if fmt in _MULTILINE else "; "
     cells = [[_cell(v, separator) for v in row] for row in rows]
     if separator == "; ":

@@ -130,3 +130,25 @@ def search_hits(hits: list[Hit], fmt: str, width: int, mark: Callable[[str], str
                 line.append(text[at:end])
                 out.append("    " + "".join(line))
     return "\n".join(out)
+
+
+def passage(text: str, start: int, end: int, context: int, mark: Callable[[str], str]) -> str:
+    """The text around [start, end) (`context` characters either side, whole
+    lines), each line led by the offset of its first character, with the
+    span itself passed through `mark`; a header gives the span's offsets."""
+    first = text.rfind("\n", 0, max(0, start - context)) + 1
+    last = text.find("\n", min(len(text), end + context))
+    last = len(text) if last == -1 else last
+    span = f"{start}-{end}" if end > start else f"offset {start}"
+    out = [f"{span} of {len(text):,} characters"]
+    width = len(str(last))
+    at = first
+    for line in text[first:last].split("\n"):
+        line_end = at + len(line)
+        s, e = max(start, at), min(end, line_end)
+        shown = line[: s - at] + mark(line[s - at : e - at]) + line[e - at :] if s < e else line
+        if end == start and at <= start <= line_end:
+            shown = line[: start - at] + mark("|") + line[start - at :]
+        out.append(f"{at:>{width}} │ {shown}")
+        at = line_end + 1
+    return "\n".join(out)

@@ -225,6 +225,19 @@ def claim_row(claim: Claim) -> list[Any]:
     ]
 
 
+TIMELINE_HEADERS = ["Date", "ID", "By", "Claim", "Contest"]
+
+
+def timeline_row(claim: Claim) -> list[Any]:
+    return [
+        date_text(claim.stated_on, claim.stated_precision) or "undated",
+        claim.key,
+        claimant_names(claim),
+        claim.text,
+        contest_lines(claim),
+    ]
+
+
 ACTOR_HEADERS = ["ID", "Name", "Kind", "Aliases", "Roles", "Claims", "Counters"]
 
 

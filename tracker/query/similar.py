@@ -1,0 +1,169 @@
+"""Claims that resemble a new one: the same statement seen again.
+
+A claim typed at the command line may already be recorded (the same
+statement in another source, another translation of the same letter).
+Candidates come from the search index (any of the new text's longer words),
+so the cost does not grow with the archive; each is then scored by how alike
+its text or one of its quotes is to the new text or quotes, and kept only if
+a claimant is on the same side as one of the new claim's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from tracker.query.search import search
+from tracker.record.models import ActorSide, Claim
+
+THRESHOLD = 80.0
+# Words that make two sentences look alike without saying the same thing.
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "i",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "may",
+        "me",
+        "might",
+        "must",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "over",
+        "shall",
+        "she",
+        "should",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "under",
+        "us",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+    ]
+)
+CANDIDATES = 50
+_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Match:
+    claim: str  # its id
+    score: float  # 0-100
+    text: str  # its text
+
+
+def _query(texts: list[str]) -> str | None:
+    """An OR of the longest distinct words: candidates sharing any of them."""
+    words = {w.lower() for t in texts for w in re.findall(r"\w{4,}", t)}
+    longest = sorted(words, key=lambda w: (-len(w), w))[:_WORDS]
+    return " OR ".join(longest) if longest else None
+
+
+def _content(text: str) -> str:
+    return " ".join(w for w in re.findall(r"\w+", text.lower()) if w not in _STOP)
+
+
+def _alike(first: str, second: str) -> float:
+    """How alike two texts' content words are, 0-100, whatever their order
+    and whether one says more (a shorter quote of the same sentence)."""
+    return float(fuzz.token_set_ratio(_content(first), _content(second)))
+
+
+def similar_claims(
+    session: Session,
+    text: str,
+    quotes: list[str],
+    claimant_ids: set[int],
+    leave_out: str | None = None,
+) -> list[Match]:
+    """Recorded claims like this one, from the same side, best first
+    (`leave_out`: the claim itself, when it is recorded already)."""
+    query = _query([text, *quotes])
+    if query is None:
+        return []
+    hits = search(session, query, ("claims", "quotes"), CANDIDATES)
+    keys = {h.claim for h in hits if h.claim and h.claim != leave_out}
+    if not keys:
+        return []
+    candidates = session.scalars(
+        select(Claim)
+        .where(Claim.key.in_(keys))
+        .options(selectinload(Claim.claimants), selectinload(Claim.appearances))
+    ).all()
+    actors = claimant_ids | {c.actor_id for claim in candidates for c in claim.claimants}
+    sides: dict[int, set[int]] = {}
+    rows = session.execute(
+        select(ActorSide.actor_id, ActorSide.side_id).where(ActorSide.actor_id.in_(actors))
+    )
+    for actor_id, side_id in rows:
+        sides.setdefault(actor_id, set()).add(side_id)
+    ours = set().union(*(sides.get(a, set()) for a in claimant_ids))
+    found = []
+    for claim in candidates:
+        theirs = set().union(*(sides.get(c.actor_id, set()) for c in claim.claimants))
+        if not theirs & ours:
+            continue
+        score = _alike(text, claim.text)
+        for quote in quotes:
+            for appearance in claim.appearances:
+                score = max(score, _alike(quote, appearance.quote))
+        if score >= THRESHOLD:
+            found.append(Match(claim.key, round(score, 1), claim.text))
+    return sorted(found, key=lambda m: (-m.score, m.claim))
