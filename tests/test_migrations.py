@@ -29,6 +29,7 @@ from tests.conftest import SEEDS
 from tracker.errors import SchemaError
 from tracker.ingest.load import load_paths
 from tracker.query import queries
+from tracker.query.search import search
 from tracker.record import db, lock, migrate, sides
 from tracker.record.models import ActorSide, Base, is_search_object
 
@@ -254,4 +255,10 @@ def test_a_database_filled_at_each_revision_keeps_its_data(
     # load into it as a user would load them.
     with Session(empty_engine) as session:
         assert len(queries.claims(session)) == len(data["tables"]["claims"])
+        # Search covers what was there before it existed.
+        first = data["tables"]["claims"][0]
+        word = max(first["text"].split(), key=len).strip(".,")
+        assert first["key"] in {h.claim for h in search(session, word, ("claims",), 100)}
+        quote = data["tables"]["appearances"][0]["quote"]
+        assert search(session, f'"{quote}"', ("quotes",))
     load_paths(empty_engine, [SEEDS])

@@ -10,7 +10,8 @@ from pathlib import Path
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
-from tracker.ingest.dataset import AppearanceSpec, ClaimSpec, Dataset, Where
+from tracker.ingest.dataset import AppearanceSpec, ClaimSpec, Dataset
+from tracker.ingest.fields import Where
 from tracker.ingest.load import load_dataset
 from tracker.query import queries
 from tracker.query.queries import ClaimFilter

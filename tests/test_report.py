@@ -36,16 +36,17 @@ from tracker.ingest.dataset import (
     ClaimSpec,
     Dataset,
     SourceSpec,
-    Where,
 )
+from tracker.ingest.fields import Where
 from tracker.ingest.load import load_dataset, load_paths
 from tracker.query import queries
 from tracker.record.models import Actor, Claim, Claimant, Topic
 from tracker.record.names import resolve_actor
 from tracker.render import views
 from tracker.render.markdown import md_text, md_url, mermaid_label, one_line
-from tracker.render.report import DIAGRAM_MAX_CLAIMS, build_context, render
+from tracker.render.report import DIAGRAM_MAX_CLAIMS, build_context
 from tracker.render.report_context import Report, Scope
+from tracker.render.templating import render
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "example-report.md"
 MAP_SECTION = "Map of the contest"

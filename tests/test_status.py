@@ -27,8 +27,8 @@ from tracker.ingest.dataset import (
     Dataset,
     RoleSpec,
     SourceSpec,
-    Where,
 )
+from tracker.ingest.fields import Where
 from tracker.ingest.load import load_dataset
 from tracker.query import queries
 from tracker.query.queries import ClaimFilter

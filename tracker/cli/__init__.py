@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from tracker import __version__
-from tracker.cli import editing
+from tracker.cli import adding, fixing
 from tracker.cli.common import (
     claim_filter,
     connect,
@@ -345,5 +345,5 @@ def main() -> None:
 cli.add_command(report)
 for command in (search, source, timeline, topics):
     cli.add_command(command)
-for command in editing.COMMANDS:
+for command in [*adding.COMMANDS, *fixing.COMMANDS]:
     cli.add_command(command)

@@ -72,8 +72,8 @@ def report(
       tracker report --claim miller-arms-charge --no-timestamp
       tracker report --template my-layout.md.j2
     """
-    from tracker.render.report import report as render_report
     from tracker.render.report_context import Scope
+    from tracker.render.templating import report as render_report
 
     if claim_id is not None and (actor or topic or since or until):
         raise click.UsageError(

@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from tracker import dates
 from tracker.errors import InputError
+from tracker.ingest.fields import Fields, Where
 from tracker.vocabulary import ACTOR_KINDS, APPEARANCE_TYPES, RELATION_TYPES
 
 DATA_SUFFIXES = (".yaml", ".yml")
@@ -63,19 +63,6 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Iterator[_Map
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-@dataclass(frozen=True)
-class Where:
-    """A place in a data file, for error messages; or, with `label`, the
-    command that typed the data in."""
-
-    path: Path
-    line: int
-    label: str | None = None
-
-    def __str__(self) -> str:
-        return self.label or f"{self.path}:{self.line}"
 
 
 @dataclass
@@ -170,131 +157,6 @@ def data_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def parse_date(value: Any, where: Where, name: str) -> tuple[dt.date, str] | None:
-    """'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' as (first day, precision)."""
-    if value is None:
-        return None
-    try:
-        return dates.parse(str(value))
-    except ValueError as exc:
-        raise InputError(f"{where}: field {name!r}: {exc}") from None
-
-
-def _limits() -> dict[str, dict[str, int]]:
-    """The longest value each field may hold: the width of its column, so that
-    every backend accepts what the loader accepts (SQLite would not check)."""
-    from tracker.record import models as m
-
-    def width(column: Any) -> int:
-        return int(column.type.length)
-
-    return {
-        "actor": {
-            "id": width(m.Actor.key),
-            "name": width(m.Actor.name),
-            "aliases": width(m.Alias.alias),
-        },
-        "role": {"title": width(m.Role.title)},
-        "source": {
-            "id": width(m.Source.key),
-            "outlet": width(m.Source.outlet),
-            "title": width(m.Source.title),
-            "url": width(m.Source.url),
-            "archived_url": width(m.Source.archived_url),
-            "language": width(m.Source.language),
-        },
-        "claim": {"id": width(m.Claim.key), "topics": width(m.Topic.topic)},
-        "appearance": {"cue": width(m.Appearance.cue)},
-    }
-
-
-_LIMITS = _limits()
-
-
-class _Fields:
-    """Typed access to one mapping's fields, with errors that say where."""
-
-    def __init__(self, path: Path, data: Any, what: str, allowed: set[str], line: int = 1) -> None:
-        # A non-mapping has no line of its own: report the enclosing one.
-        self.where = Where(path, data.line if isinstance(data, _Mapping) else line)
-        if not isinstance(data, dict):
-            raise InputError(f"{self.where}: each {what} must be a mapping of fields")
-        self.limits = _LIMITS.get(what, {})
-        self.data = data
-        self.path = path
-        self.what = what
-        for key in data:
-            if key not in allowed:
-                raise InputError(
-                    f"{self.at(key)}: unknown field {key!r} in {what};"
-                    f" expected one of: {', '.join(sorted(allowed))}"
-                )
-
-    def at(self, key: str) -> Where:
-        lines = getattr(self.data, "field_lines", {})
-        return Where(self.path, lines.get(key, self.where.line))
-
-    def text(self, key: str, required: bool = True) -> str | None:
-        value = self.data.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                raise InputError(f"{self.where}: {self.what} has no {key!r}")
-            return None
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise InputError(f"{self.at(key)}: field {key!r} must be text")
-        return self._fits(key, str(value))
-
-    def _fits(self, key: str, value: str) -> str:
-        limit = self.limits.get(key)
-        if limit is not None and len(value) > limit:
-            raise InputError(
-                f"{self.at(key)}: field {key!r} is {len(value)} characters long;"
-                f" at most {limit} fit"
-            )
-        return value
-
-    def required(self, key: str) -> str:
-        value = self.text(key)
-        assert value is not None
-        return value
-
-    def choice(self, key: str, choices: tuple[str, ...], default: str | None = None) -> str:
-        value = self.text(key, required=default is None) or default
-        assert value is not None
-        if value not in choices:
-            raise InputError(
-                f"{self.at(key)}: field {key!r} is {value!r}; expected one of: {', '.join(choices)}"
-            )
-        return value
-
-    def texts(self, key: str, required: bool = False) -> list[str]:
-        value = self.data.get(key)
-        if value is None:
-            if required:
-                raise InputError(f"{self.where}: {self.what} has no {key!r}")
-            return []
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(
-            isinstance(v, (str, int)) and not isinstance(v, bool) for v in value
-        ):
-            raise InputError(f"{self.at(key)}: field {key!r} must be a list of names")
-        if required and not value:
-            raise InputError(f"{self.at(key)}: field {key!r} is empty")
-        return [self._fits(key, str(v)) for v in value]
-
-    def mappings(self, key: str) -> list[Any]:
-        value = self.data.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise InputError(f"{self.at(key)}: field {key!r} must be a list")
-        return value
-
-    def date(self, key: str) -> tuple[dt.date, str] | None:
-        return parse_date(self.data.get(key), self.at(key), key)
-
-
 def _read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
@@ -308,12 +170,10 @@ def _read_text(path: Path) -> str:
 
 
 def _actor(path: Path, data: Any, line: int) -> ActorSpec:
-    f = _Fields(
-        path, data, "actor", {"id", "name", "kind", "description", "aliases", "roles"}, line
-    )
+    f = Fields(path, data, "actor", {"id", "name", "kind", "description", "aliases", "roles"}, line)
     roles = []
     for item in f.mappings("roles"):
-        r = _Fields(path, item, "role", {"title", "of", "start", "end"}, f.at("roles").line)
+        r = Fields(path, item, "role", {"title", "of", "start", "end"}, f.at("roles").line)
         start, end = r.date("start"), r.date("end")
         if start and end and start[0] > end[0]:
             raise InputError(f"{r.where}: role ends before it starts")
@@ -338,7 +198,7 @@ def _actor(path: Path, data: Any, line: int) -> ActorSpec:
 
 
 def _source(path: Path, data: Any, line: int) -> SourceSpec:
-    f = _Fields(
+    f = Fields(
         path,
         data,
         "source",
@@ -389,7 +249,7 @@ def _source(path: Path, data: Any, line: int) -> SourceSpec:
 
 
 def _appearance(path: Path, data: Any, line: int) -> AppearanceSpec:
-    f = _Fields(
+    f = Fields(
         path, data, "appearance", {"source", "quote", "type", "cue", "via", "occurrence"}, line
     )
     occurrence = f.data.get("occurrence")
@@ -410,7 +270,7 @@ def _appearance(path: Path, data: Any, line: int) -> AppearanceSpec:
 
 
 def _claim(path: Path, data: Any, line: int) -> ClaimSpec:
-    f = _Fields(
+    f = Fields(
         path,
         data,
         "claim",
@@ -421,7 +281,7 @@ def _claim(path: Path, data: Any, line: int) -> ClaimSpec:
     if not isinstance(relations_data, dict):
         raise InputError(f"{f.at('relations')}: field 'relations' must map a relation to claim ids")
     key, text = f.required("id"), f.required("text")
-    rel = _Fields(path, relations_data, "relations", set(RELATION_TYPES))
+    rel = Fields(path, relations_data, "relations", set(RELATION_TYPES))
     rel.where = f.at("relations")
     relations = [
         (relation, target) for relation in relations_data for target in rel.texts(relation)
@@ -461,7 +321,7 @@ def read_file(path: Path) -> Dataset:
         raise InputError(f"{path}: invalid YAML: {exc}") from None
     if document is None:
         return Dataset()
-    f = _Fields(path, document, "data file", {"actors", "sources", "claims"})
+    f = Fields(path, document, "data file", {"actors", "sources", "claims"})
     return Dataset(
         actors=[_actor(path, item, f.at("actors").line) for item in f.mappings("actors")],
         sources=[_source(path, item, f.at("sources").line) for item in f.mappings("sources")],

@@ -21,15 +21,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from tracker import dates
 from tracker.errors import InputError
 from tracker.ingest.dataset import Dataset, data_files, read_files
-from tracker.ingest.plan import (
-    ActorState,
-    ClaimState,
-    LoadReport,
-    Plan,
-    Planner,
-    SourceState,
-    check_unique_keys,
-)
+from tracker.ingest.plan import Planner, check_unique_keys
+from tracker.ingest.states import ActorState, ClaimState, LoadReport, Plan, SourceState
 from tracker.record import lock, sides
 from tracker.record.models import (
     Actor,

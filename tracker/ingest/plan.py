@@ -8,12 +8,9 @@ or the same; `tracker.ingest.load` then writes only what changed.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, NamedTuple, cast
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, String, and_, select
 from sqlalchemy.orm import Session, selectinload
@@ -21,6 +18,16 @@ from sqlalchemy.orm import Session, selectinload
 from tracker.errors import InputError
 from tracker.ingest.anchor import QuoteNotFound, anchor, relocate
 from tracker.ingest.dataset import ClaimSpec, Dataset
+from tracker.ingest.states import (
+    ActorState,
+    AppearanceState,
+    ClaimState,
+    Key,
+    LoadReport,
+    Plan,
+    SourceState,
+    State,
+)
 from tracker.record.models import (
     Actor,
     ActorName,
@@ -34,34 +41,8 @@ from tracker.record.models import (
 )
 from tracker.record.names import normalize
 
-KINDS = ("actors", "sources", "claims")
 # Transliteration can lengthen a name (one Chinese character, several letters).
 _NORMALIZED_WIDTH = int(cast(String, ActorName.__table__.c.normalized.type).length or 0)
-
-
-@dataclass
-class LoadReport:
-    files: list[Path] = field(default_factory=list)
-    created: Counter[str] = field(default_factory=Counter)
-    updated: Counter[str] = field(default_factory=Counter)
-    unchanged: Counter[str] = field(default_factory=Counter)
-    # Claims outside the files whose quotes moved with an edited source text.
-    reanchored: int = 0
-
-    @property
-    def changed(self) -> bool:
-        return bool(sum(self.created.values()) + sum(self.updated.values()) + self.reanchored)
-
-    def summary(self) -> str:
-        parts = []
-        for kind in KINDS:
-            parts.append(
-                f"{kind}: {self.created[kind]} new, {self.updated[kind]} updated,"
-                f" {self.unchanged[kind]} unchanged"
-            )
-        if self.reanchored:
-            parts.append(f"quotes re-anchored in {self.reanchored} other claim(s)")
-        return f"loaded {len(self.files)} file(s) — " + "; ".join(parts)
 
 
 def _short(text: str, width: int = 60) -> str:
@@ -76,72 +57,6 @@ def check_unique_keys(what: str, specs: Sequence[Any]) -> None:
                 f"{spec.where}: {what} id {spec.key!r} is already defined at {seen[spec.key].where}"
             )
         seen[spec.key] = spec
-
-
-@dataclass(frozen=True)
-class Key:
-    """Stands in for the spec of a claim that is rewritten but not in the files."""
-
-    key: str
-
-
-class ActorState(NamedTuple):
-    """What an actor's row and children should hold; compared with what they do."""
-
-    name: str
-    kind: str
-    description: str | None
-    aliases: list[tuple[str, str]]  # (alias as written, normalised)
-    roles: list[tuple[str, str, dt.date | None, dt.date | None]]  # (title, org, start, end)
-
-
-class SourceState(NamedTuple):
-    outlet: str
-    title: str
-    url: str | None
-    published: dt.date | None
-    published_precision: str | None
-    language: str | None
-    archived_url: str | None
-    retrieved: dt.date | None
-    excerpt: bool
-    notes: str | None
-    content_hash: str
-    credits: list[str]  # actor keys
-
-
-class AppearanceState(NamedTuple):
-    source: str  # source key
-    quote: str  # the source's own characters at start:end
-    start: int
-    end: int
-    prefix: str
-    suffix: str
-    type: str
-    cue: str | None
-    via: str | None  # actor key
-
-
-class ClaimState(NamedTuple):
-    text: str
-    stated: dt.date | None
-    precision: str | None
-    claimants: list[str]  # actor keys
-    topics: list[str]
-    appearances: list[AppearanceState]
-    relations: list[tuple[str, str]]  # (relation, target claim key)
-
-
-State = ActorState | SourceState | ClaimState
-
-
-@dataclass
-class Plan:
-    """One entity of the files: its row (None if new) and the state it should have."""
-
-    spec: Any
-    row: Any
-    state: State
 
 
 class Planner:

@@ -1,0 +1,93 @@
+"""What the commands that write share: the transaction, the output, the questions.
+
+Each write runs in one transaction under the write lock, prints what it
+wrote (or the JSON of it with -f json), and on bad input prints one line and
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from tracker.cli.common import connect
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from tracker.ingest.edit import Written
+
+WRITE_FORMATS = ("text", "json")
+
+
+def write_format(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--format",
+        "-f",
+        "fmt",
+        type=click.Choice(WRITE_FORMATS),
+        default="text",
+        show_default=True,
+        help="text: one line saying what was written; json: that, with the entity's record.",
+    )(f)
+
+
+@contextmanager
+def writing(ctx: click.Context) -> Iterator[Session]:
+    """A session whose work commits together or not at all, under the write lock."""
+    from tracker.record import lock
+
+    with connect(ctx) as engine, lock.transaction(engine) as session:
+        yield session
+
+
+def report(ctx: click.Context, written: Written, fmt: str) -> None:
+    """Print what was written; for JSON, with the entity as it now stands."""
+    if fmt == "text":
+        click.echo(written.message)
+        return
+    data: dict[str, Any] = {
+        "action": written.action,
+        "kind": written.kind,
+        "id": written.id,
+        "message": written.message,
+    }
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from tracker.query import queries
+    from tracker.record.models import Actor, Appearance, Source
+    from tracker.render import views
+
+    with connect(ctx) as engine, Session(engine) as session:
+        if written.kind in ("claim", "appearance", "relation") and written.action != "removed":
+            data["claim"] = views.claim_dict(queries.claim(session, written.id))
+        elif written.kind in ("actor", "alias") and written.action != "removed":
+            actor = session.scalars(select(Actor).where(Actor.key == written.id)).one()
+            data["actor"] = views.actor_dict(actor)
+        elif written.kind == "source" and written.action != "removed":
+            source = session.scalars(select(Source).where(Source.key == written.id)).one()
+            quotes = session.scalar(select(func.count()).where(Appearance.source_id == source.id))
+            data["source"] = views.source_dict(source, int(quotes or 0))
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def actor_key(session: Session, name: str) -> str:
+    from tracker.record.names import resolve_actor
+
+    return resolve_actor(session, name).key
+
+
+def confirm(question: str, yes: bool) -> None:
+    """Ask before destroying; scripts say --yes."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise click.UsageError(f"{question} Add --yes to do it without asking.")
+    if not click.confirm(question, default=False):
+        raise click.Abort()

@@ -1,0 +1,144 @@
+"""Removals: a claim, a relation, an appearance, a source or an actor.
+
+Evidence is never orphaned silently: what depends on the thing removed is
+named, and removed with it only when the caller says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy.orm import Session
+
+from tracker.errors import InputError, NotFound
+from tracker.ingest.edit import Written, actor_row, claim_row, source_row, unrelate
+from tracker.record import sides
+from tracker.record.models import (
+    Actor,
+    ActorName,
+    Alias,
+    Appearance,
+    Claim,
+    Claimant,
+    Relation,
+    Role,
+    SourceCredit,
+    Topic,
+)
+
+
+def _count(session: Session, *conditions: ColumnElement[bool]) -> int:
+    return int(session.scalar(select(func.count()).where(*conditions)) or 0)
+
+
+def remove_claim(session: Session, key: str, with_relations: bool = False) -> Written:
+    claim = claim_row(session, key)
+    linked = session.scalars(
+        select(Relation).where(
+            (Relation.from_claim_id == claim.id) | (Relation.to_claim_id == claim.id)
+        )
+    ).all()
+    others = [r for r in linked if r.from_claim_id != claim.id]
+    if others and not with_relations:
+        names = ", ".join(sorted(r.from_claim.key for r in others))
+        raise InputError(
+            f"claim {key!r} is answered by {len(others)} claim(s) ({names}):"
+            " remove those relations too with --with-relations"
+        )
+    for relation in linked:
+        session.delete(relation)
+    for child in (Claimant, Topic, Appearance):
+        session.execute(delete(child).where(child.claim_id == claim.id))
+    session.flush()
+    session.delete(claim)
+    session.flush()
+    return Written(
+        "removed", "claim", key, f"removed claim {key} and its {len(linked)} relation(s)"
+    )
+
+
+def remove_relation(session: Session, from_key: str, to_key: str) -> Written:
+    written = unrelate(session, from_key, to_key)
+    return replace(written, action="removed", message=f"removed the relation {from_key} → {to_key}")
+
+
+def remove_appearance(
+    session: Session, claim_key: str, source_key: str, start: int | None = None
+) -> Written:
+    claim = claim_row(session, claim_key)
+    found = [
+        a
+        for a in claim.appearances
+        if a.source.key == source_key and (start is None or a.start_offset == start)
+    ]
+    if not found:
+        raise NotFound(
+            f"claim {claim_key!r} has no appearance in source {source_key!r} at that place"
+        )
+    if len(found) > 1:
+        offsets = ", ".join(str(a.start_offset) for a in found)
+        raise InputError(
+            f"claim {claim_key!r} appears {len(found)} times in {source_key!r}:"
+            f" say which with {source_key}:START (one of {offsets})"
+        )
+    if len(claim.appearances) == 1:
+        raise InputError(
+            f"this is claim {claim_key!r}'s only appearance: a claim needs one;"
+            f" remove the claim instead (tracker remove claim {claim_key})"
+        )
+    session.delete(found[0])
+    session.flush()
+    return Written(
+        "removed", "appearance", claim_key, f"removed an appearance of {claim_key} in {source_key}"
+    )
+
+
+def remove_source(session: Session, key: str, with_appearances: bool = False) -> Written:
+    source = source_row(session, key)
+    quoted = session.scalars(select(Appearance).where(Appearance.source_id == source.id)).all()
+    if quoted and not with_appearances:
+        raise InputError(
+            f"source {key!r} holds {len(quoted)} quote(s): remove them too with"
+            " --with-appearances, or the claims that quote it first"
+        )
+    claims = {a.claim_id for a in quoted}
+    for claim_id in claims:
+        left = _count(session, Appearance.claim_id == claim_id, Appearance.source_id != source.id)
+        if not left:
+            orphan = session.get_one(Claim, claim_id).key
+            raise InputError(
+                f"claim {orphan!r} appears only in source {key!r}: remove the claim first"
+                f" (tracker remove claim {orphan}), or add another appearance"
+            )
+    for appearance in quoted:
+        session.delete(appearance)
+    session.execute(delete(SourceCredit).where(SourceCredit.source_id == source.id))
+    session.flush()
+    session.delete(source)
+    session.flush()
+    return Written("removed", "source", key, f"removed source {key} and {len(quoted)} quote(s)")
+
+
+def remove_actor(session: Session, key: str) -> Written:
+    actor = actor_row(session, key)
+    uses = {
+        "claims": _count(session, Claimant.actor_id == actor.id),
+        "wire credits": _count(session, SourceCredit.actor_id == actor.id),
+        "relayed quotes": _count(session, Appearance.via_actor_id == actor.id),
+        "members": _count(session, Role.organization_id == actor.id),
+    }
+    held = [f"{n} {what}" for what, n in uses.items() if n]
+    if held:
+        raise InputError(
+            f"actor {key!r} has {', '.join(held)}: merge it into another actor"
+            f" (tracker merge-actors KEEP {key}) or remove those first"
+        )
+    session.execute(delete(Role).where(Role.actor_id == actor.id))
+    session.execute(delete(Alias).where(Alias.actor_id == actor.id))
+    session.flush()
+    session.execute(delete(ActorName).where(ActorName.actor_id == actor.id))
+    session.execute(delete(Actor).where(Actor.id == actor.id))
+    session.flush()
+    sides.rebuild(session.connection())
+    return Written("removed", "actor", key, f"removed actor {key}")
