@@ -8,14 +8,14 @@ Layout of DIR (what `tracker load DIR` reads):
                              agencies, companies, armed groups and people, with
                              aliases and roles (people in ministries, ministries
                              in governments)
-    sources.yaml             about one source per three claims, dated 2021-2024
+    sources.yaml             about one source per three claims, dated 2015-2024
     claims/claims-NNNN.yaml  the claims, 1,000 per file
-    texts/src-NNNNN.txt      source texts: headline, filler and reporting
+    texts/src-NNNNNN.txt     source texts: headline, filler and reporting
                              sentences; every quote occurs exactly once in its
                              source (checked before anything is written)
 
 Claims have 1-3 claimants and 1-4 appearances (direct quotes and paraphrases,
-some relayed `via` an agency); about 30% are countered (denies / disputes /
+some relayed `via` an agency); about 15% are countered (denies / disputes /
 undercuts) by a claim of another actor, about 10% are supported or
 corroborated. Everything is drawn from one seeded random generator, so the
 same arguments always write the same bytes.
@@ -40,9 +40,9 @@ from tracker.record.names import normalize
 DEFAULT_CLAIMS = 5000
 DEFAULT_SEED = 20240618
 CLAIMS_PER_FILE = 1000
-FIRST_DAY = dt.date(2021, 1, 1)
+FIRST_DAY = dt.date(2015, 1, 1)
 LAST_DAY = dt.date(2024, 12, 31)
-COUNTERED_SHARE = 0.30
+COUNTERED_SHARE = 0.15
 SUPPORTED_SHARE = 0.10
 
 # --------------------------------------------------------------------------- pools
@@ -413,7 +413,7 @@ class Generator:
             credits = self.rng.sample(agencies, self.rng.choice([0, 0, 1, 1, 1, 2]))
             self.sources.append(
                 Source(
-                    f"src-{i + 1:05d}", outlet, domain, FIRST_DAY + dt.timedelta(days=day), credits
+                    f"src-{i + 1:06d}", outlet, domain, FIRST_DAY + dt.timedelta(days=day), credits
                 )
             )
         self._source_days = [s.published for s in self.sources]
@@ -650,7 +650,7 @@ class Generator:
         for start in range(0, len(self.claims), CLAIMS_PER_FILE):
             chunk = self.claims[start : start + CLAIMS_PER_FILE]
             _dump(
-                out / "claims" / f"claims-{start // CLAIMS_PER_FILE + 1:04d}.yaml",
+                out / "claims" / f"claims-{start // CLAIMS_PER_FILE + 1:05d}.yaml",
                 f"claims {start + 1}-{start + len(chunk)} of {len(self.claims)}",
                 {"claims": [c.as_yaml() for c in chunk]},
             )

@@ -1,28 +1,37 @@
 """Writing checked data files to the database: idempotent, all or nothing.
 
-`tracker.ingest.plan` decides what changes; this module deletes the children of
-changed rows and writes the new state in a fixed number of flushes, so the
-cost of a load grows with the data, not with statements per row. An entity
-whose stored state equals its file's is left untouched: a second load of the
-same files changes nothing.
+`tracker.ingest.plan` decides what changes; this module deletes the children
+of changed rows and writes the new state with Core bulk statements: one
+executemany per table and batch, never a statement per row, and no
+statement's parameters growing with the input. New rows get their ids here,
+under the write lock every load holds, so children can be written without
+asking the database for the ids it generated. An entity whose stored state
+equals its file's is left untouched: a second load of the same files
+changes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, select, text, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import dates
 from tracker.errors import InputError
 from tracker.ingest.dataset import Dataset, data_files, read_files
 from tracker.ingest.plan import Planner, check_unique_keys
-from tracker.ingest.states import ActorState, ClaimState, LoadReport, Plan, SourceState
+from tracker.ingest.states import (
+    ActorState,
+    ClaimState,
+    LoadReport,
+    Plan,
+    SourceState,
+)
+from tracker.ingest.stored import batches
 from tracker.record import lock, sides
 from tracker.record.models import (
     Actor,
@@ -40,142 +49,245 @@ from tracker.record.models import (
 
 __all__ = ["LoadReport", "load_dataset", "load_paths"]
 
+# Rows per executemany: bounded memory for the rows being sent.
+ROWS = 5000
+
 
 def _first_line(error: object) -> str:
     """Drivers add DETAIL and HINT lines; an error message is one line."""
     return str(error).strip().splitlines()[0]
 
 
-def _actor_state(plan: Plan) -> ActorState:
-    assert isinstance(plan.state, ActorState)
-    return plan.state
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
 
 
 class _Writer:
     """Applies a planner's changes: old children out, new state in."""
 
-    def __init__(self, planner: Planner) -> None:
-        self.session = planner.session
-        self.actors = planner.actors
-        self.sources = planner.sources
-        self.claims = planner.claims
+    def __init__(self, connection: Connection, planner: Planner) -> None:
+        self.connection = connection
+        stored = planner.stored
+        self.actor_ids = {k: a.id for k, a in stored.actors.items()}
+        self.source_ids = {k: s.id for k, s in stored.sources.items()}
+        self.source_lengths = {k: s.length for k, s in stored.sources.items()}
+        self.claim_ids = {k: c.id for k, c in stored.claims.items()}
+        self.inserted: set[Table] = set()
+
+    def _insert(self, model: Any, rows: Iterable[dict[str, Any]]) -> None:
+        table = _table(model)
+        for batch in batches(rows, ROWS):
+            self.connection.execute(table.insert(), batch)
+            self.inserted.add(table)
+
+    def _update(self, model: Any, rows: Sequence[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        table = _table(model)
+        columns: dict[str, Any] = {k: bindparam(k) for k in rows[0] if k != "row_id"}
+        statement = update(table).where(table.c.id == bindparam("row_id")).values(columns)
+        for batch in batches(rows, ROWS):
+            self.connection.execute(statement, batch)
+
+    def _delete(self, model: Any, column: str, ids: Sequence[int]) -> None:
+        table = _table(model)
+        for batch in batches(ids):
+            self.connection.execute(delete(table).where(table.c[column].in_(batch)))
+
+    def _next_id(self, model: Any) -> int:
+        table = _table(model)
+        return int(self.connection.execute(select(func.max(table.c.id))).scalar() or 0) + 1
 
     def run(self, changed: list[tuple[str, Plan]]) -> None:
-        self._delete_children([plan.row for _, plan in changed if plan.row is not None])
-        self._write_actors([p for k, p in changed if k == "actors"])
-        self._write_sources([p for k, p in changed if k == "sources"])
-        self._write_claims([p for k, p in changed if k == "claims"])
+        actors = [p for k, p in changed if k == "actors"]
+        sources = [p for k, p in changed if k == "sources"]
+        claims = [p for k, p in changed if k == "claims"]
+        # Old children go before new ones take their unique keys, aliases
+        # before the names they point at, and a claim's quotes before its
+        # source's text (and length) changes under them.
+        old_claims = [p.row.id for p in claims if p.row is not None]
+        children: list[tuple[Any, str]] = [
+            (Relation, "from_claim_id"),
+            (Claimant, "claim_id"),
+            (Topic, "claim_id"),
+            (Appearance, "claim_id"),
+        ]
+        for model, column in children:
+            self._delete(model, column, old_claims)
+        self._delete(SourceCredit, "source_id", [p.row.id for p in sources if p.row is not None])
+        old_actors = [p.row.id for p in actors if p.row is not None]
+        for model, column in [(Alias, "actor_id"), (Role, "actor_id"), (ActorName, "actor_id")]:
+            self._delete(model, column, old_actors)
+        self._write_actors(actors)
+        self._write_sources(sources)
+        self._write_claims(claims)
+        self._move_sequences()
 
-    _CHILDREN: ClassVar[dict[type, tuple[str, ...]]] = {
-        Actor: ("aliases", "roles"),
-        Source: ("credits",),
-        Claim: ("claimants", "topics", "appearances", "relations_out"),
-    }
-
-    def _delete_children(self, rows: list[Any]) -> None:
-        """Old children go before new ones can take their unique keys; aliases
-        before the names they point at."""
-        for row in rows:
-            for name in self._CHILDREN[type(row)]:
-                for child in getattr(row, name):
-                    self.session.delete(child)
-        self.session.flush()
-        for row in rows:
-            if isinstance(row, Actor):
-                for old_name in row.names:
-                    self.session.delete(old_name)
-        self.session.flush()
-        for row in rows:
-            for name in (
-                *self._CHILDREN[type(row)],
-                *(("names",) if isinstance(row, Actor) else ()),
-            ):
-                set_committed_value(row, name, [])
+    def _assign(self, model: Any, plans: list[Plan], ids: dict[str, int]) -> list[Plan]:
+        """Ids for the new entities among `plans`; returns those new plans."""
+        new = [p for p in plans if p.row is None]
+        first = self._next_id(model) if new else 0
+        for n, plan in enumerate(new):
+            ids[plan.spec.key] = first + n
+        return new
 
     def _write_actors(self, plans: list[Plan]) -> None:
+        new = self._assign(Actor, plans, self.actor_ids)
+
+        def fields(plan: Plan) -> dict[str, Any]:
+            state = plan.state
+            assert isinstance(state, ActorState)
+            return {"name": state.name, "kind": state.kind, "description": state.description}
+
+        self._update(Actor, [{"row_id": p.row.id, **fields(p)} for p in plans if p.row is not None])
+        self._insert(
+            Actor, ({"id": self.actor_ids[p.spec.key], "key": p.spec.key, **fields(p)} for p in new)
+        )
+        names, aliases, roles = [], [], []
         for plan in plans:
-            spec = plan.spec
-            actor = plan.row
-            if actor is None:
-                actor = Actor(key=spec.key, aliases=[], names=[], roles=[])
-                self.session.add(actor)
-                self.actors[spec.key] = actor
-            state = _actor_state(plan)
-            actor.name, actor.kind, actor.description = state.name, state.kind, state.description
-            actor.names.extend(
-                ActorName(normalized=n) for n in dict.fromkeys(n for _, n in state.aliases)
-            )
-        # Names before the aliases that point at them.
-        self.session.flush()
-        for plan in plans:
-            actor = self.actors[plan.spec.key]
-            state = _actor_state(plan)
-            actor.aliases.extend(Alias(alias=a, normalized=n) for a, n in state.aliases)
-            actor.roles.extend(
-                Role(title=title, organization=self.actors[org], start_on=start, end_on=end)
+            state = plan.state
+            assert isinstance(state, ActorState)
+            actor_id = self.actor_ids[plan.spec.key]
+            names += [
+                {"normalized": n, "actor_id": actor_id}
+                for n in dict.fromkeys(n for _, n in state.aliases)
+            ]
+            aliases += [
+                {"actor_id": actor_id, "alias": a, "normalized": n} for a, n in state.aliases
+            ]
+            roles += [
+                {
+                    "actor_id": actor_id,
+                    "organization_id": self.actor_ids[org],
+                    "title": title,
+                    "start_on": start,
+                    "end_on": end,
+                }
                 for title, org, start, end in state.roles
-            )
+            ]
+        self._insert(ActorName, names)
+        self._insert(Alias, aliases)
+        self._insert(Role, roles)
 
     def _write_sources(self, plans: list[Plan]) -> None:
+        new = self._assign(Source, plans, self.source_ids)
+
+        def fields(plan: Plan) -> dict[str, Any]:
+            state, spec = plan.state, plan.spec
+            assert isinstance(state, SourceState)
+            self.source_lengths[spec.key] = len(spec.text)
+            return {
+                "outlet": state.outlet,
+                "title": state.title,
+                "url": state.url,
+                "published_on": state.published,
+                "published_precision": state.published_precision,
+                "language": state.language,
+                "archived_url": state.archived_url,
+                "retrieved_on": state.retrieved,
+                "excerpt": state.excerpt,
+                "notes": state.notes,
+                "content_hash": state.content_hash,
+                "raw_hash": spec.raw_hash,
+                "text": spec.text,
+                "text_length": len(spec.text),
+            }
+
+        self._update(
+            Source, [{"row_id": p.row.id, **fields(p)} for p in plans if p.row is not None]
+        )
+        self._insert(
+            Source,
+            ({"id": self.source_ids[p.spec.key], "key": p.spec.key, **fields(p)} for p in new),
+        )
+        credits = []
         for plan in plans:
-            spec = plan.spec
-            source = plan.row
-            if source is None:
-                source = Source(key=spec.key, credits=[])
-                self.session.add(source)
-                self.sources[spec.key] = source
             state = plan.state
             assert isinstance(state, SourceState)
-            source.outlet, source.title, source.url = state.outlet, state.title, state.url
-            source.published_on = state.published
-            source.published_precision = state.published_precision
-            source.language, source.notes = state.language, state.notes
-            source.archived_url, source.retrieved_on = state.archived_url, state.retrieved
-            source.excerpt, source.content_hash = state.excerpt, state.content_hash
-            source.raw_hash = spec.raw_hash
-            source.text, source.text_length = spec.text, len(spec.text)
-            source.credits.extend(
-                SourceCredit(actor=self.actors[k], position=i) for i, k in enumerate(state.credits)
-            )
+            source_id = self.source_ids[plan.spec.key]
+            credits += [
+                {"source_id": source_id, "actor_id": self.actor_ids[k], "position": i}
+                for i, k in enumerate(state.credits)
+            ]
+        self._insert(SourceCredit, credits)
 
     def _write_claims(self, plans: list[Plan]) -> None:
-        for plan in plans:
-            if plan.row is None:
-                claim = Claim(
-                    key=plan.spec.key, claimants=[], topics=[], appearances=[], relations_out=[]
-                )
-                self.session.add(claim)
-                self.claims[plan.spec.key] = claim
-        for plan in plans:
-            claim = self.claims[plan.spec.key]
+        new = self._assign(Claim, plans, self.claim_ids)
+
+        def fields(plan: Plan) -> dict[str, Any]:
             state = plan.state
             assert isinstance(state, ClaimState)
-            text, stated, precision, claimants, topics, appearances, relations = state
-            claim.text, claim.stated_on, claim.stated_precision = text, stated, precision
-            claim.stated_until = (
-                dates.period_end(stated, precision) if stated and precision else None
+            until = (
+                dates.period_end(state.stated, state.precision)
+                if state.stated and state.precision
+                else None
             )
-            claim.claimants.extend(
-                Claimant(actor=self.actors[k], position=i) for i, k in enumerate(claimants)
-            )
-            claim.topics.extend(Topic(topic=t) for t in topics)
-            claim.appearances.extend(
-                Appearance(
-                    source=self.sources[src],
-                    quote=quote,
-                    start_offset=start,
-                    end_offset=end,
-                    prefix=prefix,
-                    suffix=suffix,
-                    type=kind,
-                    cue=cue,
-                    via=self.actors[via] if via else None,
+            return {
+                "text": state.text,
+                "stated_on": state.stated,
+                "stated_until": until,
+                "stated_precision": state.precision,
+            }
+
+        self._update(Claim, [{"row_id": p.row.id, **fields(p)} for p in plans if p.row is not None])
+        self._insert(
+            Claim, ({"id": self.claim_ids[p.spec.key], "key": p.spec.key, **fields(p)} for p in new)
+        )
+        self._insert(Claimant, self._children(plans, "claimants"))
+        self._insert(Topic, self._children(plans, "topics"))
+        self._insert(Appearance, self._children(plans, "appearances"))
+        self._insert(Relation, self._children(plans, "relations"))
+
+    def _children(self, plans: list[Plan], kind: str) -> Iterable[dict[str, Any]]:
+        for plan in plans:
+            state = plan.state
+            assert isinstance(state, ClaimState)
+            key = plan.spec.key
+            claim_id = self.claim_ids[key]
+            if kind == "claimants":
+                for i, actor in enumerate(state.claimants):
+                    yield {"claim_id": claim_id, "actor_id": self.actor_ids[actor], "position": i}
+            elif kind == "topics":
+                for topic in state.topics:
+                    yield {"claim_id": claim_id, "topic": topic}
+            elif kind == "appearances":
+                for a in state.appearances:
+                    yield {
+                        "claim_id": claim_id,
+                        "source_id": self.source_ids[a.source],
+                        "source_length": self.source_lengths[a.source],
+                        "quote": a.quote,
+                        "start_offset": a.start,
+                        "end_offset": a.end,
+                        "prefix": a.prefix,
+                        "suffix": a.suffix,
+                        "type": a.type,
+                        "cue": a.cue,
+                        "via_actor_id": self.actor_ids[a.via] if a.via else None,
+                    }
+            else:
+                for relation, target in state.relations:
+                    yield {
+                        "from_claim_id": claim_id,
+                        "to_claim_id": self.claim_ids[target],
+                        "relation": relation,
+                    }
+
+    def _move_sequences(self) -> None:
+        """PostgreSQL hands out ids from sequences, which rows inserted with
+        their ids do not move: move them past the rows, as an application
+        insert would have."""
+        if self.connection.dialect.name != "postgresql":
+            return
+        for table in self.inserted:
+            if "id" in table.c and table.name in ("actors", "sources", "claims"):
+                self.connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'),"
+                        f" (SELECT max(id) FROM {table.name}))"
+                    )
                 )
-                for src, quote, start, end, prefix, suffix, kind, cue, via in appearances
-            )
-            claim.relations_out.extend(
-                Relation(relation=rel, to_claim=self.claims[target]) for rel, target in relations
-            )
 
 
 def load_dataset(
@@ -187,9 +299,9 @@ def load_dataset(
     check_unique_keys("source", dataset.sources)
     check_unique_keys("claim", dataset.claims)
     planner = Planner(session, dataset, report)
-    _Writer(planner).run(planner.changes())
+    changes = planner.changes()
     try:
-        session.flush()
+        _Writer(session.connection(), planner).run(changes)
     except (IntegrityError, DataError) as exc:
         raise InputError(f"the database refused the data: {_first_line(exc.orig)}") from None
     if report.created["actors"] or report.updated["actors"]:

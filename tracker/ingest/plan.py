@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, String, and_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import String
+from sqlalchemy.orm import Session
 
 from tracker.errors import InputError
 from tracker.ingest.anchor import QuoteNotFound, anchor, relocate
@@ -26,19 +26,9 @@ from tracker.ingest.states import (
     LoadReport,
     Plan,
     SourceState,
-    State,
 )
-from tracker.record.models import (
-    Actor,
-    ActorName,
-    Appearance,
-    Claim,
-    Claimant,
-    Relation,
-    Role,
-    Source,
-    SourceCredit,
-)
+from tracker.ingest.stored import Stored, StoredActor, StoredClaim, StoredSource
+from tracker.record.models import ActorName
 from tracker.record.names import normalize
 
 # Transliteration can lengthen a name (one Chinese character, several letters).
@@ -60,55 +50,37 @@ def check_unique_keys(what: str, specs: Sequence[Any]) -> None:
 
 
 class Planner:
-    """Reads the database once, checks the dataset against it, and lists the
-    entities whose stored state differs from the files'."""
+    """Reads what the database holds of the entities the dataset names, checks
+    the dataset against it, and lists the entities whose stored state differs
+    from the files'."""
 
     def __init__(self, session: Session, dataset: Dataset, report: LoadReport) -> None:
         self.session = session
         self.data = dataset
         self.report = report
         self._new_actor_keys = {s.key for s in dataset.actors}
-        self.actors: dict[str, Actor] = {
-            a.key: a
-            for a in session.scalars(
-                select(Actor).options(
-                    selectinload(Actor.aliases),
-                    selectinload(Actor.names),
-                    selectinload(Actor.roles).selectinload(Role.organization),
-                )
-            )
-        }
-        source_keys = {s.key for s in dataset.sources} | {
-            a.source for c in dataset.claims for a in c.appearances
-        }
-        self.sources: dict[str, Source] = {
-            s.key: s
-            for s in session.scalars(
-                select(Source)
-                .where(Source.key.in_(source_keys))
-                .options(selectinload(Source.credits).selectinload(SourceCredit.actor))
-            )
-        }
-        claim_keys = {c.key for c in dataset.claims} | {
-            t for c in dataset.claims for _, t in c.relations
-        }
-        self.claims: dict[str, Claim] = {
-            c.key: c for c in self._claims_where(Claim.key.in_(claim_keys))
-        }
+        self._texts = {s.key: s.text for s in dataset.sources}
+        self._hashes = {s.key: s.content_hash for s in dataset.sources}
+        self.stored = Stored(session.connection())
+        self.stored.read_actors()
+        self.stored.read_sources(
+            [s.key for s in dataset.sources]
+            + [a.source for c in dataset.claims for a in c.appearances]
+        )
+        self.stored.read_claims([c.key for c in dataset.claims])
+        self.stored.read_claim_ids([t for c in dataset.claims for _, t in c.relations])
 
-    def _claims_where(self, condition: ColumnElement[bool]) -> Sequence[Claim]:
-        """Existing claims with everything their state compares."""
-        return self.session.scalars(
-            select(Claim)
-            .where(condition)
-            .options(
-                selectinload(Claim.claimants).selectinload(Claimant.actor),
-                selectinload(Claim.topics),
-                selectinload(Claim.appearances).selectinload(Appearance.source),
-                selectinload(Claim.appearances).selectinload(Appearance.via),
-                selectinload(Claim.relations_out).selectinload(Relation.to_claim),
-            )
-        ).all()
+    @property
+    def actors(self) -> dict[str, StoredActor]:
+        return self.stored.actors
+
+    @property
+    def sources(self) -> dict[str, StoredSource]:
+        return self.stored.sources
+
+    @property
+    def claims(self) -> dict[str, StoredClaim]:
+        return self.stored.claims
 
     def changes(self) -> list[tuple[str, Plan]]:
         """(kind, plan) of every entity to create or rewrite; counts all in the report."""
@@ -126,60 +98,12 @@ class Planner:
         if plan.row is None:
             self.report.created[kind] += 1
             return False
-        same = plan.state == self._state(plan.row)
+        same = bool(plan.state == plan.row.state)
         if isinstance(plan.spec, Key):  # not in the files: only its quotes moved
             self.report.reanchored += 0 if same else 1
             return same
         (self.report.unchanged if same else self.report.updated)[kind] += 1
         return same
-
-    @staticmethod
-    def _state(row: Any) -> State:
-        if isinstance(row, Actor):
-            return ActorState(
-                row.name,
-                row.kind,
-                row.description,
-                [(a.alias, a.normalized) for a in row.aliases],
-                [(r.title, r.organization.key, r.start_on, r.end_on) for r in row.roles],
-            )
-        if isinstance(row, Source):
-            return SourceState(
-                row.outlet,
-                row.title,
-                row.url,
-                row.published_on,
-                row.published_precision,
-                row.language,
-                row.archived_url,
-                row.retrieved_on,
-                row.excerpt,
-                row.notes,
-                row.content_hash,
-                [c.actor.key for c in row.credits],
-            )
-        return ClaimState(
-            row.text,
-            row.stated_on,
-            row.stated_precision,
-            [c.actor.key for c in row.claimants],
-            [t.topic for t in row.topics],
-            [
-                AppearanceState(
-                    a.source.key,
-                    a.quote,
-                    a.start_offset,
-                    a.end_offset,
-                    a.prefix,
-                    a.suffix,
-                    a.type,
-                    a.cue,
-                    a.via.key if a.via else None,
-                )
-                for a in row.appearances
-            ],
-            [(r.relation, r.to_claim.key) for r in row.relations_out],
-        )
 
     def _actor_key(self, key: str, where: object, field_name: str) -> str:
         if key not in self.actors and key not in self._new_actor_keys:
@@ -191,7 +115,7 @@ class Planner:
         redefined = self._new_actor_keys
         # Names of actors being (re)defined are assigned anew below.
         owner = {
-            name.normalized: actor.key
+            name: actor.key
             for actor in self.actors.values()
             if actor.key not in redefined
             for name in actor.names
@@ -251,15 +175,36 @@ class Planner:
         return plans
 
     def _source_text(self, key: str) -> str | None:
-        for spec in self.data.sources:
-            if spec.key == key:
-                return spec.text
-        source = self.sources.get(key)
-        return source.text if source is not None else None
+        if key in self._texts:
+            return self._texts[key]
+        return self.stored.text(key)
+
+    def _unchanged_text(self, key: str) -> bool:
+        """Whether a source's text is the same in the files as in the database."""
+        stored = self.sources.get(key)
+        new = self._hashes.get(key)
+        return stored is not None and (new is None or new == stored.content_hash)
 
     def _appearances(self, spec: ClaimSpec, texts: dict[str, str | None]) -> list[AppearanceState]:
+        # A quote the database holds already, unchanged, in a text unchanged,
+        # keeps its anchor: no need to search the text again (a reload of
+        # unchanged files is mostly this).
+        row = self.claims.get(spec.key)
+        known = {
+            (a.source, a.quote): a
+            for a in (row.state.appearances if row is not None and row.state else [])
+        }
         rows = []
         for app in spec.appearances:
+            same = known.get((app.source, app.quote))
+            if same is not None and app.occurrence is None and self._unchanged_text(app.source):
+                if app.source not in texts:
+                    texts[app.source] = self._source_text(app.source)
+                text = texts[app.source]
+                if text is not None and text.count(app.quote) == 1:
+                    via = self._actor_key(app.via, app.where, "via") if app.via else None
+                    rows.append(same._replace(type=app.type, cue=app.cue, via=via))
+                    continue
             if app.source not in texts:
                 texts[app.source] = self._source_text(app.source)
             text = texts[app.source]
@@ -294,8 +239,12 @@ class Planner:
     def _plan_claims(self) -> list[Plan]:
         keys = {c.key for c in self.data.claims} | set(self.claims)
         claimants_of = {c.key: set(c.claimants) for c in self.data.claims}
+        # Retracting a claim in the database: its claimants decide.
+        retracted = {t for c in self.data.claims for r, t in c.relations if r == "retracts"}
+        self.stored.read_claims(t for t in retracted if t not in claimants_of)
         for key, row in self.claims.items():
-            claimants_of.setdefault(key, {c.actor.key for c in row.claimants})
+            if row.state is not None:
+                claimants_of.setdefault(key, set(row.state.claimants))
         texts: dict[str, str | None] = {}
         plans = []
         for spec in self.data.claims:
@@ -347,18 +296,12 @@ class Planner:
             return []
         loaded = {c.key for c in self.data.claims}
         ids = [self.sources[key].id for key in edited]
-        found = self._claims_where(
-            and_(Claim.appearances.any(Appearance.source_id.in_(ids)), Claim.key.not_in(loaded))
-        )
         plans = []
-        for claim in found:
-            self.claims[claim.key] = claim
-            for appearance in claim.appearances:  # its other sources, written back as they are
-                self.sources.setdefault(appearance.source.key, appearance.source)
-            for relation in claim.relations_out:  # rewritten with the claim
-                self.claims.setdefault(relation.to_claim.key, relation.to_claim)
-            stored = self._state(claim)
-            assert isinstance(stored, ClaimState)
+        for claim in self.stored.read_claims_quoting(ids, loaded):
+            assert claim.state is not None
+            # Written back whole: its relations' targets need their ids.
+            self.stored.read_claim_ids(t for _, t in claim.state.relations)
+            stored = claim.state
             moved = []
             for app in stored.appearances:
                 if app.source in edited:

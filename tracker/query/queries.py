@@ -1,29 +1,28 @@
 """The questions users ask, as queries with a bounded number of statements.
 
-Each function returns ORM objects with everything a listing shows already
-loaded (subquery loading: one statement per relationship, never per row),
-and each claim's status computed by the database (tracker.record.status).
+Claim listings are records (tracker.query.records) streamed by
+tracker.query.fetch: a statement for the claims, in order, with each one's
+status computed by the database (tracker.record.status), and one per
+collection for each batch of them; never one per row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import TypeVarTuple
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
 from sqlalchemy.orm import (
     Session,
     aliased,
     defer,
-    joinedload,
     selectinload,
-    subqueryload,
-    with_expression,
 )
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.interfaces import LoaderOption
 
+from tracker.query import fetch
+from tracker.query.records import ClaimRecord
 from tracker.record import suggest
 from tracker.record.models import (
     Actor,
@@ -80,32 +79,6 @@ def _countered_by(actor_ids: set[int], claim: type[Claim] = Claim) -> ColumnElem
     )
 
 
-def claim_options() -> list[LoaderOption]:
-    """Everything a claim listing, its status and its thread need, loaded in bulk.
-
-    Subquery loading costs one statement per relationship whatever the number
-    of claims (selectin loading would add one per 500 rows); many-to-ones ride
-    along as joins.
-    """
-    return [
-        subqueryload(Claim.claimants).joinedload(Claimant.actor),
-        subqueryload(Claim.topics),
-        subqueryload(Claim.appearances).options(
-            joinedload(Appearance.source).defer(Source.text), joinedload(Appearance.via)
-        ),
-        subqueryload(Claim.relations_in).options(
-            with_expression(Relation.contest, contest(Relation)),
-            joinedload(Relation.from_claim)
-            .subqueryload(Claim.claimants)
-            .joinedload(Claimant.actor),
-        ),
-        subqueryload(Claim.relations_out).options(
-            with_expression(Relation.contest, contest(Relation)),
-            joinedload(Relation.to_claim).subqueryload(Claim.claimants).joinedload(Claimant.actor),
-        ),
-    ]
-
-
 def _conditions(flt: ClaimFilter, claim: type[Claim] = Claim) -> list[ColumnElement[bool]]:
     """What `flt` asks of a claim (`claim`, or an alias of it), status and
     contest heads aside."""
@@ -141,27 +114,28 @@ def _matching(query: Select[*Ts], flt: ClaimFilter) -> Select[*Ts]:
     return query
 
 
-def _claims_query(flt: ClaimFilter) -> Select[Claim, str]:
-    query = _matching(_with_status(), flt).order_by(*_NEWEST_FIRST)
+def _columns() -> Select[*tuple[Any, ...]]:
+    """What fetch.stream needs of each claim, its status computed by the database."""
+    return select(
+        Claim.id,
+        Claim.key,
+        Claim.text,
+        Claim.stated_on,
+        Claim.stated_until,
+        Claim.stated_precision,
+        status_expression().label("status"),
+    )
+
+
+def _claims_query(flt: ClaimFilter) -> Select[*tuple[Any, ...]]:
+    query = _matching(_columns(), flt).order_by(*_NEWEST_FIRST)
     if flt.limit is not None:
         query = query.limit(flt.limit)
     return query
 
 
-def _with_status() -> Select[Claim, str]:
-    """Claims with everything a listing shows, and each one's status."""
-    return select(Claim, status_expression()).options(*claim_options())
-
-
-def _loaded(session: Session, query: Select[Claim, str]) -> list[Claim]:
-    """The claims of `query`, each with its status set, also on a claim the
-    session already held (as the far end of a relation, say, loaded without
-    one): the query's own value is set, not left to the identity map."""
-    found = []
-    for row, status in session.execute(query):
-        set_committed_value(row, "status", status)
-        found.append(row)
-    return found
+def _loaded(session: Session, query: Select[*tuple[Any, ...]]) -> list[ClaimRecord]:
+    return list(fetch.stream(session.connection(), query))
 
 
 def matching_ids(session: Session, flt: ClaimFilter) -> set[int]:
@@ -169,18 +143,37 @@ def matching_ids(session: Session, flt: ClaimFilter) -> set[int]:
     return set(session.scalars(_matching(select(Claim.id), flt)))
 
 
-def claims(session: Session, flt: ClaimFilter | None = None) -> list[Claim]:
+def iter_claims(session: Session, flt: ClaimFilter | None = None) -> Iterator[ClaimRecord]:
+    """Claims matching `flt`, newest first (undated last), streamed a batch at a time."""
+    flt = flt or ClaimFilter()
+    if flt.claim_ids is not None and len(flt.claim_ids) > fetch.BATCH:
+        # Many ids: a statement per batch of them (bounded parameters), each
+        # in order; the caller merges (a report sorts what it shows).
+        ids = sorted(flt.claim_ids)
+        for start in range(0, len(ids), fetch.BATCH):
+            chunk = replace(flt, claim_ids=set(ids[start : start + fetch.BATCH]))
+            yield from fetch.stream(session.connection(), _claims_query(chunk))
+        return
+    yield from fetch.stream(session.connection(), _claims_query(flt))
+
+
+def claims(session: Session, flt: ClaimFilter | None = None) -> list[ClaimRecord]:
     """Claims matching `flt`, newest first (undated last)."""
-    return _loaded(session, _claims_query(flt or ClaimFilter()))
+    return list(iter_claims(session, flt))
 
 
-def contested(session: Session, flt: ClaimFilter | None = None) -> list[Claim]:
+def iter_contested(session: Session, flt: ClaimFilter | None = None) -> Iterator[ClaimRecord]:
+    """Each contest once, streamed (see `contested`)."""
+    return iter_claims(session, replace(flt or ClaimFilter(), challenged=True))
+
+
+def contested(session: Session, flt: ClaimFilter | None = None) -> list[ClaimRecord]:
     """Each contest once: the claims another side counters, newest first, each
     with its counter-claims (a denial is shown under the charge it answers)."""
     return claims(session, replace(flt or ClaimFilter(), challenged=True))
 
 
-def timeline(session: Session, flt: ClaimFilter | None = None) -> list[Claim]:
+def timeline(session: Session, flt: ClaimFilter | None = None) -> list[ClaimRecord]:
     """The claims `flt` selects and the claims that counter them, oldest first
     (undated last): a story in the order it was told."""
     flt = flt or ClaimFilter()
@@ -192,7 +185,7 @@ def timeline(session: Session, flt: ClaimFilter | None = None) -> list[Claim]:
         rel.to_claim_id.in_(selected),
     )
     query = (
-        _with_status()
+        _columns()
         .where(or_(Claim.id.in_(selected), answers))
         .order_by(Claim.stated_on.is_(None), Claim.stated_on, Claim.key)
     )
@@ -201,9 +194,9 @@ def timeline(session: Session, flt: ClaimFilter | None = None) -> list[Claim]:
     return _loaded(session, query)
 
 
-def claim(session: Session, key: str) -> Claim:
+def claim(session: Session, key: str) -> ClaimRecord:
     """One claim by its id, with its whole thread loaded."""
-    found = next(iter(_loaded(session, _with_status().where(Claim.key == key))), None)
+    found = next(fetch.stream(session.connection(), _columns().where(Claim.key == key)), None)
     if found is None:
         raise suggest.not_found(session, "claim", key)
     return found
@@ -213,16 +206,16 @@ def claim(session: Session, key: str) -> Claim:
 class ActorRecord:
     actor: Actor
     members: list[Actor]  # others whose claims are included (--include-members)
-    claims: list[Claim]  # claims they made
-    counters: list[Claim] = field(default_factory=list)  # others' claims they counter
+    claims: list[ClaimRecord]  # claims they made
+    counters: list[ClaimRecord] = field(default_factory=list)  # others' claims they counter
 
 
 def actor_record(session: Session, actor: Actor, include_members: bool = False) -> ActorRecord:
     """Everything `actor` (and, if asked, its members) claimed or countered."""
     ids = member_ids(session, actor.id) if include_members else {actor.id}
 
-    def newest_first(condition: ColumnElement[bool]) -> list[Claim]:
-        return _loaded(session, _with_status().where(condition).order_by(*_NEWEST_FIRST))
+    def newest_first(condition: ColumnElement[bool]) -> list[ClaimRecord]:
+        return _loaded(session, _columns().where(condition).order_by(*_NEWEST_FIRST))
 
     made, countered = newest_first(_claimed_by(ids)), newest_first(_countered_by(ids))
     members = sorted(

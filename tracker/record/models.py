@@ -23,7 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from tracker.vocabulary import ACTOR_KINDS, APPEARANCE_TYPES, DATE_PRECISIONS, RELATION_TYPES
 
@@ -239,9 +239,6 @@ class Claim(Base):
     stated_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     stated_until: Mapped[dt.date | None] = mapped_column(Date, index=True)
     stated_precision: Mapped[str | None] = mapped_column(String(5))
-    # Derived, never stored: set by the queries that load a claim (tracker.query.queries),
-    # from the rules in tracker.record.status; None on a claim loaded without it.
-    status: Mapped[str | None] = query_expression()
 
     claimants: Mapped[list[Claimant]] = relationship(
         back_populates="claim", order_by="Claimant.position"
@@ -350,9 +347,6 @@ class Relation(Base):
     from_claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="RESTRICT"))
     to_claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="RESTRICT"))
     relation: Mapped[str] = mapped_column(String(20))
-    # Derived, never stored: whether this relation is a contest (tracker.record.status),
-    # set by the queries that load claims with their relations.
-    contest: Mapped[bool | None] = query_expression()
 
     from_claim: Mapped[Claim] = relationship(
         foreign_keys=[from_claim_id], back_populates="relations_out"

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from tracker.query.queries import ActorRecord
+from tracker.query.records import ClaimRecord
 from tracker.query.search import Hit, highlights
-from tracker.record.models import Claim
 from tracker.render import views
 from tracker.render.output import render
 
@@ -41,7 +41,7 @@ def actor_record(record: ActorRecord, fmt: str) -> str:
     return "\n".join(lines)
 
 
-def claim_thread(claim: Claim, fmt: str) -> str:
+def claim_thread(claim: ClaimRecord, fmt: str) -> str:
     data = views.claim_dict(claim)
     if fmt == "json":
         return render(fmt, [], [], data)

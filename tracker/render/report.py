@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from tracker import __version__, dates
 from tracker.query.queries import ClaimFilter, claim, claims, matching_ids
-from tracker.record.models import Actor, Appearance, Claim, SourceCredit
+from tracker.query.records import ActorRef, AnyClaim, AppearanceRecord, ClaimRecord
+from tracker.record.models import Actor, SourceCredit
 from tracker.record.names import resolve_actor
 from tracker.render import views
 from tracker.render.report_context import (
@@ -49,7 +50,7 @@ DIAGRAM_MAX_CLAIMS = 50
 # -- loading -------------------------------------------------------------------
 
 
-def _newest_first(found: Iterable[Claim]) -> list[Claim]:
+def _newest_first(found: Iterable[ClaimRecord]) -> list[ClaimRecord]:
     """Newest first, undated last, then by id: sorted here rather than in SQL
     so that PostgreSQL's collations and SQLite's byte order agree."""
     dated = sorted((c for c in found if c.stated_on), key=lambda c: c.key)
@@ -57,7 +58,7 @@ def _newest_first(found: Iterable[Claim]) -> list[Claim]:
     return dated + sorted((c for c in found if not c.stated_on), key=lambda c: c.key)
 
 
-def _by_ids(session: Session, ids: set[int]) -> list[Claim]:
+def _by_ids(session: Session, ids: set[int]) -> list[ClaimRecord]:
     if not ids:
         return []
     return claims(session, ClaimFilter(claim_ids=ids))
@@ -65,7 +66,7 @@ def _by_ids(session: Session, ids: set[int]) -> list[Claim]:
 
 def _scope_filter(
     session: Session, scope: Scope, actor: Actor | None
-) -> tuple[ClaimFilter, Claim | None]:
+) -> tuple[ClaimFilter, ClaimRecord | None]:
     """The claims a scope covers, and the focus claim of a `--claim` report."""
     if scope.claim is not None:
         focus = claim(session, scope.claim)
@@ -97,7 +98,7 @@ def _credits(session: Session, source_ids: set[int]) -> dict[int, list[str]]:
 # -- building views -----------------------------------------------------------
 
 
-def strongest(appearances: Sequence[Appearance]) -> Appearance | None:
+def strongest(appearances: Sequence[AppearanceRecord]) -> AppearanceRecord | None:
     """Direct quotes before paraphrases, then the longest; ties by source and place."""
     if not appearances:
         return None
@@ -108,15 +109,20 @@ def strongest(appearances: Sequence[Appearance]) -> Appearance | None:
 class _Builder:
     """Turns loaded claims into views, numbering sources in order of citation."""
 
-    def __init__(self, credits: dict[int, list[str]]) -> None:
+    def __init__(self, credits: dict[int, list[str]], claims: Sequence[ClaimRecord]) -> None:
         self.credits = credits
         self.numbers: dict[int, int] = {}
         self.views: dict[int, ClaimView] = {}
+        # The far end of a relation is a ref: the report's own record stands in.
+        self.records = {c.id: c for c in claims}
 
     def number(self, source_id: int) -> int:
         return self.numbers.setdefault(source_id, len(self.numbers) + 1)
 
-    def claim(self, found: Claim) -> ClaimView:
+    def claim(self, related: AnyClaim) -> ClaimView:
+        found = self.records.get(related.id)
+        if found is None:
+            raise ValueError(f"claim {related.key!r} is not among the report's claims")
         if found.id not in self.views:
             self.views[found.id] = ClaimView(
                 id=found.key,
@@ -129,7 +135,7 @@ class _Builder:
             )
         return self.views[found.id]
 
-    def quote(self, appearance: Appearance | None) -> QuoteView | None:
+    def quote(self, appearance: AppearanceRecord | None) -> QuoteView | None:
         if appearance is None:
             return None
         via = appearance.via.name if appearance.via else None
@@ -141,7 +147,7 @@ class _Builder:
             source=self.number(appearance.source_id),
         )
 
-    def focus(self, found: Claim) -> FocusView:
+    def focus(self, found: ClaimRecord) -> FocusView:
         """Every quote of the claim, in the order of its sources, and every relation."""
         view = self.claim(found)
         ordered = sorted(found.appearances, key=lambda a: (a.source.key, a.start_offset))
@@ -155,15 +161,15 @@ class _Builder:
         ]
         return FocusView(view, quotes, relations)
 
-    def counters(self, found: Claim) -> list[CounterView]:
+    def counters(self, found: ClaimRecord) -> list[CounterView]:
         """The other sides' claims in contest with `found`, at its receiving end."""
         return [CounterView(r.relation, self.claim(r.from_claim)) for r in views.contests_in(found)]
 
-    def contested(self, found: Claim) -> ContestedView:
+    def contested(self, found: ClaimRecord) -> ContestedView:
         return ContestedView(self.claim(found), self.counters(found))
 
-    def sources(self, report_claims: Sequence[Claim]) -> list[SourceView]:
-        appearances: dict[int, list[Appearance]] = {}
+    def sources(self, report_claims: Sequence[ClaimRecord]) -> list[SourceView]:
+        appearances: dict[int, list[AppearanceRecord]] = {}
         for found in report_claims:
             for a in found.appearances:
                 appearances.setdefault(a.source_id, []).append(a)
@@ -191,13 +197,13 @@ class _Builder:
         ]
 
 
-def _oldest_first(other: Claim) -> tuple[Any, ...]:
+def _oldest_first(other: AnyClaim) -> tuple[Any, ...]:
     return (other.stated_on is None, other.stated_on or dt.date.min, other.key)
 
 
-def _actor_rows(report_claims: Sequence[Claim]) -> list[ActorRow]:
+def _actor_rows(report_claims: Sequence[ClaimRecord]) -> list[ActorRow]:
     ids = {c.id for c in report_claims}
-    actors: dict[int, Actor] = {}
+    actors: dict[int, ActorRef] = {}
     made: dict[int, int] = {}
     contested: dict[int, int] = {}
     countered: dict[int, set[int]] = {}
@@ -254,7 +260,7 @@ def _diagrams(contested: Sequence[ContestedView]) -> list[Diagram]:
     ]
 
 
-def _dossier(actor: Actor, scoped: Sequence[Claim], build: _Builder) -> Dossier:
+def _dossier(actor: Actor, scoped: Sequence[ClaimRecord], build: _Builder) -> Dossier:
     made = [c for c in scoped if actor.id in {x.actor_id for x in c.claimants}]
     oldest_first = sorted(made, key=_oldest_first)
     dossier_claims = [
@@ -296,7 +302,7 @@ def _title(scope: Scope, actor: Actor | None) -> str:
 _FINER = {"day": 2, "month": 1, "year": 0}
 
 
-def _as_of(report_claims: Sequence[Claim]) -> str | None:
+def _as_of(report_claims: Sequence[ClaimRecord]) -> str | None:
     """The newest claim date or source publication date in the report, at
     the precision the data has: a claim known to a month gives "2024-05",
     never an invented first day."""
@@ -349,7 +355,7 @@ def build_context(
     counter_ids |= {r.to_claim_id for c in scoped for r in views.contests_out(c)}
     report_claims = _newest_first([*scoped, *_by_ids(session, counter_ids - scoped_ids)])
     source_ids = {a.source_id for c in report_claims for a in c.appearances}
-    build = _Builder(_credits(session, source_ids) if source_ids else {})
+    build = _Builder(_credits(session, source_ids) if source_ids else {}, report_claims)
 
     focus_view = build.focus(focus) if focus is not None else None
     contested = [build.contested(c) for c in challenged]

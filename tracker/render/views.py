@@ -10,7 +10,8 @@ import datetime as dt
 from typing import Any
 
 from tracker.query.queries import ActorRecord
-from tracker.record.models import Actor, Claim, Relation, Source
+from tracker.query.records import ActorRef, AnyClaim, ClaimRecord, RelationRecord, SourceRef
+from tracker.record.models import Actor, Source
 from tracker.vocabulary import COUNTER_RELATIONS
 
 _PRECISION_LENGTH = {"day": 10, "month": 7, "year": 4}
@@ -23,20 +24,20 @@ def date_text(day: dt.date | None, precision: str | None = "day") -> str | None:
     return day.isoformat()[: _PRECISION_LENGTH[precision or "day"]]
 
 
-def published(source: Source) -> str | None:
+def published(source: Source | SourceRef) -> str | None:
     """A source's publication date at its precision (2024-06-18, 2024-06, 2024)."""
     return date_text(source.published_on, source.published_precision)
 
 
-def actor_ref(actor: Actor) -> dict[str, Any]:
+def actor_ref(actor: Actor | ActorRef) -> dict[str, Any]:
     return {"id": actor.key, "name": actor.name, "kind": actor.kind}
 
 
-def claimant_names(claim: Claim) -> list[str]:
+def claimant_names(claim: AnyClaim) -> list[str]:
     return [c.actor.name for c in claim.claimants]
 
 
-def _related(relation: Relation, other: Claim) -> dict[str, Any]:
+def _related(relation: RelationRecord, other: AnyClaim) -> dict[str, Any]:
     return {
         "relation": relation.relation,
         "contest": is_contest(relation),
@@ -47,31 +48,31 @@ def _related(relation: Relation, other: Claim) -> dict[str, Any]:
     }
 
 
-def status(claim: Claim) -> str:
+def status(claim: ClaimRecord) -> str:
     """The claim's status, as the query that loaded it computed it."""
     if claim.status is None:
         raise ValueError(f"claim {claim.key!r} was loaded without its status")
     return claim.status
 
 
-def _oldest_first(relation: Relation, other: Claim) -> tuple[Any, ...]:
+def _oldest_first(relation: RelationRecord, other: AnyClaim) -> tuple[Any, ...]:
     return (other.stated_on is None, other.stated_on or dt.date.min, other.key)
 
 
-def counter_relations(claim: Claim) -> list[Relation]:
+def counter_relations(claim: ClaimRecord) -> list[RelationRecord]:
     """The relations that deny, dispute or undercut `claim`, oldest first
     (undated last), so that a thread reads in the order it happened."""
     found = [r for r in claim.relations_in if r.relation in COUNTER_RELATIONS]
     return sorted(found, key=lambda r: _oldest_first(r, r.from_claim))
 
 
-def countering_relations(claim: Claim) -> list[Relation]:
+def countering_relations(claim: ClaimRecord) -> list[RelationRecord]:
     """The relations by which `claim` denies, disputes or undercuts others, oldest first."""
     found = [r for r in claim.relations_out if r.relation in COUNTER_RELATIONS]
     return sorted(found, key=lambda r: _oldest_first(r, r.to_claim))
 
 
-def is_contest(relation: Relation) -> bool:
+def is_contest(relation: RelationRecord) -> bool:
     """Whether the relation is a contest (tracker.record.status), as the query that
     loaded it computed."""
     if relation.contest is None:
@@ -79,17 +80,17 @@ def is_contest(relation: Relation) -> bool:
     return relation.contest
 
 
-def contests_in(claim: Claim) -> list[Relation]:
+def contests_in(claim: ClaimRecord) -> list[RelationRecord]:
     """The counter relations of other sides' standing claims against `claim`."""
     return [r for r in counter_relations(claim) if is_contest(r)]
 
 
-def contests_out(claim: Claim) -> list[Relation]:
+def contests_out(claim: ClaimRecord) -> list[RelationRecord]:
     """The counter relations by which `claim` contests other sides' claims."""
     return [r for r in countering_relations(claim) if is_contest(r)]
 
 
-def claim_dict(claim: Claim) -> dict[str, Any]:
+def claim_dict(claim: ClaimRecord) -> dict[str, Any]:
     """One claim object of the JSON contract (README, "JSON output")."""
     return {
         "id": claim.key,
@@ -187,7 +188,7 @@ PASSIVE = {
 }
 
 
-def _line(verb: str, other: Claim, relation: Relation) -> str:
+def _line(verb: str, other: AnyClaim, relation: RelationRecord) -> str:
     when = date_text(other.stated_on, other.stated_precision) or "undated"
     names = ", ".join(claimant_names(other))
     # A counter relation from the same side, or to or from a retracted claim.
@@ -195,17 +196,17 @@ def _line(verb: str, other: Claim, relation: Relation) -> str:
     return f"{verb} {names} ({when}): {other.text} [{other.key}]{aside}"
 
 
-def counter_line(relation: Relation) -> str:
+def counter_line(relation: RelationRecord) -> str:
     """An incoming counter-claim: "denied by Russian government (undated): ..."."""
     return _line(PASSIVE[relation.relation], relation.from_claim, relation)
 
 
-def countering_line(relation: Relation) -> str:
+def countering_line(relation: RelationRecord) -> str:
     """A claim this one counters: "denies Matthew Miller (2024-06-17): ..."."""
     return _line(relation.relation, relation.to_claim, relation)
 
 
-def contest_lines(claim: Claim) -> list[str]:
+def contest_lines(claim: ClaimRecord) -> list[str]:
     """Both ends of every counter relation the claim is in: who counters it,
     then whom it counters (a denial is in contest with what it denies)."""
     return [counter_line(r) for r in counter_relations(claim)] + [
@@ -213,7 +214,7 @@ def contest_lines(claim: Claim) -> list[str]:
     ]
 
 
-def claim_row(claim: Claim) -> list[Any]:
+def claim_row(claim: ClaimRecord) -> list[Any]:
     return [
         claim.key,
         claim.text,
@@ -228,7 +229,7 @@ def claim_row(claim: Claim) -> list[Any]:
 TIMELINE_HEADERS = ["Date", "ID", "By", "Claim", "Contest"]
 
 
-def timeline_row(claim: Claim) -> list[Any]:
+def timeline_row(claim: ClaimRecord) -> list[Any]:
     return [
         date_text(claim.stated_on, claim.stated_precision) or "undated",
         claim.key,
@@ -271,7 +272,7 @@ def source_row(source: Source, appearances: int) -> list[Any]:
 APPEARANCE_HEADERS = ["Source", "Outlet", "Published", "Type", "Cue", "Via", "Quote", "Offsets"]
 
 
-def appearance_rows(claim: Claim) -> list[list[Any]]:
+def appearance_rows(claim: ClaimRecord) -> list[list[Any]]:
     return [
         [
             a.source.key,

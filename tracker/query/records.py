@@ -1,0 +1,102 @@
+"""What listings show, as plain records built from Core rows.
+
+They mirror the attributes of the ORM models the views read (`claim.key`,
+`claimant.actor.name`, `appearance.source.outlet`, `relation.from_claim`...),
+so the same views render them, but cost a tuple's construction instead of an
+ORM object's identity-mapped, instrumented one, and hold only what a listing
+prints. `tracker.query.fetch` builds them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class ActorRef:
+    id: int
+    key: str
+    name: str
+    kind: str
+
+
+@dataclass(slots=True)
+class ClaimantRecord:
+    actor: ActorRef
+
+    @property
+    def actor_id(self) -> int:
+        return self.actor.id
+
+
+@dataclass(slots=True)
+class TopicRecord:
+    topic: str
+
+
+@dataclass(slots=True)
+class SourceRef:
+    id: int
+    key: str
+    outlet: str
+    title: str
+    url: str | None
+    published_on: dt.date | None
+    published_precision: str | None
+
+
+@dataclass(slots=True)
+class AppearanceRecord:
+    source_id: int
+    source: SourceRef
+    quote: str
+    start_offset: int
+    end_offset: int
+    prefix: str
+    suffix: str
+    type: str
+    cue: str | None
+    via: ActorRef | None
+
+
+@dataclass(slots=True)
+class ClaimRef:
+    """A related claim: what a relation line shows of it."""
+
+    id: int
+    key: str
+    text: str
+    stated_on: dt.date | None
+    stated_precision: str | None
+    claimants: list[ClaimantRecord] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class RelationRecord:
+    relation: str
+    contest: bool
+    from_claim_id: int
+    to_claim_id: int
+    from_claim: ClaimRef | ClaimRecord
+    to_claim: ClaimRef | ClaimRecord
+
+
+@dataclass(slots=True)
+class ClaimRecord:
+    id: int
+    key: str
+    text: str
+    stated_on: dt.date | None
+    stated_until: dt.date | None
+    stated_precision: str | None
+    status: str
+    claimants: list[ClaimantRecord] = field(default_factory=list)
+    topics: list[TopicRecord] = field(default_factory=list)
+    appearances: list[AppearanceRecord] = field(default_factory=list)
+    relations_in: list[RelationRecord] = field(default_factory=list)
+    relations_out: list[RelationRecord] = field(default_factory=list)
+
+
+# A claim as a relation line shows it: the listed claim itself, or a ref.
+AnyClaim = ClaimRef | ClaimRecord
