@@ -313,6 +313,11 @@ def test_source_prints_the_text_and_passages_with_offsets(run: Runner) -> None:
     assert text[offset:].startswith("Moscow and Pyongyang have denied")
     around = run("source", "ani-20240618", "--around", "100", "--context", "0")
     assert "offset 100" in around.stdout.splitlines()[0]
+    # A quote that recurs: every place it does, in order, each with its offset.
+    places = [m.start() for m in re.finditer(r"\bPyongyang\b", text)]
+    every = run("source", "star-advertiser-20240618", "--quote", "Pyongyang", "--context", "5")
+    heads = [row for row in every.stdout.splitlines() if " of " in row and row.endswith(":")]
+    assert heads == [f"{n} of {len(places)}, at {at}:" for n, at in enumerate(places, 1)]
     bad = run("source", "ani-20240618", "--quote", "not in the text at all")
     assert bad.exit_code == 1 and "closest passage" in bad.stderr
 

@@ -175,12 +175,57 @@ def test_a_quote_not_in_the_source_is_refused_with_the_closest_passage(
     )  # fmt: skip
 
 
-def test_an_ambiguous_claimant_exits_2(seeded: Engine, run: Runner) -> None:
+def test_a_repeated_quote_at_the_command_line_asks_for_occurrence(
+    seeded: Engine, run: Runner
+) -> None:
+    args = ["add", "claim", "--by", "Miller", "--text", "Pyongyang said something new.",
+            "--source", STAR, "--quote", "Pyongyang"]  # fmt: skip
+    message = refused(seeded, run, args, 1, "occurs", "say which with --occurrence N (1-")
+    assert "`occurrence: N`" not in message
+    added = as_json(run(*args, "--occurrence", "2", "-f", "json"))
+    (appearance,) = added["claim"]["appearances"]
+    assert appearance["quote"] == "Pyongyang"
+
+
+@pytest.mark.parametrize("name", ["Korea", "Kim Jong Il", "Lavrof"])
+def test_a_write_names_its_actors_exactly(seeded: Engine, run: Runner, name: str) -> None:
+    """Listings forgive a partial or misspelt name; a write does not guess
+    whose claim it records (\"Kim Jong Il\" is not Kim Jong Un)."""
     refused(
         seeded, run,
-        ["add", "claim", "--by", "Korea", "--text", "x.", "--source", STAR, "--quote", "Leave a"],
-        2, "'Korea' matches",
+        ["add", "claim", "--by", name, "--text", "x.", "--source", STAR, "--quote", "Leave a"],
+        1, f"no actor is named {name!r} exactly", "Nearest:",
     )  # fmt: skip
+
+
+def test_an_id_may_not_read_as_another_actors_name(seeded: Engine, run: Runner) -> None:
+    refused(seeded, run, ["rename", "actor", "yonhap", "putin"], 1, "reads as a name of actor")
+    refused(
+        seeded, run,
+        ["add", "actor", "Moscow City Hall", "--kind", "organization", "--id", "moscow"],
+        1, "reads as a name of actor 'russia'",
+    )  # fmt: skip
+
+
+def test_merging_two_periods_of_one_role_is_refused(
+    seeded: Engine, run: Runner, tmp_path: Path
+) -> None:
+    ok(run("add", "actor", "M. Miller", "--kind", "person", "--id", "m-miller",
+           "--role", "Spokesperson", "--of", "us-state-department"))  # fmt: skip
+    # The same role for the same (open) period: one role after the merge.
+    ok(run("merge-actors", "matthew-miller", "m-miller", "--yes"))
+    assert len(as_json(run("by-actor", "matthew-miller", "-f", "json"))["actor"]["roles"]) == 1
+    data = tmp_path / "matt.yaml"
+    data.write_text(
+        "actors:\n  - id: matt-m\n    name: Matt M.\n    kind: person\n    roles:\n"
+        "      - {title: Spokesperson, of: us-state-department, start: '2015-01-01',"
+        " end: '2016-12-31'}\n",
+        encoding="utf-8",
+    )
+    ok(run("load", str(data)))
+    refused(
+        seeded, run, ["merge-actors", "matthew-miller", "matt-m", "--yes"], 1, "different periods"
+    )
 
 
 def test_the_same_statement_again_is_offered_as_an_appearance(seeded: Engine, run: Runner) -> None:

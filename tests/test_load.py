@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -193,7 +194,7 @@ def test_a_quote_of_white_space_alone_is_refused(engine: Engine, seeds_copy: Pat
         "quote: 'sacred war of all Russian citizens'",
         'quote: "\\u2028 "',
     )
-    assert_refused(engine, seeds_copy, "nk-media-sacred-war", "the quote is empty")
+    assert_refused(engine, seeds_copy, "nk-media-sacred-war", "field 'quote' is empty")
 
 
 def test_an_unquoted_value_with_a_colon_says_to_quote_it(engine: Engine, seeds_copy: Path) -> None:
@@ -276,7 +277,15 @@ def test_ambiguous_quote_needs_an_occurrence(engine: Engine, seeds_copy: Path) -
         "'Moscow and Pyongyang have denied arms transfers'",
         "'Pyongyang'",
     )
-    assert_refused(engine, seeds_copy, "occurs", "add `occurrence: N`")
+    article = (seeds_copy / "002_75e8f458d8cc0dcf.txt").read_text(encoding="utf-8")
+    places = [m.start() for m in re.finditer(r"\bPyongyang\b", article)]
+    assert len(places) > 1
+    assert_refused(
+        engine,
+        seeds_copy,
+        f"occurs {len(places)} times in the source (at {', '.join(map(str, places))})",
+        f"say which with `occurrence: N` (1-{len(places)})",
+    )
     edit(
         claims,
         "        quote: 'Pyongyang'\n",

@@ -22,8 +22,12 @@ def test_the_grammar() -> None:
         [Term(("arms",)), Term(("ballistic", "missiles")), Term(("munitions",), excluded=True)],
         [Term(("denial",))],
     ]
-    # Punctuation separates words, as the indexes do.
-    assert parse("U.S. 11,000") == [[Term(("U", "S")), Term(("11", "000"))]]
+    # Punctuation separates words, as the indexes do; single letters and
+    # words as common as "the" are not indexed, so no query looks for them.
+    assert parse("U.S. 11,000") == [[Term(("11", "000"))]]
+    assert parse("the war of its people") == [[Term(("war",)), Term(("people",))]]
+    # Only a capital OR joins alternatives: "or" is a common word.
+    assert parse("denied or rejected") == [[Term(("denied",)), Term(("rejected",))]]
 
 
 @pytest.mark.parametrize(
@@ -34,6 +38,9 @@ def test_the_grammar() -> None:
         ("  ...  ", "at least one word"),
         ("-munitions", "not only words to exclude"),
         ("arms OR -munitions", "not only words to exclude"),
+        ("the", "are not indexed"),  # nothing left to look for
+        ("this -arms", "words too common to index"),
+        ("arms OR its", "words too common to index"),
     ],
 )
 def test_queries_that_cannot_be_read_say_why(query: str, message: str) -> None:
@@ -103,6 +110,27 @@ def test_search_follows_every_write(engine: Engine, tmp_path: Path) -> None:
         assert keys(session, "commercial", "sources") == []
 
 
+def test_common_words_change_nothing(session: Session) -> None:
+    """Both backends skip the same common words, so a query with them finds
+    what the query without them finds: on SQLite as on PostgreSQL."""
+    for kind in ("claims", "quotes", "sources"):
+        assert keys(session, "the sacred war", kind) == keys(session, "sacred war", kind)
+        assert keys(session, "war -its", kind) == keys(session, "war", kind)
+    assert keys(session, "sacred war", "claims") == ["nk-media-sacred-war"]
+
+
+def test_accents_count_on_both_backends(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    article = folder / "002_75e8f458d8cc0dcf.txt"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("commercial satellite", "Kovač satellite"), encoding="utf-8")
+    load_paths(engine, [folder])
+    with Session(engine) as session:
+        assert keys(session, "Kovač", "sources") == ["star-advertiser-20240618"]
+        assert keys(session, "Kovac", "sources") == []
+
+
 def test_the_command(run: Runner) -> None:
     result = run("search", '"arms transfers"')
     assert result.exit_code == 0, result.output
@@ -117,6 +145,10 @@ def test_the_command(run: Runner) -> None:
     assert quote["snippet"][start:end].lower().startswith("arms")  # the phrase, or its words
     only = json.loads(run("search", "arms", "--in", "claims", "--limit", "2", "-f", "json").stdout)
     assert len(only) == 2 and {h["kind"] for h in only} == {"claims"}
+    twice = run("search", "arms", "--in", "claims", "--in", "claims", "-f", "json")
+    assert json.loads(twice.stdout) == json.loads(
+        run("search", "arms", "--in", "claims", "-f", "json").stdout
+    )
 
 
 def test_a_bad_query_is_one_line_and_exit_2(run: Runner) -> None:

@@ -23,6 +23,11 @@ def parse(text: str) -> tuple[dt.date, str]:
     raise ValueError(f"{text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
 
 
+def compact(day: dt.date, precision: str) -> str:
+    """20240618, 202406 or 2024: the date at its precision, for an id."""
+    return day.strftime({"day": "%Y%m%d", "month": "%Y%m", "year": "%Y"}[precision])
+
+
 def period_end(day: dt.date, precision: str) -> dt.date:
     """The last day of the period that starts on `day`."""
     if precision == "year":

@@ -6,7 +6,9 @@ Revises: 0002
 Full-text search lives outside the models (tracker.search reads it): FTS5
 tables kept in sync by triggers on SQLite, GIN indexes on `to_tsvector` on
 PostgreSQL. Its objects are all named `search_*` / `ix_search_*`, and the
-model-drift check leaves them out.
+model-drift check leaves them out. Accents count on both (remove_diacritics
+0): PostgreSQL's `english` configuration keeps them, and the two backends
+must find the same things.
 
 A later revision that rebuilds `claims`, `appearances` or `sources` on SQLite
 (batch mode recreates a table to alter it) drops that table's triggers with
@@ -76,7 +78,7 @@ def upgrade() -> None:
         for name, table, column in SEARCHED:
             op.execute(
                 f"CREATE VIRTUAL TABLE {name} USING fts5({column}, content='{table}',"
-                " content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')"
+                " content_rowid='id', tokenize='porter unicode61 remove_diacritics 0')"
             )
             create_sqlite_triggers(name, table, column)
             op.execute(f"INSERT INTO {name}({name}) VALUES ('rebuild')")

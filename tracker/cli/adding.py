@@ -64,6 +64,7 @@ def add_source(
       tracker add source statement.txt --outlet "Ministry of Foreign Affairs" \\
           --title "Statement on ..." --published 2024-06-19
     """
+    from tracker import dates
     from tracker.ingest import edit, sourcefile
     from tracker.ingest.dataset import SourceSpec
 
@@ -96,7 +97,8 @@ def add_source(
             raw_hash=found.raw_hash,
         )
         if not key:
-            day = published[0].isoformat().replace("-", "") if published else ""
+            # The date at its precision: a month gives 202503, not an invented day.
+            day = dates.compact(*published) if published else ""
             spec.key = edit.new_key(session, "source", f"{outlet} {day}".strip())
         written = edit.add_source(session, spec)
     report(ctx, written, fmt)

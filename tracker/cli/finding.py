@@ -31,19 +31,22 @@ def search(ctx: click.Context, query: str, kinds: tuple[str, ...], limit: int, f
 
     Words must all occur (in any form: "denied" finds "deny"); "a phrase" in
     quotes must occur as written; -word must not occur; OR joins alternatives.
-    Each hit names the claim it belongs to and the source it is in.
+    Each hit names the claim it belongs to and the source it is in. Words as
+    common as "the" or "its", and single letters, are not indexed and are left
+    out of the search. Put -- before a query that starts with "-".
 
     \b
     Examples:
       tracker search "ballistic missiles"
       tracker search 'denied OR rejected' --in quotes
       tracker search 'munitions -ballistic' -f json
+      tracker search -- '-ballistic munitions'
     """
     from tracker.query.search import search as run_search
     from tracker.render.pages import search_hits
 
     with open_session(ctx) as session:
-        hits = run_search(session, query, kinds or KINDS, limit)
+        hits = run_search(session, query, tuple(dict.fromkeys(kinds)) or KINDS, limit)
     if not hits and fmt not in ("json", "csv"):
         click.echo(f"Nothing matches {query!r}.")
         return
@@ -109,7 +112,9 @@ def timeline(ctx: click.Context, /, fmt: str, **kwargs: Any) -> None:
     metavar="OFFSET",
     help="Show the passage at this character offset.",
 )
-@click.option("--quote", help="Show where this quote occurs (typed quotes match).")
+@click.option(
+    "--quote", help="Show where this quote occurs, every time it does (typed quotes match)."
+)
 @click.option(
     "--context",
     type=click.IntRange(min=0),
@@ -133,7 +138,7 @@ def source(
     """
     from sqlalchemy import select
 
-    from tracker.ingest.anchor import QuoteNotFound, anchor
+    from tracker.ingest.anchor import QuoteNotFound, anchors
     from tracker.record import suggest
     from tracker.record.models import Source
     from tracker.render.pages import passage
@@ -148,20 +153,20 @@ def source(
     if around is None and quote is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
+    mark = sys.stdout.isatty()
+    style = (lambda s: click.style(s, bold=True)) if mark else (lambda s: f"»{s}«")
     if quote is not None:
         try:
-            where = anchor(text, quote)
+            places = anchors(text, quote)
         except QuoteNotFound as exc:
             raise click.ClickException(f"source {source_id!r}: {exc}") from None
-        start, end = where.start, where.end
-    else:
-        assert around is not None
-        if around > len(text):
-            raise click.BadParameter(f"the text has {len(text)} characters", param_hint="--around")
-        start = end = around
-    mark = sys.stdout.isatty()
-    click.echo(
-        passage(
-            text, start, end, context, lambda s: click.style(s, bold=True) if mark else f"»{s}«"
-        )
-    )
+        # A quote that recurs: every passage, each headed by where it is.
+        for n, where in enumerate(places, 1):
+            if len(places) > 1:
+                click.echo(("\n" if n > 1 else "") + f"{n} of {len(places)}, at {where.start}:")
+            click.echo(passage(text, where.start, where.end, context, style))
+        return
+    assert around is not None
+    if around > len(text):
+        raise click.BadParameter(f"the text has {len(text)} characters", param_hint="--around")
+    click.echo(passage(text, around, around, context, style))

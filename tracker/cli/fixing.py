@@ -276,10 +276,9 @@ def remove_actor(ctx: click.Context, actor: str, yes: bool, fmt: str) -> None:
     """
     from tracker.ingest import remove
 
-    def act(session: Session) -> Written:
-        return remove.remove_actor(session, actor_key(session, actor))
-
-    _removal(ctx, f"Remove actor {actor}?", yes, fmt, act)
+    with open_session(ctx) as session:
+        key = actor_key(session, actor)
+    _removal(ctx, f"Remove actor {key}?", yes, fmt, lambda s: remove.remove_actor(s, key))
 
 
 COMMANDS = [relate, unrelate, alias, merge_actors, rename, remove]

@@ -78,9 +78,10 @@ def report(ctx: click.Context, written: Written, fmt: str) -> None:
 
 
 def actor_key(session: Session, name: str) -> str:
+    """The actor a write names: by id or a whole alias, never by a guess."""
     from tracker.record.names import resolve_actor
 
-    return resolve_actor(session, name).key
+    return resolve_actor(session, name, exact=True).key
 
 
 def confirm(question: str, yes: bool) -> None:

@@ -328,20 +328,25 @@ def _claim(path: Path, data: Any, line: int) -> ClaimSpec:
     )
 
 
-def read_file(path: Path) -> Dataset:
-    """Parse and check one data file (its references are checked by the loader)."""
-    text = _read_text(path)
+def parse_yaml(path: Path, text: str, first_line: int = 1) -> Any:
+    """YAML text as plain data (dates kept as text, duplicate keys refused),
+    or an InputError naming the line (`first_line`: where `text` starts)."""
     try:
-        document = yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
+        line = mark.line + first_line if mark else 0
         problem = exc.problem or exc.context
         if problem and problem.startswith("mapping values are not allowed"):
             problem += " (a value holding ': ' must be quoted: quote: 'he said: yes')"
         raise InputError(f"{path}:{line}: invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
-        raise InputError(f"{path}: invalid YAML: {exc}") from None
+        raise InputError(f"{path}: invalid YAML: {str(exc).splitlines()[0]}") from None
+
+
+def read_file(path: Path) -> Dataset:
+    """Parse and check one data file (its references are checked by the loader)."""
+    document = parse_yaml(path, _read_text(path))
     if document is None:
         return Dataset()
     f = Fields(path, document, "data file", {"actors", "sources", "claims"})

@@ -279,6 +279,17 @@ def rename(session: Session, kind: str, old: str, new: str) -> Written:
         raise InputError(f"cannot rename a {kind!r}: one of {', '.join(KINDS)}")
     check_slug(new, kind)
     row = _one(session, kind, old)
+    if kind == "actor":
+        owner = session.scalar(
+            select(Actor.key)
+            .join(ActorName, ActorName.actor_id == Actor.id)
+            .where(ActorName.normalized == new.replace("-", " "), Actor.key != old)
+        )
+        if owner is not None:
+            raise InputError(
+                f"actor id {new!r} reads as a name of actor {owner!r}, which would no longer"
+                " find it: choose another id"
+            )
     if old == new:
         return Written("unchanged", kind, old, f"{kind} {old} already has that id")
     _refuse_taken(session, kind, new)
@@ -307,13 +318,22 @@ def merge_actors(session: Session, keep_key: str, other_key: str) -> Written:
     session.execute(update(Appearance).where(Appearance.via_actor_id == o).values(via_actor_id=k))
     # Roles of `other`, and roles in `other`, become `keep`'s, except a role of
     # `keep` in itself and roles `keep` already holds.
-    held = {(r.organization_id, r.title) for r in keep.roles}
+    held = {(r.organization_id, r.title): r for r in keep.roles}
     for role in session.scalars(select(Role).where(Role.actor_id == o)):
-        if role.organization_id == k or (role.organization_id, role.title) in held:
+        same = held.get((role.organization_id, role.title))
+        if same is not None and (same.start_on, same.end_on) != (role.start_on, role.end_on):
+            # Two periods in one role: which is right is the curator's call,
+            # and a wrong one moves claims between sides.
+            raise InputError(
+                f"{keep_key!r} and {other_key!r} both hold the role {role.title!r} in"
+                f" {role.organization.key!r}, for different periods: make them agree"
+                " (or remove one) before merging"
+            )
+        if role.organization_id == k or same is not None:
             session.delete(role)
         else:
             role.actor_id = k
-            held.add((role.organization_id, role.title))
+            held[(role.organization_id, role.title)] = role
     members = {
         (r.actor_id, r.title)
         for r in session.scalars(select(Role).where(Role.organization_id == k))

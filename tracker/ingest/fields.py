@@ -62,7 +62,7 @@ def _limits() -> dict[str, dict[str, int]]:
     }
 
 
-_LIMITS = _limits()
+LIMITS = _limits()
 
 
 class Fields:
@@ -75,7 +75,7 @@ class Fields:
         self.where = Where(path, getattr(data, "line", line) if isinstance(data, dict) else line)
         if not isinstance(data, dict):
             raise InputError(f"{self.where}: each {what} must be a mapping of fields")
-        self.limits = _LIMITS.get(what, {})
+        self.limits = LIMITS.get(what, {})
         self.data = data
         self.path = path
         self.what = what

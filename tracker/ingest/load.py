@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from tracker import dates
 from tracker.errors import InputError
+from tracker.ingest.checks import check_dataset
 from tracker.ingest.dataset import Dataset, data_files, read_files
 from tracker.ingest.plan import Planner, check_unique_keys
 from tracker.ingest.states import (
@@ -295,6 +296,7 @@ def load_dataset(
 ) -> LoadReport:
     """Write `dataset` in `session` (the caller owns the transaction)."""
     report = report or LoadReport()
+    check_dataset(dataset)
     check_unique_keys("actor", dataset.actors)
     check_unique_keys("source", dataset.sources)
     check_unique_keys("claim", dataset.claims)

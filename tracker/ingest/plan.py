@@ -149,7 +149,21 @@ class Planner:
                 roles.append((r.title, org, r.start, r.end))
             state = ActorState(spec.name, spec.kind, spec.description, aliases, roles)
             plans.append(Plan(spec, self.actors.get(spec.key), state))
+        self._check_ids_against_names(owner)
         return plans
+
+    def _check_ids_against_names(self, owner: dict[str, str]) -> None:
+        """An id is matched before any name (`by-actor moscow`): no actor's id
+        may read as another actor's name, or that name would find it."""
+        keys = set(self.actors) | self._new_actor_keys
+        for key in keys:
+            other = owner.get(key.replace("-", " "))
+            if other is not None and other != key:
+                where = next((s.where for s in self.data.actors if key in (s.key, other)), "")
+                raise InputError(
+                    f"{where}: actor id {key!r} reads as a name of actor {other!r},"
+                    " which would no longer find it: choose another id"
+                )
 
     def _plan_sources(self) -> list[Plan]:
         plans = []
@@ -211,7 +225,9 @@ class Planner:
             if text is None:
                 raise InputError(f"{app.where}: claim {spec.key!r}: unknown source {app.source!r}")
             try:
-                found = anchor(text, app.quote, app.occurrence)
+                # Typed at the command line (a label) or read from a file.
+                pick = "--occurrence N" if app.where.label else "`occurrence: N`"
+                found = anchor(text, app.quote, app.occurrence, pick)
             except QuoteNotFound as exc:
                 raise InputError(
                     f"{app.where}: claim {spec.key!r}: quote {_short(app.quote)!r} refused:"

@@ -1,10 +1,11 @@
 """Reading an article from a file: plain text, Markdown with YAML front
 matter, or an HTML page saved from a browser.
 
-HTML goes through trafilatura, the extractor news and web-archive projects
-use, offline: it is given the file's text and never fetches anything. What
-the page itself says (title, site name, date in its metadata, canonical URL,
-language) fills the source's fields; nothing is guessed from elsewhere.
+HTML is decoded in the encoding it declares; its text goes through
+trafilatura, the extractor news and web-archive projects use, offline (it is
+given the page and never fetches anything). What the page states of itself
+(tracker.ingest.htmlpage: title, site name, date, canonical URL, language)
+fills the source's fields; nothing is guessed from elsewhere.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tracker import dates
 from tracker.errors import InputError
+from tracker.ingest.dataset import parse_yaml
+from tracker.ingest.htmlpage import declared_encoding, read_meta
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -55,12 +56,15 @@ class SourceFile:
     notes: str | None = None
 
 
-def _decode(path: Path, raw: bytes) -> str:
+def _decode(path: Path, raw: bytes, encoding: str = "utf-8-sig") -> str:
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode(encoding)
+    except LookupError:
+        raise InputError(f"{path}: declares an unknown encoding {encoding!r}") from None
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}: not UTF-8 (byte {exc.start})") from None
+        name = "UTF-8" if encoding.startswith("utf-8") else encoding
+        raise InputError(f"{path}:{line}: not {name} (byte {exc.start})") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -77,15 +81,13 @@ def _front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
     """The YAML between a first line `---` and the next, and the body after it."""
     if not text.startswith("---\n"):
         return {}, text
-    end = text.find("\n---\n", 4)
+    end = text.find("\n---\n", 3)
     if end == -1:
         raise InputError(f"{path}:1: front matter opened with --- but never closed")
-    try:
-        front = yaml.safe_load(text[4:end]) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path}: front matter is not valid YAML: {exc}") from None
+    # The same reader as data files: dates stay as written, errors name a line.
+    front = parse_yaml(path, text[4:end], first_line=2) or {}
     if not isinstance(front, dict):
-        raise InputError(f"{path}: front matter must be a mapping of fields")
+        raise InputError(f"{path}:2: front matter must be a mapping of fields")
     unknown = sorted(set(map(str, front)) - set(FRONT_MATTER_FIELDS))
     if unknown:
         raise InputError(
@@ -95,32 +97,36 @@ def _front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
     return front, text[end + 5 :]
 
 
-def _html(path: Path, html: str) -> dict[str, Any]:
+def _html(path: Path, raw: bytes, raw_hash: str) -> SourceFile:
     import trafilatura  # heavy (lxml): only for HTML
 
-    document = trafilatura.bare_extraction(
-        html,
-        with_metadata=True,
-        include_comments=False,
-        # Only dates the page states; no guessing from its text or address.
-        date_extraction_params={"extensive_search": False, "original_date": True},
+    html = _decode(path, raw, declared_encoding(raw) or "utf-8-sig")
+    meta = read_meta(html)
+    # Text only: the metadata trafilatura would add falls back on guesses
+    # (the domain for a site name, a date from the text).
+    text = trafilatura.extract(
+        html, output_format="txt", with_metadata=False, include_comments=False
     )
-    if document is None:
-        found: dict[str, Any] = {}
-    elif isinstance(document, dict):  # trafilatura before 2.0
-        found = document
-    else:
-        found = document.as_dict()
-    if not (found.get("text") or "").strip():
+    if not (text or "").strip():
         raise InputError(f"{path}: no article text found in this HTML page")
-    return {
-        "text": found["text"],
-        "title": found.get("title"),
-        "outlet": found.get("sitename"),
-        "url": found.get("url"),
-        "published": found.get("date"),
-        "language": found.get("language"),
-    }
+    assert text is not None
+    return SourceFile(
+        text=text,
+        raw_hash=raw_hash,
+        kind="html",
+        title=meta.title,
+        outlet=meta.outlet,
+        url=meta.url,
+        published=_date(path, "date in the page", meta.published),
+        language=meta.language,
+    )
+
+
+def _field(path: Path, front: dict[str, Any], name: str) -> str | None:
+    value = front.get(name)
+    if isinstance(value, (dict, list)):
+        raise InputError(f"{path}: front matter field {name!r} must be text")
+    return None if value is None or str(value).strip() == "" else str(value).strip()
 
 
 def read(path: Path) -> SourceFile:
@@ -130,25 +136,20 @@ def read(path: Path) -> SourceFile:
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
     raw_hash = hashlib.sha256(raw).hexdigest()
-    text = _decode(path, raw)
-    head = text.lstrip()[:200].lower()
-    if path.suffix.lower() in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")):
-        meta = _html(path, text)
-        return SourceFile(
-            text=meta["text"],
-            raw_hash=raw_hash,
-            kind="html",
-            title=meta["title"],
-            outlet=meta["outlet"],
-            url=meta["url"],
-            published=_date(path, "date in the page", meta["published"]),
-            language=meta["language"],
-        )
-    front, body = _front_matter(path, text)
+    head = raw.lstrip()[:200].lower()
+    if path.suffix.lower() in HTML_SUFFIXES or head.startswith((b"<!doctype html", b"<html")):
+        return _html(path, raw, raw_hash)
+    front, body = _front_matter(path, _decode(path, raw))
+    if not body.strip():
+        raise InputError(f"{path}: holds no article text")
     credits = front.get("credits") or []
     if isinstance(credits, str):
         credits = [credits]
+    if not isinstance(credits, list) or not all(isinstance(c, str) for c in credits):
+        raise InputError(f"{path}: front matter field 'credits' must be a list of names")
     retrieved = _date(path, "retrieved", front.get("retrieved"))
+    if retrieved and retrieved[1] != "day":
+        raise InputError(f"{path}: retrieved: give the full date (YYYY-MM-DD)")
     excerpt = front.get("excerpt", False)
     if not isinstance(excerpt, bool):
         raise InputError(f"{path}: front matter field 'excerpt' must be true or false")
@@ -156,18 +157,14 @@ def read(path: Path) -> SourceFile:
         text=body,
         raw_hash=raw_hash,
         kind="markdown" if front or path.suffix.lower() in MARKDOWN_SUFFIXES else "text",
-        title=_text(front.get("title")),
-        outlet=_text(front.get("outlet")),
-        url=_text(front.get("url")),
-        published=_date(path, "published", front.get("published")),
-        language=_text(front.get("language")),
-        credits=[str(c) for c in credits],
-        archived_url=_text(front.get("archived_url")),
+        title=_field(path, front, "title"),
+        outlet=_field(path, front, "outlet"),
+        url=_field(path, front, "url"),
+        published=_date(path, "published", _field(path, front, "published")),
+        language=_field(path, front, "language"),
+        credits=credits,
+        archived_url=_field(path, front, "archived_url"),
         retrieved=retrieved[0] if retrieved else None,
         excerpt=excerpt,
-        notes=_text(front.get("notes")),
+        notes=_field(path, front, "notes"),
     )
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None or str(value).strip() == "" else str(value).strip()

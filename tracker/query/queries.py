@@ -177,20 +177,18 @@ def timeline(session: Session, flt: ClaimFilter | None = None) -> list[ClaimReco
     """The claims `flt` selects and the claims that counter them, oldest first
     (undated last): a story in the order it was told."""
     flt = flt or ClaimFilter()
-    selected = _matching(select(Claim.id), replace(flt, limit=None))
+    # --limit picks the selected claims (the oldest); their answers come with them.
+    oldest = (Claim.stated_on.is_(None), Claim.stated_on, Claim.key)
+    selected = _matching(select(Claim.id), replace(flt, limit=None)).order_by(*oldest)
+    if flt.limit is not None:
+        selected = select(selected.limit(flt.limit).subquery().c.id)
     rel = aliased(Relation)
     answers = exists().where(
         rel.from_claim_id == Claim.id,
         rel.relation.in_(COUNTER_RELATIONS),
         rel.to_claim_id.in_(selected),
     )
-    query = (
-        _columns()
-        .where(or_(Claim.id.in_(selected), answers))
-        .order_by(Claim.stated_on.is_(None), Claim.stated_on, Claim.key)
-    )
-    if flt.limit is not None:
-        query = query.limit(flt.limit)
+    query = _columns().where(or_(Claim.id.in_(selected), answers)).order_by(*oldest)
     return _loaded(session, query)
 
 

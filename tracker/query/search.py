@@ -10,6 +10,11 @@ the two accept the same queries and refuse the same mistakes:
     "a phrase"   these words in this order      "ballistic missiles"
     -word        must not occur                 munitions -ballistic
     OR           either side                    denied OR rejected
+
+Words too common to index ("the", "of", "its": PostgreSQL's English stop
+words) and single letters are left out of every query on both backends, so
+"its war" looks for "war" everywhere; a part of a query left with no word to
+look for is refused. Accents count on both ("Kovac" does not find "Kovač").
 """
 
 from __future__ import annotations
@@ -29,6 +34,19 @@ KINDS = SEARCH_KINDS
 START, STOP = "\x02", "\x03"
 SNIPPET_WORDS = 16
 _WORD = re.compile(r"\w+")
+# PostgreSQL's English stop words (tsearch_data/english.stop): it indexes none
+# of them, so no query may look for one, on either backend.
+_STOP_WORDS_TEXT = (
+    "i me my myself we our ours ourselves you your yours yourself yourselves he him "
+    "his himself she her hers herself it its itself they them their theirs themselves "
+    "what which who whom this that these those am is are was were be been being have "
+    "has had having do does did doing a an the and but if or because as until while "
+    "of at by for with about against between into through during before after above "
+    "below to from up down in out on off over under again further then once here "
+    "there when where why how all any both each few more most other some such no nor "
+    "not only own same so than too very s t can will just don should now"
+)
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 _TOKEN = re.compile(r'\s*(-?)("([^"]*)("?)|(\S+))')
 
 
@@ -60,16 +78,23 @@ def parse(query: str) -> Query:
             continue
         if phrase is not None and not closed:
             raise QueryError(f"the search has an unclosed quote: {query!r}")
-        words = tuple(_WORD.findall(phrase if phrase is not None else bare))
+        words = tuple(
+            w
+            for w in _WORD.findall(phrase if phrase is not None else bare)
+            if len(w) > 1 and w.lower() not in STOP_WORDS
+        )
         if words:
             groups[-1].append(Term(words, bool(minus)))
     if all(not group for group in groups):
-        raise QueryError("give at least one word to search for")
+        raise QueryError(
+            "give at least one word to search for (words as common as 'the' or 'its',"
+            " and single letters, are not indexed)"
+        )
     for group in groups:
         if not any(not t.excluded for t in group):
             raise QueryError(
                 "each part of the search (between ORs) needs a word to look for,"
-                " not only words to exclude"
+                " not only words to exclude or words too common to index"
             )
     return groups
 
@@ -92,8 +117,8 @@ def _websearch(query: Query) -> str:
     """The query in PostgreSQL's websearch_to_tsquery syntax."""
 
     def term(t: Term) -> str:
-        body = " ".join(t.words)
-        quoted = f'"{body}"' if len(t.words) > 1 else body
+        # Quoted, even one word: websearch_to_tsquery reads a bare "or" as OR.
+        quoted = '"' + " ".join(t.words) + '"'
         return f"-{quoted}" if t.excluded else quoted
 
     return " or ".join(" ".join(term(t) for t in group) for group in query)

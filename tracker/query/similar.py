@@ -17,87 +17,24 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from tracker.query.search import search
+from tracker.query.search import STOP_WORDS, search
 from tracker.record.models import ActorSide, Claim
 
 THRESHOLD = 80.0
 # Words that make two sentences look alike without saying the same thing.
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "he",
-        "her",
-        "his",
-        "i",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "may",
-        "me",
-        "might",
-        "must",
-        "my",
-        "no",
-        "not",
-        "of",
-        "on",
-        "or",
-        "our",
-        "over",
-        "shall",
-        "she",
-        "should",
-        "so",
-        "than",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "to",
-        "under",
-        "us",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-    ]
+# "no", "not" and "never" stay: they are what a denial is made of.
+_STOP_TEXT = (
+    "a an and are as at be been but by can could did do does for from had has have "
+    "he her his i in into is it its may me might must my of on or our over shall "
+    "she should so than that the their them then there these they this those to "
+    "under us was we were what when where which who will with would you your"
 )
+_STOP = frozenset(_STOP_TEXT.split())
+# A statement and its negation share nearly every word but say opposite things.
+_NEGATION = re.compile(r"\b(?:no|not|never|nor|neither|none|nothing|cannot)\b|n['\u2019]t\b")
+# Below this share of the longer text's words, the shorter is not a quote of
+# the same sentence but a different, smaller statement.
+_PART = 0.6
 CANDIDATES = 50
 _WORDS = 12
 
@@ -111,19 +48,30 @@ class Match:
 
 def _query(texts: list[str]) -> str | None:
     """An OR of the longest distinct words: candidates sharing any of them."""
-    words = {w.lower() for t in texts for w in re.findall(r"\w{4,}", t)}
+    words = {w for t in texts for w in re.findall(r"\w{4,}", t.lower()) if w not in STOP_WORDS}
     longest = sorted(words, key=lambda w: (-len(w), w))[:_WORDS]
     return " OR ".join(longest) if longest else None
 
 
-def _content(text: str) -> str:
-    return " ".join(w for w in re.findall(r"\w+", text.lower()) if w not in _STOP)
+def _content(text: str) -> list[str]:
+    return [w for w in re.findall(r"\w+", text.lower()) if w not in _STOP]
 
 
 def _alike(first: str, second: str) -> float:
-    """How alike two texts' content words are, 0-100, whatever their order
-    and whether one says more (a shorter quote of the same sentence)."""
-    return float(fuzz.token_set_ratio(_content(first), _content(second)))
+    """How alike two texts' content words are, 0-100, whatever their order.
+
+    A shorter text inside a longer one (a partial quote of the same sentence)
+    counts as alike only while it carries most of the longer one's words:
+    "Russia attacked" is not "Russia attacked the port with drones". A
+    statement and its negation are never alike."""
+    a, b = _content(first), _content(second)
+    if not a or not b:
+        return 0.0
+    if bool(_NEGATION.search(first.lower())) != bool(_NEGATION.search(second.lower())):
+        return 0.0
+    short, long = sorted((a, b), key=len)
+    scorer = fuzz.token_set_ratio if len(short) >= _PART * len(long) else fuzz.token_sort_ratio
+    return float(scorer(" ".join(a), " ".join(b)))
 
 
 def similar_claims(

@@ -69,11 +69,13 @@ def _names(session: Session, actor_ids: list[int]) -> list[str]:
     return [by_id[i] for i in actor_ids]
 
 
-def resolve_actor(session: Session, name: str) -> Actor:
+def resolve_actor(session: Session, name: str, exact: bool = False) -> Actor:
     """The one actor `name` designates.
 
     Raises Ambiguous (listing the candidates) when several fit equally well,
-    NotFound (suggesting the nearest) when none does.
+    NotFound (suggesting the nearest) when none does. With `exact` (what a
+    write wants: a claim must not be pinned on the wrong person), only an id
+    or a whole alias will do, and a near miss is an error naming the nearest.
     """
     by_id = session.scalars(select(Actor).where(Actor.key == name)).first()
     if by_id is not None:  # an id, as listings print it
@@ -82,15 +84,30 @@ def resolve_actor(session: Session, name: str) -> Actor:
     if not query:
         raise NotFound(f"no actor matches {name!r}: give a name")
     entries = _entries(session)
-
-    exact = {e.actor_id for e in entries if e.normalized == query}
-    if not exact:
-        words = query.split()
-        exact = {e.actor_id for e in entries if _partial_match(words, e.words)}
-    if len(exact) == 1:
-        return session.get_one(Actor, exact.pop())
     if exact:
-        candidates = sorted(_names(session, list(exact)))
+        owners = {e.actor_id for e in entries if e.normalized == query}
+        if len(owners) == 1:
+            return session.get_one(Actor, owners.pop())
+        scores: dict[int, float] = {}
+        for entry in entries:
+            scores[entry.actor_id] = max(
+                scores.get(entry.actor_id, 0.0), _fuzzy_score(query, entry)
+            )
+        near = sorted(scores.items(), key=lambda i: -i[1])[:3]
+        hint = f" Nearest: {'; '.join(_names(session, [a for a, _ in near]))}." if near else ""
+        raise NotFound(
+            f"no actor is named {name!r} exactly.{hint} Give its id or a whole alias"
+            " (see `tracker actors`), or add it with `tracker add actor`."
+        )
+
+    named = {e.actor_id for e in entries if e.normalized == query}
+    if not named:
+        words = query.split()
+        named = {e.actor_id for e in entries if _partial_match(words, e.words)}
+    if len(named) == 1:
+        return session.get_one(Actor, named.pop())
+    if named:
+        candidates = sorted(_names(session, list(named)))
         raise Ambiguous(
             f"{name!r} matches {len(candidates)} actors: {'; '.join(candidates)}."
             " Give more of the name.",

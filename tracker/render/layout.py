@@ -4,19 +4,21 @@ A grid fits when every column can be as wide as its longest word (the first
 column, an id to be copied, as wide as its longest value) and every column
 that has to wrap keeps a readable width. Otherwise each row becomes a block,
 as `git log` prints commits: its first value as a title, the short values on
-one line, the long ones as labelled paragraphs. Words are never split, ids
-never broken: a line may only outrun the terminal when one word is longer
-than the whole line.
+one line, the long ones as labelled paragraphs. Widths are what a terminal
+draws (wcwidth: a CJK character is two columns). Words are never split, ids
+never broken (text in wide scripts breaks between characters, as it does in
+print): a line may only outrun the terminal when one word is longer than the
+whole line.
 """
 
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Sequence
 from typing import Any
 
 from tabulate import tabulate
+from wcwidth import wcswidth, wcwidth
 
 # A wrapped column narrower than this is unreadable: print blocks instead.
 PROSE_MIN = 30
@@ -38,13 +40,61 @@ def _items(value: Any) -> list[str]:
     return [line for v in values for line in ("" if v is None else str(v)).splitlines()]
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
+# Lines break at ASCII white space only: a no-break space holds its words
+# together ("11 000", "Mr. Miller"), and measuring must agree with wrapping.
+_BREAK = re.compile(r"[ \t\n\r\x0b\x0c]+")
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal (a CJK character two, an accent none)."""
+    found = wcswidth(text)
+    return len(text) if found < 0 else found
+
+
+def _units(word: str) -> list[str]:
+    """The pieces a line may break between: the word whole, except that
+    text in wide scripts (Chinese, Japanese, Korean), written without spaces,
+    breaks between any two of its characters."""
+    if all(ord(c) < 0x1100 for c in word):  # no wide character below U+1100
+        return [word]
+    units: list[str] = []
+    for c in word:
+        size = wcwidth(c)
+        if units and (size == 0 or (size == 1 and wcwidth(units[-1][-1]) == 1)):
+            units[-1] += c  # an accent stays on its letter, narrow text together
+        else:
+            units.append(c)
+    return units
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` columns, never splitting a word
+    (one longer than `width` has a line of its own)."""
+    lines: list[str] = []
+    line, used = "", 0
+    for word in _BREAK.split(text):
+        for n, unit in enumerate(_units(word) if word else []):
+            size = display_width(unit)
+            gap = 1 if n == 0 and line else 0
+            if line and used + gap + size > width:
+                lines.append(line)
+                line, used, gap = "", 0, 0
+            line, used = line + " " * gap + unit, used + gap + size
+    return [*lines, line]
+
+
+def paragraph(text: str, width: int, indent: str = "", hang: str = "") -> str:
+    """`text` wrapped at `width` columns: the first line after `indent`, the
+    others after `hang`."""
+    lines = wrap(text, max(10, width - display_width(hang)))
+    return "\n".join([indent + lines[0], *(hang + line for line in lines[1:])])
 
 
 def _longest(items: list[str], words: bool) -> int:
-    pieces = [w for item in items for w in re.split(r"\s+", item)] if words else items
-    return max((len(p) for p in pieces), default=0)
+    pieces = (
+        [u for item in items for w in _BREAK.split(item) for u in _units(w)] if words else items
+    )
+    return max((display_width(p) for p in pieces), default=0)
 
 
 def grid_widths(
@@ -75,7 +125,7 @@ def grid_widths(
 def grid(headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: list[int]) -> str:
     cells = [
         [
-            "\n".join(line for item in _items(v) for line in _wrap(item, widths[i]))
+            "\n".join(line for item in _items(v) for line in wrap(item, widths[i]))
             for i, v in enumerate(row)
         ]
         for row in rows
@@ -93,20 +143,20 @@ def blocks(headers: Sequence[str], rows: Sequence[Sequence[Any]], width: int) ->
         and _longest([item for r in rows for item in _items(r[i])], words=False) <= SHORT
     ]
     long = [i for i in range(1, len(headers)) if i not in short]
-    label = max((len(headers[i]) for i in long), default=0)
+    label = max((display_width(headers[i]) for i in long), default=0)
     hang = len(INDENT) + label + 2
     width = min(width, READING_WIDTH)
     out: list[str] = []
     for row in rows:
         lines = [str(row[0])]
-        facts = " · ".join(f"{headers[i]} {row[i]}" for i in short if _items(row[i]) != [""])
+        facts = " · ".join(f"{headers[i]} {row[i]}" for i in short if any(_items(row[i])))
         if facts:
-            lines += [INDENT + line for line in _wrap(facts, width - len(INDENT))]
+            lines += [INDENT + line for line in wrap(facts, width - len(INDENT))]
         for i in long:
             items = [item for item in _items(row[i]) if item]
             for n, item in enumerate(items):
                 head = headers[i].ljust(label) if n == 0 else ""
-                wrapped = _wrap(item, max(20, width - hang))
+                wrapped = wrap(item, max(10, width - hang))
                 lines.append(f"{INDENT}{head:<{label}}  {wrapped[0]}")
                 lines += [" " * hang + rest for rest in wrapped[1:]]
         out.append("\n".join(line.rstrip() for line in lines))

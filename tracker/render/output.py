@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from tabulate import tabulate, tabulate_formats
 
+from tracker.render import layout
 from tracker.render.layout import terminal_table
 
 T = TypeVar("T")
@@ -59,6 +60,20 @@ def _terminal() -> tuple[int, bool]:
     if sys.stdout.isatty() or os.environ.get("COLUMNS"):
         return shutil.get_terminal_size((120, 24)).columns, True
     return 120, False
+
+
+def paragraph(text: str, fmt: str, indent: str = "", hang: str = "") -> str:
+    """A line of prose beside a table: wrapped to the terminal for the
+    default format on a terminal, as it is otherwise (one line to grep)."""
+    if fmt != DEFAULT_FORMAT:
+        return indent + text
+    width, terminal = _terminal()
+    if not terminal:
+        return indent + text
+    return "\n".join(
+        layout.paragraph(line, min(width, layout.READING_WIDTH), indent, hang)
+        for line in text.split("\n")
+    )
 
 
 def _tsv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

@@ -11,7 +11,9 @@ from tracker.query.queries import ActorRecord
 from tracker.query.records import ClaimRecord
 from tracker.query.search import Hit, highlights
 from tracker.render import views
-from tracker.render.output import render
+from tracker.render.layout import display_width
+from tracker.render.layout import paragraph as paragraph_at
+from tracker.render.output import paragraph, render
 
 
 def actor_record(record: ActorRecord, fmt: str) -> str:
@@ -23,19 +25,20 @@ def actor_record(record: ActorRecord, fmt: str) -> str:
         return render(fmt, ["Side", *views.CLAIM_HEADERS], made + countered, None)
     actor = record.actor
     data = views.actor_dict(actor)
-    lines = [f"{actor.name} ({actor.kind})"]
+    head = [f"{actor.name} ({actor.kind})"]
     if actor.description:
-        lines.append(actor.description)
+        head.append(actor.description)
     if data["aliases"]:
-        lines.append("Aliases: " + "; ".join(data["aliases"]))
-    lines += [f"Role: {role['title']}, {role['of']}" for role in data["roles"]]
+        head.append("Aliases: " + "; ".join(data["aliases"]))
+    head += [f"Role: {role['title']}, {role['of']}" for role in data["roles"]]
     if record.members:
-        lines.append("Including: " + "; ".join(m.name for m in record.members))
+        head.append("Including: " + "; ".join(m.name for m in record.members))
+    lines = [paragraph(line, fmt) for line in head]
     for title, rows in (
         (f"Claims by {actor.name}", made),
         (f"Claims {actor.name} counters", countered),
     ):
-        lines.append(f"\n{title} ({len(rows)})")
+        lines.append(paragraph(f"\n{title} ({len(rows)})", fmt))
         if rows:
             lines.append(render(fmt, views.CLAIM_HEADERS, [r[1:] for r in rows], None))
     return "\n".join(lines)
@@ -50,11 +53,14 @@ def claim_thread(claim: ClaimRecord, fmt: str) -> str:
         return render(fmt, views.APPEARANCE_HEADERS, appearances, None)
     by = ", ".join(c["name"] for c in data["claimants"])
     relations = views.relation_rows(data)
-    lines = [
+    head = [
         f"{claim.key} [{data['status']}]",
         claim.text,
         f"By: {by} · Stated: {data['stated_on'] or 'undated'}"
         f" · Topics: {', '.join(data['topics']) or '-'}",
+    ]
+    lines = [
+        *(paragraph(line, fmt) for line in head),
         f"\nAppearances ({len(appearances)})",
         render(fmt, views.APPEARANCE_HEADERS, appearances, None),
         f"\nRelations ({len(relations)})",
@@ -83,11 +89,12 @@ def _hit_record(hit: Hit) -> dict[str, Any]:
 
 
 def _lines(text: str, width: int) -> list[tuple[int, int]]:
-    """(start, end) of each line of `text` wrapped at `width`, at spaces only."""
+    """(start, end) of each line of `text` wrapped at `width` columns, at
+    spaces only."""
     found: list[tuple[int, int]] = []
     start = end = 0
     for word in re.finditer(r"\S+", text):
-        if end > start and word.end() - start > width:
+        if end > start and display_width(text[start : word.end()]) > width:
             found.append((start, end))
             start = word.start()
         elif end == start:
@@ -118,7 +125,7 @@ def search_hits(hits: list[Hit], fmt: str, width: int, mark: Callable[[str], str
                 head = f"{r['claim']} in {r['source']}"
             else:
                 head = f"{r['source']} (quoted {r['quoted_by']} times)"
-            out.append(f"  {head}")
+            out.append(paragraph_at(head, width, "  ", "    "))
             text, spans = r["snippet"], r["highlights"]
             for start, end in _lines(text, max(20, width - 4)):
                 line, at = [], start
