@@ -83,6 +83,26 @@ def seeded(engine: Engine) -> Engine:
     return engine
 
 
+@pytest.fixture(scope="session")
+def generated_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated archive (benchmarks/generate.py): 1,500 claims, many
+    contested, for what the seeds are too small to show (batches, plans)."""
+    import sys
+
+    sys.path.insert(0, str(SEEDS.parent / "benchmarks"))
+    import generate
+
+    folder = tmp_path_factory.mktemp("generated")
+    generate.generate(folder, claims=1500, actors=120, seed=11)
+    return folder
+
+
+@pytest.fixture
+def generated(engine: Engine, generated_data: Path) -> Engine:
+    load_paths(engine, [generated_data])
+    return engine
+
+
 @pytest.fixture
 def session(seeded: Engine) -> Iterator[Session]:
     with Session(seeded) as s:

@@ -19,9 +19,11 @@ from tracker.cli.common import (
     connect,
     date_range,
     echo_claims,
+    echo_listing,
     filter_options,
     format_option,
     open_session,
+    paging,
 )
 from tracker.cli.finding import search, source, timeline, topics
 from tracker.cli.report import report
@@ -146,12 +148,13 @@ def contested(ctx: click.Context, /, fmt: str, **kwargs: Any) -> None:
       tracker contested --actor Moscow --relation denies
       tracker contested --topic arms-transfers --since 2024 -f json
     """
-    from tracker.query.queries import contested as contested_claims
+    from dataclasses import replace
 
     dates = date_range(kwargs["since"], kwargs["until"])  # before a database is opened
+    page = paging(ctx, fmt, kwargs)
     with open_session(ctx) as session:
-        claims = contested_claims(session, claim_filter(session, kwargs, dates))
-        echo_claims(claims, fmt, "No contested claims match.")
+        flt = replace(claim_filter(session, kwargs, dates), challenged=True)
+        echo_claims(session, flt, fmt, "No contested claims match.", page)
 
 
 @cli.command()
@@ -168,12 +171,11 @@ def claims(ctx: click.Context, /, fmt: str, **kwargs: Any) -> None:
       tracker claims --actor Putin --status uncontested
       tracker claims --until 2023-12 -f csv > old-claims.csv
     """
-    from tracker.query.queries import claims as all_claims
-
     dates = date_range(kwargs["since"], kwargs["until"])  # before a database is opened
+    page = paging(ctx, fmt, kwargs)
     with open_session(ctx) as session:
-        found = all_claims(session, claim_filter(session, kwargs, dates))
-        echo_claims(found, fmt, "No claims match.")
+        flt = claim_filter(session, kwargs, dates)
+        echo_claims(session, flt, fmt, "No claims match.", page)
 
 
 @cli.command("by-actor")
@@ -201,10 +203,15 @@ def by_actor(ctx: click.Context, name: str, include_members: bool, fmt: str) -> 
     from tracker.query.queries import actor_record
     from tracker.record.names import resolve_actor
     from tracker.render import pages
+    from tracker.render.stream import Out
 
+    page = paging(ctx, fmt, {})
     with open_session(ctx) as session:
-        record = actor_record(session, resolve_actor(session, name), include_members)
-        click.echo(pages.actor_record(record, fmt))
+        actor = resolve_actor(session, name)
+        record = actor_record(session, actor, include_members, stream=True)
+        out = Out(lambda text: click.echo(text, nl=False))
+        pages.write_actor_record(out, record, fmt, page)
+        out.flush()
 
 
 @cli.command()
@@ -240,20 +247,17 @@ def actors(ctx: click.Context, fmt: str) -> None:
     from tracker.query.queries import actor_claim_counts
     from tracker.query.queries import actors as all_actors
     from tracker.render import views
-    from tracker.render.output import render_each
 
     with open_session(ctx) as session:
-        found = all_actors(session)
         counts = actor_claim_counts(session)
-        pairs = [(a, counts.get(a.id, (0, 0))) for a in found]
-        click.echo(
-            render_each(
-                fmt,
-                views.ACTOR_HEADERS,
-                pairs,
-                lambda pair: views.actor_row(*pair),
-                lambda pair: views.actor_dict(*pair),
-            )
+        pairs = ((a, counts.get(a.id, (0, 0))) for a in all_actors(session))
+        echo_listing(
+            fmt,
+            views.ACTOR_HEADERS,
+            pairs,
+            lambda pair: views.actor_row(*pair),
+            lambda pair: views.actor_dict(*pair),
+            "No actors yet.",
         )
 
 
@@ -270,18 +274,15 @@ def sources(ctx: click.Context, fmt: str) -> None:
     """
     from tracker.query.queries import sources as all_sources
     from tracker.render import views
-    from tracker.render.output import render_each
 
     with open_session(ctx) as session:
-        found = all_sources(session)
-        click.echo(
-            render_each(
-                fmt,
-                views.SOURCE_HEADERS,
-                found,
-                lambda pair: views.source_row(*pair),
-                lambda pair: views.source_dict(*pair),
-            )
+        echo_listing(
+            fmt,
+            views.SOURCE_HEADERS,
+            all_sources(session),
+            lambda pair: views.source_row(*pair),
+            lambda pair: views.source_dict(*pair),
+            "No sources yet.",
         )
 
 

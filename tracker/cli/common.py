@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -17,8 +18,10 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from tracker.query.queries import ClaimFilter
+    from tracker.render.output import Paging
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def format_option(f: F) -> F:
@@ -87,6 +90,12 @@ def filter_options(f: F) -> F:
             help="Claims answered by a claim with this relation.",
         ),
         click.option("--limit", type=click.IntRange(min=1), help="Show at most this many."),
+        click.option(
+            "--all",
+            "all",
+            is_flag=True,
+            help="Show every one (a terminal is shown the first 30).",
+        ),
     ]
     for option in reversed(options):
         f = option(f)
@@ -146,11 +155,63 @@ def claim_filter(
     )
 
 
-def echo_claims(claims: list[Any], fmt: str, empty: str) -> None:
-    from tracker.render import views
-    from tracker.render.output import render_each
+def echo_listing(
+    fmt: str,
+    headers: Sequence[str],
+    items: Iterable[T],
+    row: Callable[[T], Sequence[Any]],
+    record: Callable[[T], Any],
+    empty: str,
+    paging: Paging | None = None,
+) -> None:
+    """Write a listing as its items come (see tracker.render.output.write_listing);
+    nothing at all is said in words, except by JSON and CSV."""
+    from itertools import chain
 
-    if not claims and fmt not in ("json", "csv"):
+    from tracker.render.output import write_listing
+    from tracker.render.stream import Out
+
+    it = iter(items)
+    first = next(it, None)
+    if first is None and fmt not in ("json", "csv"):
         click.echo(empty)
         return
-    click.echo(render_each(fmt, views.CLAIM_HEADERS, claims, views.claim_row, views.claim_dict))
+    out = Out(lambda text: click.echo(text, nl=False))
+    write_listing(
+        out, fmt, headers, it if first is None else chain([first], it), row, record, paging
+    )
+    out.flush()
+
+
+def paging(ctx: click.Context, fmt: str, kwargs: dict[str, Any]) -> int | None:
+    """The page a terminal is shown (`--limit` and `--all` aside), or None.
+
+    Only a person at a terminal is paged: piped output and every format but
+    the default table are complete unless --limit is given."""
+    from tracker.render.output import DEFAULT_FORMAT
+    from tracker.render.stream import PAGE
+
+    if kwargs.get("limit") is not None and kwargs.get("all"):
+        raise click.UsageError("--limit N shows N, --all shows every one: give one of them")
+    if fmt != DEFAULT_FORMAT or kwargs.get("limit") is not None or kwargs.get("all"):
+        return None
+    return PAGE if sys.stdout.isatty() else None
+
+
+def echo_claims(session: Session, flt: ClaimFilter, fmt: str, empty: str, page: int | None) -> None:
+    """A claim listing (`flt`, its `challenged` flag set for contests), a page
+    of it on a terminal."""
+    from dataclasses import replace
+
+    from tracker.query import queries
+    from tracker.render import views
+    from tracker.render.output import Paging
+
+    pager = None
+    if page is not None:
+        flt = replace(flt, limit=page + 1)  # one more says whether there are more
+        counted = replace(flt, limit=None)
+        noun = "contests" if flt.challenged else "claims"
+        pager = Paging(page, lambda: queries.count_claims(session, counted), noun)
+    claims = queries.iter_claims(session, flt)
+    echo_listing(fmt, views.CLAIM_HEADERS, claims, views.claim_row, views.claim_dict, empty, pager)

@@ -8,7 +8,14 @@ from typing import Any
 
 import click
 
-from tracker.cli.common import claim_filter, date_range, filter_options, format_option, open_session
+from tracker.cli.common import (
+    claim_filter,
+    date_range,
+    echo_listing,
+    filter_options,
+    format_option,
+    open_session,
+)
 from tracker.vocabulary import SEARCH_KINDS as KINDS
 
 
@@ -91,17 +98,14 @@ def timeline(ctx: click.Context, /, fmt: str, **kwargs: Any) -> None:
     """
     from tracker.query.queries import timeline as claims_in_order
     from tracker.render import views
-    from tracker.render.output import render_each
 
     dates = date_range(kwargs["since"], kwargs["until"])
     with open_session(ctx) as session:
         found = claims_in_order(session, claim_filter(session, kwargs, dates))
-        if not found and fmt not in ("json", "csv"):
-            click.echo("No claims match.")
-            return
-        click.echo(
-            render_each(fmt, views.TIMELINE_HEADERS, found, views.timeline_row, views.claim_dict)
-        )
+        echo_listing(
+            fmt, views.TIMELINE_HEADERS, found, views.timeline_row, views.claim_dict,
+            "No claims match.",
+        )  # fmt: skip
 
 
 @click.command("source")

@@ -34,10 +34,12 @@ BATCH = 1000
 
 
 def stream(
-    connection: Connection, statement: Select[*tuple[Any, ...]], batch: int = BATCH
+    connection: Connection, statement: Select[*tuple[Any, ...]], batch: int | None = None
 ) -> Iterator[ClaimRecord]:
     """The claims `statement` selects (id, key, text, stated_on, stated_until,
-    stated_precision, status), each with everything a listing shows."""
+    stated_precision, status), each with everything a listing shows, `batch`
+    (default BATCH) at a time."""
+    batch = batch or BATCH
     # Options of this statement only: set on the connection they would stay,
     # and turn the caller's later statements into server-side cursors.
     result = connection.execute(
@@ -152,7 +154,14 @@ def _fill(connection: Connection, records: list[ClaimRecord], actors: dict[int, 
                 relayed,
             )
         )
-    refs: dict[int, ClaimRef | ClaimRecord] = dict(by_id)
+    # Relations point at refs, never at records: a record reachable from
+    # another (or from itself) would make a reference cycle, freed only when
+    # the garbage collector runs, and a stream would hold batches it has
+    # long yielded.
+    refs: dict[int, ClaimRef] = {
+        r.id: ClaimRef(r.id, r.key, r.text, r.stated_on, r.stated_precision, r.claimants)
+        for r in records
+    }
     missing: list[ClaimRef] = []
     for incoming in (True, False):
         ours = Relation.to_claim_id if incoming else Relation.from_claim_id
@@ -179,7 +188,8 @@ def _fill(connection: Connection, records: list[ClaimRecord], actors: dict[int, 
             if ref is None:
                 ref = refs[r.id] = ClaimRef(r.id, r.key, r.text, r.stated_on, r.stated_precision)
                 missing.append(ref)
-            mine = by_id[r.to_claim_id if incoming else r.from_claim_id]
+            mine_id = r.to_claim_id if incoming else r.from_claim_id
+            mine = refs[mine_id]
             relation = RelationRecord(
                 r.relation,
                 bool(r.contest),
@@ -188,7 +198,8 @@ def _fill(connection: Connection, records: list[ClaimRecord], actors: dict[int, 
                 ref if incoming else mine,
                 mine if incoming else ref,
             )
-            (mine.relations_in if incoming else mine.relations_out).append(relation)
+            listed = by_id[mine_id]
+            (listed.relations_in if incoming else listed.relations_out).append(relation)
     for claim_id, people in _claimants(connection, [m.id for m in missing], actors).items():
         found = refs[claim_id]
         found.claimants = people

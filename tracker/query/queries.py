@@ -9,8 +9,8 @@ collection for each batch of them; never one per row.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
@@ -134,13 +134,15 @@ def _claims_query(flt: ClaimFilter) -> Select[*tuple[Any, ...]]:
     return query
 
 
-def _loaded(session: Session, query: Select[*tuple[Any, ...]]) -> list[ClaimRecord]:
-    return list(fetch.stream(session.connection(), query))
-
-
 def matching_ids(session: Session, flt: ClaimFilter) -> set[int]:
     """The ids of the claims `flt` selects (no limit), in one statement."""
     return set(session.scalars(_matching(select(Claim.id), flt)))
+
+
+def count_claims(session: Session, flt: ClaimFilter) -> int:
+    """How many claims `flt` selects (no limit), in one statement."""
+    selected = _matching(select(Claim.id), replace(flt, limit=None)).subquery()
+    return int(session.scalar(select(func.count()).select_from(selected)) or 0)
 
 
 def iter_claims(session: Session, flt: ClaimFilter | None = None) -> Iterator[ClaimRecord]:
@@ -173,7 +175,7 @@ def contested(session: Session, flt: ClaimFilter | None = None) -> list[ClaimRec
     return claims(session, replace(flt or ClaimFilter(), challenged=True))
 
 
-def timeline(session: Session, flt: ClaimFilter | None = None) -> list[ClaimRecord]:
+def timeline(session: Session, flt: ClaimFilter | None = None) -> Iterator[ClaimRecord]:
     """The claims `flt` selects and the claims that counter them, oldest first
     (undated last): a story in the order it was told."""
     flt = flt or ClaimFilter()
@@ -189,7 +191,7 @@ def timeline(session: Session, flt: ClaimFilter | None = None) -> list[ClaimReco
         rel.to_claim_id.in_(selected),
     )
     query = _columns().where(or_(Claim.id.in_(selected), answers)).order_by(*oldest)
-    return _loaded(session, query)
+    return fetch.stream(session.connection(), query)
 
 
 def claim(session: Session, key: str) -> ClaimRecord:
@@ -204,22 +206,39 @@ def claim(session: Session, key: str) -> ClaimRecord:
 class ActorRecord:
     actor: Actor
     members: list[Actor]  # others whose claims are included (--include-members)
-    claims: list[ClaimRecord]  # claims they made
-    counters: list[ClaimRecord] = field(default_factory=list)  # others' claims they counter
+    claims: Iterable[ClaimRecord]  # claims they made
+    counters: Iterable[ClaimRecord] = ()  # others' claims they counter
+    claim_count: int = 0
+    counter_count: int = 0
 
 
-def actor_record(session: Session, actor: Actor, include_members: bool = False) -> ActorRecord:
-    """Everything `actor` (and, if asked, its members) claimed or countered."""
+def actor_record(
+    session: Session, actor: Actor, include_members: bool = False, stream: bool = False
+) -> ActorRecord:
+    """Everything `actor` (and, if asked, its members) claimed or countered;
+    with `stream`, the claims come as iterators, read as they are consumed
+    (one after the other), and their counts from the database."""
     ids = member_ids(session, actor.id) if include_members else {actor.id}
-
-    def newest_first(condition: ColumnElement[bool]) -> list[ClaimRecord]:
-        return _loaded(session, _columns().where(condition).order_by(*_NEWEST_FIRST))
-
-    made, countered = newest_first(_claimed_by(ids)), newest_first(_countered_by(ids))
     members = sorted(
         session.scalars(select(Actor).where(Actor.id.in_(ids - {actor.id}))), key=lambda a: a.name
     )
-    return ActorRecord(actor, members, made, countered)
+    conditions = (_claimed_by(ids), _countered_by(ids))
+
+    def newest_first(condition: ColumnElement[bool]) -> Iterator[ClaimRecord]:
+        query = _columns().where(condition).order_by(*_NEWEST_FIRST)
+        yield from fetch.stream(session.connection(), query)
+
+    if not stream:
+        made, countered = (list(newest_first(c)) for c in conditions)
+        return ActorRecord(actor, members, made, countered, len(made), len(countered))
+    made_count, counter_count = (
+        int(session.scalar(select(func.count()).select_from(Claim).where(c)) or 0)
+        for c in conditions
+    )
+    return ActorRecord(
+        actor, members, newest_first(conditions[0]), newest_first(conditions[1]),
+        made_count, counter_count,
+    )  # fmt: skip
 
 
 def actors(session: Session) -> list[Actor]:

@@ -74,12 +74,15 @@ class ClaimRef:
 
 @dataclass(slots=True)
 class RelationRecord:
+    """A relation as a listing shows it; both ends are refs (the listed claim
+    too), so that records never refer to one another."""
+
     relation: str
     contest: bool
     from_claim_id: int
     to_claim_id: int
-    from_claim: ClaimRef | ClaimRecord
-    to_claim: ClaimRef | ClaimRecord
+    from_claim: ClaimRef
+    to_claim: ClaimRef
 
 
 @dataclass(slots=True)

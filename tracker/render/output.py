@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
-import re
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import islice
 from typing import Any, TypeVar
 
 from tabulate import tabulate, tabulate_formats
 
-from tracker.render import layout
+from tracker.render import layout, stream
 from tracker.render.layout import terminal_table
 
 T = TypeVar("T")
@@ -76,22 +74,15 @@ def paragraph(text: str, fmt: str, indent: str = "", hang: str = "") -> str:
     )
 
 
-def _tsv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """Tab-separated, unpadded: a tab or line break inside a value becomes a space."""
-
-    def clean(value: Any) -> str:
-        return re.sub(r"[\t\r\n]+", " ", str(_cell(value, "; ")))
-
-    return "\n".join("\t".join(clean(v) for v in row) for row in [list(headers), *rows])
-
-
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = DEFAULT_FORMAT) -> str:
     """Rows as text in `fmt` (the default table or a tabulate format)."""
     if fmt == DEFAULT_FORMAT:
         width, terminal = _terminal()
         return terminal_table(headers, rows, width, may_block=terminal)
     if fmt == "tsv":
-        return _tsv(headers, rows)
+        out = Collect()
+        stream.write_tsv(headers, rows, out)
+        return out.text()
     separator = "\n" if fmt in _MULTILINE else "; "
     cells = [[_cell(v, separator) for v in row] for row in rows]
     if separator == "; ":
@@ -99,30 +90,73 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = DEFA
     return tabulate(cells, headers=list(headers), tablefmt=fmt, disable_numparse=True)
 
 
+class Collect(stream.Out):
+    """An Out that keeps what is written, for output small enough to hold."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        super().__init__(self.parts.append)
+
+    def text(self) -> str:
+        self.flush()
+        return "".join(self.parts)
+
+
 def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows([_cell(v, "; ") for v in row] for row in rows)
-    return buffer.getvalue()
+    out = Collect()
+    stream.write_csv(headers, rows, out)
+    return out.text()
 
 
 def json_text(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    out = Collect()
+    stream.write_json(data, out)
+    return out.text()
 
 
-def render_each(
+@dataclass(frozen=True)
+class Paging:
+    """A terminal's first page: `size` rows, then how many more and how to see them."""
+
+    size: int
+    total: Callable[[], int]  # all the rows there are, counted when there are more
+    noun: str  # "claims"
+
+
+def write_listing(
+    out: stream.Out,
     fmt: str,
     headers: Sequence[str],
-    items: Sequence[T],
+    items: Iterable[T],
     row: Callable[[T], Sequence[Any]],
     record: Callable[[T], Any],
-) -> str:
-    """A listing of `items`, building only what `fmt` shows: a JSON record per
-    item, or a table row (claim records derive status and every relation)."""
+    paging: Paging | None = None,
+) -> None:
+    """A listing of `items` written as they come, building only what `fmt`
+    shows: a JSON record per item, or a table row. `paging` (a terminal,
+    default table): `items` holds at most one more than a page."""
     if fmt == "json":
-        return json_text([record(item) for item in items])
-    return render(fmt, headers, [row(item) for item in items], None)
+        stream.write_json(map(record, items), out)
+        out.write("\n")
+    elif fmt == "csv":
+        stream.write_csv(headers, map(row, items), out)
+    elif fmt == "tsv":
+        stream.write_tsv(headers, map(row, items), out)
+        out.write("\n")
+    elif fmt == DEFAULT_FORMAT and paging is not None:
+        shown = list(islice(items, paging.size + 1))
+        out.write(table(headers, [row(i) for i in shown[: paging.size]], fmt) + "\n")
+        if len(shown) > paging.size:
+            total = paging.total()
+            out.write(
+                f"… {total - paging.size} more {paging.noun} ({total} in all):"
+                f" --limit N shows N, --all shows every one\n"
+            )
+    elif fmt == DEFAULT_FORMAT:
+        for n, chunk in enumerate(stream.chunks(map(row, items), stream.GRID_ROWS)):
+            out.write(("\n" if n else "") + table(headers, chunk, fmt) + "\n")
+    else:  # a tabulate format aligns every row with every other: it holds them
+        out.write(table(headers, [row(i) for i in items], fmt) + "\n")
 
 
 def render(fmt: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], data: Any) -> str:

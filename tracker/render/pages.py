@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
+from itertools import chain
 from typing import Any
 
 from tracker.query.queries import ActorRecord
@@ -13,16 +15,22 @@ from tracker.query.search import Hit, highlights
 from tracker.render import views
 from tracker.render.layout import display_width
 from tracker.render.layout import paragraph as paragraph_at
-from tracker.render.output import paragraph, render
+from tracker.render.output import Collect, Paging, paragraph, render, write_listing
+from tracker.render.stream import Out, write_csv, write_json
 
 
-def actor_record(record: ActorRecord, fmt: str) -> str:
+def write_actor_record(out: Out, record: ActorRecord, fmt: str, page: int | None = None) -> None:
+    """Everything an actor said and countered, its claims written as they are
+    read; `page`: a terminal's first page of each list."""
     if fmt == "json":
-        return render(fmt, [], [], views.record_dict(record))
-    made = [["claimed", *views.claim_row(c)] for c in record.claims]
-    countered = [["counters", *views.claim_row(c)] for c in record.counters]
+        write_json(views.record_dict(record), out)
+        out.write("\n")
+        return
+    made = (["claimed", *views.claim_row(c)] for c in record.claims)
+    countered = (["counters", *views.claim_row(c)] for c in record.counters)
     if fmt == "csv":
-        return render(fmt, ["Side", *views.CLAIM_HEADERS], made + countered, None)
+        write_csv(["Side", *views.CLAIM_HEADERS], chain(made, countered), out)
+        return
     actor = record.actor
     data = views.actor_dict(actor)
     head = [f"{actor.name} ({actor.kind})"]
@@ -33,15 +41,22 @@ def actor_record(record: ActorRecord, fmt: str) -> str:
     head += [f"Role: {role['title']}, {role['of']}" for role in data["roles"]]
     if record.members:
         head.append("Including: " + "; ".join(m.name for m in record.members))
-    lines = [paragraph(line, fmt) for line in head]
-    for title, rows in (
-        (f"Claims by {actor.name}", made),
-        (f"Claims {actor.name} counters", countered),
+    out.write("\n".join(paragraph(line, fmt) for line in head) + "\n")
+    for title, rows, count in (
+        (f"Claims by {actor.name}", made, record.claim_count),
+        (f"Claims {actor.name} counters", countered, record.counter_count),
     ):
-        lines.append(paragraph(f"\n{title} ({len(rows)})", fmt))
-        if rows:
-            lines.append(render(fmt, views.CLAIM_HEADERS, [r[1:] for r in rows], None))
-    return "\n".join(lines)
+        out.write(paragraph(f"\n{title} ({count})", fmt) + "\n")
+        paging = Paging(page, partial(int, count), "claims") if page is not None else None
+        if count:
+            write_listing(out, fmt, views.CLAIM_HEADERS, rows, lambda r: r[1:], lambda r: r, paging)
+
+
+def actor_record(record: ActorRecord, fmt: str) -> str:
+    """`write_actor_record` as text, for a record small enough to hold."""
+    out = Collect()
+    write_actor_record(out, record, fmt)
+    return out.text().rstrip("\n")
 
 
 def claim_thread(claim: ClaimRecord, fmt: str) -> str:

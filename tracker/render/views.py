@@ -149,8 +149,9 @@ def record_dict(record: ActorRecord) -> dict[str, Any]:
     actor["members"] = [actor_ref(m) for m in record.members]
     return {
         "actor": actor,
-        "claims": [claim_dict(c) for c in record.claims],
-        "counters": [claim_dict(c) for c in record.counters],
+        # Iterators: a streamed writer prints each claim as it is read.
+        "claims": map(claim_dict, record.claims),
+        "counters": map(claim_dict, record.counters),
     }
 
 
