@@ -14,6 +14,9 @@ import click
 
 from tracker.cli.common import date_range, open_session
 
+# A report an editor reads through: the fifty most countered contests.
+DEFAULT_CONTESTS = 50
+
 
 def _generated_at(no_timestamp: bool) -> dt.datetime | None:
     """Now, or SOURCE_DATE_EPOCH for reproducible builds; None when omitted."""
@@ -44,6 +47,14 @@ def _generated_at(no_timestamp: bool) -> dt.datetime | None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Your own Jinja2 template (variables: docs/report-templates.md).",
 )
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=DEFAULT_CONTESTS,
+    show_default=True,
+    help="Show at most this many contests, the most countered; the summary says what is left out.",
+)
+@click.option("--all", "show_all", is_flag=True, help="Show every contest in scope.")
 @click.option("--no-timestamp", is_flag=True, help="Omit the line with the generation time.")
 @click.pass_context
 def report(
@@ -55,6 +66,8 @@ def report(
     until: str | None,
     output: Path | None,
     template: Path | None,
+    limit: int,
+    show_all: bool,
     no_timestamp: bool,
 ) -> None:
     """A Markdown report (GitHub-flavoured) of contested claims and their sources.
@@ -62,7 +75,9 @@ def report(
     Contested claims newest first with quotes and footnoted sources, each
     actor's track record, a sources table and a Mermaid map of who counters
     whom. The same database gives the same bytes, except for the one
-    "Generated ..." line, which --no-timestamp omits.
+    "Generated ..." line, which --no-timestamp omits. A scope with more
+    than --limit contests shows the most countered of them, and says how
+    many are left out (--all: every one).
 
     \b
     Examples:
@@ -80,7 +95,14 @@ def report(
             "--claim reports one claim's thread; drop --actor, --topic, --since and --until"
         )
     start, end = date_range(since, until)
-    scope = Scope(actor=actor, topic=topic, claim=claim_id, since=start, until=end)
+    scope = Scope(
+        actor=actor,
+        topic=topic,
+        claim=claim_id,
+        since=start,
+        until=end,
+        contests=None if show_all else limit,
+    )
     with open_session(ctx) as session:
         text = render_report(session, scope, template, _generated_at(no_timestamp))
     if output is None:

@@ -139,6 +139,20 @@ def matching_ids(session: Session, flt: ClaimFilter) -> set[int]:
     return set(session.scalars(_matching(select(Claim.id), flt)))
 
 
+def most_countered(session: Session, flt: ClaimFilter, limit: int) -> list[int]:
+    """The ids of the `limit` contest heads `flt` selects that the most
+    counter-claims answer; ties: newest first, then by id."""
+    rel = aliased(Relation)
+    counters = (
+        select(func.count())
+        .select_from(rel)
+        .where(rel.to_claim_id == Claim.id, contest(rel))
+        .scalar_subquery()
+    )
+    query = _matching(select(Claim.id), replace(flt, challenged=True, limit=None))
+    return list(session.scalars(query.order_by(counters.desc(), *_NEWEST_FIRST).limit(limit)))
+
+
 def count_claims(session: Session, flt: ClaimFilter) -> int:
     """How many claims `flt` selects (no limit), in one statement."""
     selected = _matching(select(Claim.id), replace(flt, limit=None)).subquery()

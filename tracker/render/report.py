@@ -18,7 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker import __version__, dates
-from tracker.query.queries import ClaimFilter, claim, claims, matching_ids
+from tracker.query.queries import (
+    ClaimFilter,
+    claim,
+    claims,
+    count_claims,
+    matching_ids,
+    most_countered,
+)
 from tracker.query.records import ActorRef, AnyClaim, AppearanceRecord, ClaimRecord
 from tracker.record.models import Actor, SourceCredit
 from tracker.record.names import resolve_actor
@@ -36,6 +43,7 @@ from tracker.render.report_context import (
     FocusView,
     Group,
     Node,
+    Omitted,
     QuoteView,
     RelatedView,
     Report,
@@ -337,16 +345,30 @@ def build_context(
     of the claims table (the claims in scope and the counter-claims shown
     with them), `contested` those of them whose status is contested,
     `contests` the contest sections, `actors` and `sources` the rows of
-    their tables.
+    their tables. With `scope.contests` and a scope holding more contests
+    than that, the body shows the most countered of them (and only the
+    claims, actors and sources they involve), and `omitted` says what the
+    scope held.
 
     Raises NotFound or Ambiguous (tracker.errors) for an unknown claim or an
     unknown or ambiguous actor name.
     """
     actor = resolve_actor(session, scope.actor) if scope.actor is not None else None
     flt, focus = _scope_filter(session, scope, actor)
-    scoped = _newest_first(claims(session, flt))
-    heads = matching_ids(session, replace(flt, challenged=True))
-    challenged = [c for c in scoped if c.id in heads]
+    omitted = None
+    cap = scope.contests if focus is None else None
+    total = count_claims(session, replace(flt, challenged=True)) if cap is not None else 0
+    if cap is not None and total > cap:
+        # An archive: the most countered contests, and only what they show.
+        ranked = most_countered(session, flt, cap)
+        omitted = Omitted(len(ranked), total, count_claims(session, flt))
+        found = {c.id: c for c in claims(session, ClaimFilter(claim_ids=set(ranked)))}
+        challenged = [found[i] for i in ranked]
+        scoped = _newest_first(challenged)
+    else:
+        scoped = _newest_first(claims(session, flt))
+        heads = matching_ids(session, replace(flt, challenged=True))
+        challenged = [c for c in scoped if c.id in heads]
     scoped_ids = {c.id for c in scoped}
     # The claims in contest with those in scope, either way (a denial of 2023
     # answering a charge of 2024, the charge a dossier's denial answers) are
@@ -383,4 +405,5 @@ def build_context(
         diagrams=_diagrams(contested),
         dossier=dossier,
         focus=focus_view,
+        omitted=omitted,
     )

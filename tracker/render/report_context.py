@@ -20,6 +20,8 @@ class Scope:
     claim: str | None = None  # a claim id: that claim and its direct relations
     since: dt.date | None = None
     until: dt.date | None = None
+    # At most this many contests, the most countered first; None: every one.
+    contests: int | None = None
 
 
 # -- the template context ----------------------------------------------------
@@ -162,3 +164,14 @@ class Report:
     dossier: Dossier | None = None
     focus: FocusView | None = None
     relations: tuple[str, ...] = field(default=COUNTER_RELATIONS)
+    omitted: Omitted | None = None  # set when the scope had more contests than shown
+
+
+@dataclass(frozen=True)
+class Omitted:
+    """What a capped report leaves out: the scope held `contests` contests and
+    `claims` claims; the report shows the `shown` most countered contests."""
+
+    shown: int
+    contests: int  # in the scope
+    claims: int  # in the scope
