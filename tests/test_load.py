@@ -345,3 +345,51 @@ def test_edited_aliases_replace_the_old_ones(seeded: Engine, seeds_copy: Path) -
         assert resolve_actor(session, "m miller").key == "matthew-miller"
         miller = resolve_actor(session, "Miller")
         assert [a.alias for a in miller.aliases] == ["Matthew Miller", "Miller", "M. Miller"]
+
+
+def test_writing_reports_its_progress(engine: Engine) -> None:
+    """`on_write` follows every row written, and adds up to the total it gives."""
+    calls: list[tuple[int, int]] = []
+    load_paths(engine, [SEEDS], on_write=lambda rows, total: calls.append((rows, total)))
+    totals = {total for _, total in calls}
+    assert len(totals) == 1
+    (total,) = totals
+    with engine.connect() as connection:
+        rows = sum(
+            connection.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+            for t in ("actors", "actor_names", "aliases", "roles", "sources", "source_credits",
+                      "claims", "claimants", "topics", "appearances", "relations")
+        )  # fmt: skip
+    assert sum(n for n, _ in calls) == total == rows
+    # Nothing to write, nothing reported.
+    calls.clear()
+    load_paths(engine, [SEEDS], on_write=lambda rows, total: calls.append((rows, total)))
+    assert calls == []
+
+
+def test_a_terminal_sees_reading_then_writing(tmp_path: Path) -> None:
+    import os
+    import pty
+    import sys
+
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvp(
+            sys.executable,
+            [sys.executable, "-m", "tracker", "--db", str(tmp_path / "t.db"), "load", str(SEEDS)],
+        )
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.waitpid(pid, 0)
+    shown = out.decode("utf-8")
+    reading = shown.rindex("Reading data files  [####################################]  100%")
+    writing = shown.rindex("Writing to the database  [####################################]  100%")
+    assert reading < writing < shown.index("loaded 3 file(s)")
+    assert "\r\n\r\n" not in shown  # no blank line between the bars and the summary

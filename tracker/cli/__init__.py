@@ -7,6 +7,7 @@ stays instant.
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -118,16 +119,33 @@ def load(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     from tracker.ingest.load import load_paths
 
     files = data_files(paths)
+    shown = sys.stderr.isatty()
+    writing = False
+
+    def wrote(rows: int, total: int) -> None:
+        # The same bar, started again for the second stage: reading's line
+        # stays on screen at 100%.
+        nonlocal writing
+        if not writing:
+            writing = True
+            if shown:
+                sys.stderr.write("\n")
+            bar.label, bar.length, bar.pos, bar.finished = (
+                "Writing to the database",
+                total,
+                0,
+                False,
+            )
+            bar.start, bar.avg = time.time(), []
+        bar.update(rows)
+
     with (
         connect(ctx) as engine,
         click.progressbar(
-            length=len(files),
-            label="Reading data files",
-            file=sys.stderr,
-            hidden=not sys.stderr.isatty(),
+            length=len(files), label="Reading data files", file=sys.stderr, hidden=not shown
         ) as bar,
     ):
-        report = load_paths(engine, files, on_file=lambda _path: bar.update(1))
+        report = load_paths(engine, files, on_file=lambda _path: bar.update(1), on_write=wrote)
     click.echo(report.summary())
 
 

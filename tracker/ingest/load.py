@@ -13,7 +13,7 @@ changes nothing.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from tracker.ingest.states import (
     LoadReport,
     Plan,
     SourceState,
+    State,
 )
 from tracker.ingest.stored import batches
 from tracker.record import lock, sides
@@ -69,8 +70,16 @@ def _table(model: Any) -> Table:
 class _Writer:
     """Applies a planner's changes: old children out, new state in."""
 
-    def __init__(self, connection: Connection, planner: Planner) -> None:
+    def __init__(
+        self,
+        connection: Connection,
+        planner: Planner,
+        on_write: Callable[[int, int], None] | None = None,
+    ) -> None:
         self.connection = connection
+        # Progress: (rows just written, rows to write in all).
+        self.on_write = on_write
+        self.total = 0
         stored = planner.stored
         self.actor_ids = {k: a.id for k, a in stored.actors.items()}
         self.source_ids = {k: s.id for k, s in stored.sources.items()}
@@ -83,6 +92,11 @@ class _Writer:
         for batch in batches(rows, ROWS):
             self.connection.execute(table.insert(), batch)
             self.inserted.add(table)
+            self._wrote(len(batch))
+
+    def _wrote(self, rows: int) -> None:
+        if self.on_write is not None:
+            self.on_write(rows, self.total)
 
     def _update(self, model: Any, rows: Sequence[dict[str, Any]]) -> None:
         if not rows:
@@ -92,6 +106,7 @@ class _Writer:
         statement = update(table).where(table.c.id == bindparam("row_id")).values(columns)
         for batch in batches(rows, ROWS):
             self.connection.execute(statement, batch)
+            self._wrote(len(batch))
 
     def _delete(self, model: Any, column: str, ids: Sequence[int]) -> None:
         table = _table(model)
@@ -106,6 +121,7 @@ class _Writer:
         actors = [p for k, p in changed if k == "actors"]
         sources = [p for k, p in changed if k == "sources"]
         claims = [p for k, p in changed if k == "claims"]
+        self.total = sum(_rows(p.state) for _, p in changed)
         # Old children go before new ones take their unique keys, aliases
         # before the names they point at, and a claim's quotes before its
         # source's text (and length) changes under them.
@@ -293,10 +309,27 @@ class _Writer:
                 )
 
 
+def _rows(state: State) -> int:
+    """The rows writing `state` inserts or updates: its own and its children's."""
+    children: tuple[Sized, ...]
+    if isinstance(state, ClaimState):
+        children = (state.claimants, state.topics, state.appearances, state.relations)
+    elif isinstance(state, ActorState):
+        names = {n for _, n in state.aliases}
+        children = (names, state.aliases, state.roles)
+    else:
+        children = (state.credits,)
+    return 1 + sum(len(c) for c in children)
+
+
 def load_dataset(
-    session: Session, dataset: Dataset, report: LoadReport | None = None
+    session: Session,
+    dataset: Dataset,
+    report: LoadReport | None = None,
+    on_write: Callable[[int, int], None] | None = None,
 ) -> LoadReport:
-    """Write `dataset` in `session` (the caller owns the transaction)."""
+    """Write `dataset` in `session` (the caller owns the transaction);
+    `on_write(rows, total)` follows the writing."""
     report = report or LoadReport()
     check_dataset(dataset)
     check_unique_keys("actor", dataset.actors)
@@ -305,7 +338,7 @@ def load_dataset(
     planner = Planner(session, dataset, report)
     changes = planner.changes()
     try:
-        _Writer(session.connection(), planner).run(changes)
+        _Writer(session.connection(), planner, on_write).run(changes)
     except (IntegrityError, DataError) as exc:
         raise InputError(f"the database refused the data: {_first_line(exc.orig)}") from None
     if report.created["actors"] or report.updated["actors"]:
@@ -320,8 +353,10 @@ def load_paths(
     engine: Engine,
     paths: Iterable[Path],
     on_file: Callable[[Path], None] | None = None,
+    on_write: Callable[[int, int], None] | None = None,
 ) -> LoadReport:
-    """Read every data file under `paths` and load them in one transaction."""
+    """Read every data file under `paths` and load them in one transaction
+    (`on_file` after each file read, `on_write` as rows are written)."""
     report = LoadReport(files=data_files(paths))
     if not report.files:
         raise InputError("no data files (*.yaml, *.yml) found in the paths given")
@@ -329,7 +364,7 @@ def load_paths(
         dataset = read_files(report.files, on_file)
         try:
             with lock.transaction(engine) as session:
-                load_dataset(session, dataset, report)
+                load_dataset(session, dataset, report, on_write)
         except (IntegrityError, DataError) as exc:
             raise InputError(f"the database refused the data: {_first_line(exc.orig)}") from None
     return report

@@ -1,0 +1,347 @@
+"""Prove the hand-written peers (benchmarks/peers.py) print what tracker prints.
+
+    python benchmarks/check_peers.py                          # seeds + edge cases, both backends
+    python benchmarks/check_peers.py --data /tmp/gen10k       # a generated dataset instead
+    python benchmarks/check_peers.py --sqlite-only
+    python benchmarks/check_peers.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
+    python benchmarks/check_peers.py --use sqlite:////tmp/x.db  # an existing database, as it is
+
+Builds a database on each backend (a temporary SQLite file; a database
+`peers_check_<random>` created on the PostgreSQL server, dropped afterwards),
+loads it with `tracker load`, then runs every peer command and the same
+`tracker ... -f json` command and compares their output byte for byte, printing
+OK or DIFF (with the first differing lines) per command; `contested-sql`
+(SQLite only) is compared once parsed. Exits 1 on any DIFF.
+
+The default data is the seed dataset plus edge cases the seeds lack, added
+by a data file and `tracker relate`: retractions (by a claimant, by someone
+else, of a claim with several claimants), counters to and from retracted
+claims, corroboration from another side, from the same side and from a
+retracted claim, roles with periods (a former official, a member through a
+ministry for a few years) against claims dated inside, outside and without a
+period, mutual counters (dated, same day, undated, one direction no contest).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+TRACKER = Path(sys.executable).with_name("tracker")
+PEERS = HERE / "peers.py"
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+_QUOTE = "{source: star-advertiser-20240618, quote: 'Moscow and Pyongyang have denied arms transfers'}"
+_VIA = (
+    "{source: ani-20240618, quote: 'establish independent transaction systems',"
+    " type: paraphrase, cue: according to, via: tass}"
+)
+
+
+def _claim(key: str, by: str, stated: str | None, relations: str = "", extra: str = "") -> str:
+    when = "null" if stated is None else f"'{stated}'"
+    more = f"\n      - {extra}" if extra else ""
+    related = f"\n    relations: {{{relations}}}" if relations else ""
+    return f"""
+  - id: {key}
+    text: Edge case {key}.
+    claimants: [{by}]
+    stated: {when}
+    topics: [edge]
+    appearances:
+      - {_QUOTE}{more}{related}"""
+
+
+# Seeds' side facts used below: Putin, Ushakov, Kozlov, Lavrov and TASS hold
+# roles in `russia` (Putin and Lavrov from a date); Miller is in the US State
+# Department, in `united-states`; `china`, `japan` and `south-korea` stand alone.
+EDGE_DATA = (
+    """actors:
+  - id: edge-former-aide
+    name: Edge Former Aide
+    kind: person
+    roles:
+      - {title: Deputy Minister, of: russia, start: '2000-01-01', end: '2010-12-31'}
+  - id: edge-ministry
+    name: Edge Ministry
+    kind: organization
+    description: A ministry of Russia from 2015
+    roles:
+      - {title: Ministry, of: russia, start: '2015-01-01'}
+  - id: edge-official
+    name: Edge Official
+    kind: person
+    aliases: [Official of the Edge, "Édge Öfficial"]
+    roles:
+      - {title: Spokesperson, of: edge-ministry, start: '2016-01-01', end: '2018-12-31'}
+      - {title: Adviser, of: japan}
+
+claims:"""
+    # Role periods: a former official, against claims of the government served.
+    + _claim("edge-former-2024", "edge-former-aide", "2024-06-20", "denies: [visit-announcement]")
+    + _claim("edge-former-2009", "edge-former-aide", "2009", "denies: [visit-first-in-24-years]")
+    + _claim("edge-former-2010-12", "edge-former-aide", "2010-12", "denies: [visit-announcement]")
+    + _claim("edge-former-2011", "edge-former-aide", "2011", "undercuts: [china-russia-drills-provoke]")
+    + _claim("edge-former-undated", "edge-former-aide", None, "disputes: [china-russia-drills-provoke]")
+    # A member through a ministry, for a few years.
+    + _claim("edge-official-2017", "edge-official", "2017-03", "denies: [visit-announcement]")
+    + _claim("edge-official-2019", "edge-official", "2019-01-15", "denies: [visit-first-in-24-years]")
+    + _claim("edge-official-undated", "edge-official", None, "disputes: [miller-putin-desperate]")
+    # Retractions: by the claimant, by someone else, of a claim with several claimants.
+    + _claim("edge-ushakov-retracts", "yuri-ushakov", "2024-06-25", "retracts: [ushakov-second-visit]")
+    + _claim(
+        "edge-media-retracts", "kcna, north-korean-state-media", "2024-07", "retracts: [nk-media-sacred-war]"
+    )
+    + _claim("edge-denies-retracted", "matthew-miller", "2024-06-26", "denies: [ushakov-second-visit]")
+    + _claim("edge-same-side", "yuri-ushakov", "2024-06-02", "denies: [ushakov-talks-planned]")
+    # Corroboration: from another side, from the same side, of a contested claim.
+    + _claim("edge-china-corroborates", "china", "2024-06-19", "corroborates: [kozlov-air-service]")
+    + _claim("edge-tass-corroborates", "tass", "2024-06-19", "corroborates: [kozlov-passenger-traffic]")
+    + _claim("edge-japan-corroborates", "japan", None, "corroborates: [miller-arms-charge]", _VIA)
+    + _claim("edge-supports", "japan", "2024", "supports: [visit-at-kim-invitation]")
+    # Mutual counters: listed once, under the earlier.
+    + _claim("edge-mutual-early", "japan", "2024-01-10", "denies: [edge-mutual-late]")
+    + _claim("edge-mutual-late", "china", "2024-02-10", "disputes: [edge-mutual-early]")
+    + _claim("edge-tie-b", "china", "2024-03-01", "denies: [edge-tie-a]")
+    + _claim("edge-tie-a", "japan", "2024-03-01", "undercuts: [edge-tie-b]")
+    + _claim("edge-undated-y", "china", None, "denies: [edge-undated-x]")
+    + _claim("edge-undated-x", "japan", None, "denies: [edge-undated-y]")
+    + _claim("edge-dated-d", "japan", "2024-04-01", "disputes: [edge-undated-u]")
+    + _claim("edge-undated-u", "china", None, "disputes: [edge-dated-d]")
+    # One direction a contest, the other not (china shares a side with itself).
+    + _claim("edge-asym-a", "japan, china", "2024-05-01", "denies: [edge-asym-b]")
+    + _claim("edge-asym-b", "china", "2024-05-02", "denies: [edge-asym-a]")
+    # Same date and key order against a seed claim of the same day.
+    + _claim("edge-same-day", "south-korea", "2024-06-17", "restates: [us-skorea-arms-concern]")
+    + "\n"
+)
+
+# Relations from seed claims, added after the load.
+EDGE_RELATIONS = [
+    ("ushakov-second-visit", "miller-putin-desperate", "disputes"),  # from a retracted claim
+    ("ushakov-second-visit", "yonhap-workers-dispatch", "corroborates"),  # likewise
+    ("miller-arms-charge", "moscow-pyongyang-deny-arms", "disputes"),  # mutual with a seed denial
+    ("trilateral-human-toll", "lavrov-nk-supports-war", "undercuts"),
+    ("nk-media-sacred-war", "us-sanctions-transfers", "denies"),  # from a retracted claim
+]
+
+SEARCHES = [
+    "ballistic missiles",
+    "arms transfers",
+    "Putin visit North Korea",
+    "denied",
+    "the sacred war",
+    '"ballistic missiles"',
+    "munitions -ballistic",
+    "denied OR rejected",
+    "edge case",
+    "nothing-matches-this",
+]
+
+
+@dataclass
+class Outcome:
+    backend: str
+    command: list[str]
+    ok: bool
+    detail: str = ""
+
+
+def _run(argv: Sequence[str]) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(list(argv), capture_output=True, check=False, cwd=ROOT)
+
+
+def _first_difference(mine: bytes, theirs: bytes) -> str:
+    a = mine.decode(errors="replace").splitlines()
+    b = theirs.decode(errors="replace").splitlines()
+    diff = list(difflib.unified_diff(b, a, "tracker", "peer", n=1, lineterm=""))
+    shown = diff[:24] + ([f"... ({len(diff) - 24} more diff lines)"] if len(diff) > 24 else [])
+    return "\n".join("      " + line for line in shown)
+
+
+def compare(backend: str, url: str, command: list[str]) -> Outcome:
+    """The peer's output against tracker's: byte for byte, or parsed for contested-sql."""
+    if command == ["contested-sql"]:
+        tracker = _run([str(TRACKER), "--db", url, "contested", "-f", "json"])
+    else:
+        tracker = _run([str(TRACKER), "--db", url, *command, "-f", "json"])
+    peer = _run([sys.executable, str(PEERS), "--db", url, *command])
+    if tracker.returncode != 0 or peer.returncode != 0:
+        return Outcome(
+            backend,
+            command,
+            False,
+            f"      exit tracker {tracker.returncode}, peer {peer.returncode}: "
+            + (tracker.stderr + peer.stderr).decode(errors="replace").strip(),
+        )
+    if command == ["contested-sql"]:
+        same = json.loads(peer.stdout) == json.loads(tracker.stdout)
+        return Outcome(backend, command, same, "" if same else "      parsed JSON differs")
+    if peer.stdout == tracker.stdout:
+        return Outcome(backend, command, True)
+    return Outcome(backend, command, False, _first_difference(peer.stdout, tracker.stdout))
+
+
+def _sql_rows(url: str, sql: str) -> list[tuple[Any, ...]]:
+    if url.startswith("postgres"):
+        import psycopg
+
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+            return [tuple(r) for r in conn.execute(sql).fetchall()]
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def commands(url: str, everything: bool) -> list[list[str]]:
+    """What to compare on the database at `url`: the listings, and by-actor and
+    show for every actor and claim (`everything`) or for a telling sample."""
+    found: list[list[str]] = [
+        ["contested"],
+        ["claims"],
+        ["claims", "--limit", "50"],
+        ["contested", "--limit", "50"],
+        ["contested", "--limit", "3"],
+    ]
+    if everything:
+        actors = [k for (k,) in _sql_rows(url, "SELECT key FROM actors ORDER BY key")]
+        claims = [k for (k,) in _sql_rows(url, "SELECT key FROM claims ORDER BY key")]
+        words = SEARCHES
+    else:
+        actors = [
+            k
+            for (k,) in _sql_rows(
+                url,
+                """SELECT key FROM (
+                    SELECT a.key, count(*) AS n FROM actors a
+                    JOIN claimants m ON m.actor_id = a.id GROUP BY a.key
+                    ORDER BY n DESC, a.key LIMIT 2) AS busiest
+                UNION SELECT key FROM (
+                    SELECT a.key FROM actors a
+                    JOIN claimants m ON m.actor_id = a.id
+                    JOIN relations r ON r.from_claim_id = m.claim_id
+                    WHERE r.relation IN ('denies', 'disputes', 'undercuts')
+                    GROUP BY a.key ORDER BY count(*) DESC, a.key LIMIT 2) AS counters
+                UNION SELECT key FROM (
+                    SELECT key FROM actors a WHERE NOT EXISTS (
+                        SELECT 1 FROM claimants m WHERE m.actor_id = a.id)
+                    ORDER BY key LIMIT 1) AS idle""",
+            )
+        ]
+        claims = [
+            k
+            for (k,) in _sql_rows(
+                url,
+                """SELECT key FROM (
+                    SELECT c.key FROM claims c JOIN relations r
+                      ON c.id IN (r.from_claim_id, r.to_claim_id)
+                    GROUP BY c.key ORDER BY count(*) DESC, c.key LIMIT 5) AS related
+                UNION SELECT key FROM (
+                    SELECT key FROM claims WHERE stated_on IS NULL ORDER BY key LIMIT 1) AS u
+                UNION SELECT key FROM (
+                    SELECT key FROM claims ORDER BY key LIMIT 2) AS first""",
+            )
+        ]
+        texts = _sql_rows(url, "SELECT text FROM claims ORDER BY key LIMIT 3")
+        words = SEARCHES[:4] + [" ".join(t.split()[:3]) for (t,) in texts]
+    found += [["by-actor", k] for k in sorted(actors)]
+    found += [["show", k] for k in sorted(claims)]
+    found += [["search", q] for q in words]
+    return found
+
+
+def check(backend: str, url: str, everything: bool, jobs: int) -> list[Outcome]:
+    todo = commands(url, everything)
+    if backend == "sqlite":
+        todo.append(["contested-sql"])
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        outcomes = list(pool.map(lambda c: compare(backend, url, c), todo))
+    for o in outcomes:
+        print(f"{'OK  ' if o.ok else 'DIFF'}  {o.backend:<10}  {' '.join(o.command)}")
+        if o.detail:
+            print(o.detail)
+    sys.stdout.flush()
+    return outcomes
+
+
+def load(url: str, data: Sequence[Path], edges: bool) -> None:
+    paths = [str(p) for p in data]
+    with tempfile.TemporaryDirectory() as folder:
+        if edges:
+            (Path(folder) / "edge.yaml").write_text(EDGE_DATA, encoding="utf-8")
+            paths.append(folder)
+        done = _run([str(TRACKER), "--db", url, "load", *paths])
+        if done.returncode != 0:
+            raise SystemExit(f"load failed: {done.stderr.decode()}")
+    if edges:
+        for from_id, to_id, relation in EDGE_RELATIONS:
+            done = _run([str(TRACKER), "--db", url, "relate", from_id, to_id, "--relation", relation])
+            if done.returncode != 0:
+                raise SystemExit(f"relate failed: {done.stderr.decode()}")
+
+
+@contextmanager
+def postgres_database(server: str) -> Iterator[str]:
+    """A fresh database on the server of `server` (a URL), dropped afterwards."""
+    import psycopg
+
+    name = f"peers_check_{uuid.uuid4().hex[:8]}"
+    admin = server.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")  # type: ignore[arg-type]
+    base = server.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--data", type=Path, nargs="+", help="Data to load instead of the seeds and edge cases."
+    )
+    parser.add_argument("--postgres", default=DEFAULT_POSTGRES, metavar="URL", help="Server.")
+    parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--use", metavar="URL", help="Check this database as it is; load nothing.")
+    parser.add_argument("--all", action="store_true", help="by-actor and show for every one.")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    args = parser.parse_args(argv)
+    data = args.data or [ROOT / "seeds"]
+    edges = args.data is None
+    everything = args.all or edges
+    outcomes: list[Outcome] = []
+    if args.use:
+        backend = "postgresql" if args.use.startswith("postgres") else "sqlite"
+        outcomes += check(backend, args.use, everything, args.jobs)
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite:///{folder}/check.db"
+            load(url, data, edges)
+            outcomes += check("sqlite", url, everything, args.jobs)
+        if not args.sqlite_only:
+            with postgres_database(args.postgres) as url:
+                load(url, data, edges)
+                outcomes += check("postgresql", url, everything, args.jobs)
+    failed = [o for o in outcomes if not o.ok]
+    print(f"{len(outcomes) - len(failed)} OK, {len(failed)} DIFF")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
