@@ -33,6 +33,7 @@ from tracker.record.models import (
     Role,
     Source,
     SourceCredit,
+    Topic,
 )
 from tracker.record.names import member_ids
 from tracker.record.status import challenged, contest, status_expression, status_is
@@ -62,20 +63,25 @@ class ClaimFilter:
     challenged: bool = False
 
 
+# Filters are `id IN (subquery)`, uncorrelated: the database can run the
+# subquery once through its index (claimants by actor, topics by topic...)
+# and fetch the matching claims by id, or, when the filter keeps most
+# claims, walk the claims in order and test each; a correlated EXISTS
+# leaves it only the walk, through the whole archive for a rare actor.
+
+
 def _claimed_by(actor_ids: set[int], claim: type[Claim] = Claim) -> ColumnElement[bool]:
-    own = aliased(Claimant)
-    return exists().where(own.claim_id == claim.id, own.actor_id.in_(actor_ids))
+    return claim.id.in_(select(Claimant.claim_id).where(Claimant.actor_id.in_(actor_ids)))
 
 
 def _countered_by(actor_ids: set[int], claim: type[Claim] = Claim) -> ColumnElement[bool]:
     """In a contest with a claim of one of `actor_ids`, at its receiving end."""
     rel = aliased(Relation)
     theirs = aliased(Claimant)
-    return exists().where(
-        rel.to_claim_id == claim.id,
-        theirs.claim_id == rel.from_claim_id,
-        theirs.actor_id.in_(actor_ids),
-        contest(rel),
+    return claim.id.in_(
+        select(rel.to_claim_id)
+        .join(theirs, theirs.claim_id == rel.from_claim_id)
+        .where(theirs.actor_id.in_(actor_ids), contest(rel))
     )
 
 
@@ -88,9 +94,15 @@ def _conditions(flt: ClaimFilter, claim: type[Claim] = Claim) -> list[ColumnElem
     if flt.claim_ids is not None:
         found.append(claim.id.in_(flt.claim_ids))
     if flt.topic is not None:
-        found.append(claim.topics.any(topic=flt.topic))
+        found.append(claim.id.in_(select(Topic.claim_id).where(Topic.topic == flt.topic)))
     if flt.source is not None:
-        found.append(claim.appearances.any(Appearance.source.has(Source.key == flt.source)))
+        found.append(
+            claim.id.in_(
+                select(Appearance.claim_id)
+                .join(Source, Source.id == Appearance.source_id)
+                .where(Source.key == flt.source)
+            )
+        )
     # A claim known only to a month or year matches when its period overlaps.
     if flt.since is not None:
         found.append(claim.stated_until >= flt.since)
@@ -98,7 +110,7 @@ def _conditions(flt: ClaimFilter, claim: type[Claim] = Claim) -> list[ColumnElem
         found.append(claim.stated_on <= flt.until)
     if flt.relation is not None:
         rel = aliased(Relation)
-        found.append(exists().where(rel.to_claim_id == claim.id, rel.relation == flt.relation))
+        found.append(claim.id.in_(select(rel.to_claim_id).where(rel.relation == flt.relation)))
     return found
 
 
@@ -227,11 +239,16 @@ class ActorRecord:
 
 
 def actor_record(
-    session: Session, actor: Actor, include_members: bool = False, stream: bool = False
+    session: Session,
+    actor: Actor,
+    include_members: bool = False,
+    stream: bool = False,
+    limit: int | None = None,
 ) -> ActorRecord:
-    """Everything `actor` (and, if asked, its members) claimed or countered;
-    with `stream`, the claims come as iterators, read as they are consumed
-    (one after the other), and their counts from the database."""
+    """Everything `actor` (and, if asked, its members) claimed or countered,
+    the newest `limit` of each; with `stream`, the claims come as iterators,
+    read as they are consumed (one after the other), and their counts (of
+    all, `limit` aside) from the database."""
     ids = member_ids(session, actor.id) if include_members else {actor.id}
     members = sorted(
         session.scalars(select(Actor).where(Actor.id.in_(ids - {actor.id}))), key=lambda a: a.name
@@ -239,16 +256,19 @@ def actor_record(
     conditions = (_claimed_by(ids), _countered_by(ids))
 
     def newest_first(condition: ColumnElement[bool]) -> Iterator[ClaimRecord]:
-        query = _columns().where(condition).order_by(*_NEWEST_FIRST)
+        query = _columns().where(condition).order_by(*_NEWEST_FIRST).limit(limit)
         yield from fetch.stream(session.connection(), query)
 
-    if not stream:
+    if not stream and limit is None:
         made, countered = (list(newest_first(c)) for c in conditions)
         return ActorRecord(actor, members, made, countered, len(made), len(countered))
     made_count, counter_count = (
         int(session.scalar(select(func.count()).select_from(Claim).where(c)) or 0)
         for c in conditions
     )
+    if not stream:
+        made, countered = (list(newest_first(c)) for c in conditions)
+        return ActorRecord(actor, members, made, countered, made_count, counter_count)
     return ActorRecord(
         actor, members, newest_first(conditions[0]), newest_first(conditions[1]),
         made_count, counter_count,

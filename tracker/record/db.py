@@ -19,7 +19,7 @@ from tracker.errors import SchemaError, TrackerError
 
 ENV_VAR = "TRACKER_DATABASE_URL"
 # The newest migration in migrations/versions; tests check the two agree.
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
+from sqlalchemy import text as sql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from tracker.vocabulary import ACTOR_KINDS, APPEARANCE_TYPES, DATE_PRECISIONS, RELATION_TYPES
@@ -228,6 +229,14 @@ class Claim(Base):
             " OR (stated_on IS NOT NULL AND stated_precision IS NOT NULL"
             " AND stated_until IS NOT NULL AND stated_until >= stated_on)",
             name="date_has_precision",
+        ),
+        # Listings' order, newest first and undated last, read from an index
+        # so that `--limit 50` stops after fifty rows. PostgreSQL needs its
+        # own (a backward scan of stated_on puts NULLs first); SQLite reads
+        # ix_claims_stated_on backwards with NULLs last, and cannot declare
+        # NULLS LAST in an index.
+        Index("ix_claims_newest_first", sql("stated_on DESC NULLS LAST"), "key").ddl_if(
+            dialect="postgresql"
         ),
     )
 

@@ -95,11 +95,22 @@ def another_side(claim_id: ClaimId, other_id: ClaimId) -> ColumnElement[bool]:
     return exists().where(ours.claim_id == claim_id, us.id == claim_id, ~shared.exists())
 
 
+def _probe(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """EXISTS (...) that the database answers row by row, through indexes.
+
+    PostgreSQL would otherwise turn an EXISTS correlated by an equality into
+    a hashed subplan: every relation of the archive read and hashed before
+    the first row, however few rows the query returns (`--limit 50` cost
+    half a second at 100k claims, for the corroborations alone). An OFFSET
+    keeps it from rewriting the subquery (SQLite ignores it)."""
+    return select(literal(1)).where(*conditions).offset(0).exists()
+
+
 def retracted(claim_id: ClaimId) -> ColumnElement[bool]:
     """A `retracts` relation points at it from a claim sharing a claimant."""
     rel = aliased(Relation)
     theirs, ours = aliased(Claimant), aliased(Claimant)
-    return exists().where(
+    return _probe(
         rel.to_claim_id == claim_id,
         rel.relation == "retracts",
         theirs.claim_id == rel.from_claim_id,
@@ -121,14 +132,12 @@ def contest(rel: type[Relation]) -> ColumnElement[bool]:
 
 def _in_contest(claim_id: ClaimId) -> ColumnElement[bool]:
     rel = aliased(Relation)
-    return exists().where(
-        or_(rel.to_claim_id == claim_id, rel.from_claim_id == claim_id), contest(rel)
-    )
+    return _probe(or_(rel.to_claim_id == claim_id, rel.from_claim_id == claim_id), contest(rel))
 
 
 def _corroborated(claim_id: ClaimId) -> ColumnElement[bool]:
     rel = aliased(Relation)
-    return exists().where(
+    return _probe(
         rel.to_claim_id == claim_id,
         rel.relation == "corroborates",
         another_side(rel.from_claim_id, rel.to_claim_id),
@@ -198,7 +207,7 @@ def challenged(
     listed_elsewhere = and_(answered_back, _earlier(answerer, Claim))
     if in_scope is not None:
         listed_elsewhere = and_(listed_elsewhere, in_scope(answerer))
-    return exists().where(
+    return _probe(
         incoming.to_claim_id == Claim.id,
         answerer.id == incoming.from_claim_id,
         contest(incoming),
