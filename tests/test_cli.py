@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 from tests.conftest import SEEDS, Runner
 from tracker.cli import cli
 from tracker.record import db
-from tracker.render.output import FORMATS
+from tracker.render.formats import FORMATS
 
 CLAIM_KEYS = {"id", "text", "claimants", "stated_on", "status", "appearances", "counter_claims"}
 # The contests of the seed dataset, newest first: every claim the Moscow/Pyongyang

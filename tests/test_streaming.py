@@ -224,3 +224,30 @@ def test_a_terminal_is_shown_a_page_and_told_the_rest(generated: Engine) -> None
 def test_few_claims_on_a_terminal_have_no_footer(run: Runner) -> None:
     text = _pty_run(run.url, "contested")
     assert "more" not in text.splitlines()[-1]
+
+
+def test_by_actor_takes_a_limit_and_pages_a_terminal(generated: Engine) -> None:
+    from sqlalchemy import func, select
+
+    from tracker.record.models import Actor, Claimant
+
+    with Session(generated) as session:
+        busiest = session.scalars(
+            select(Actor.key)
+            .join(Claimant, Claimant.actor_id == Actor.id)
+            .group_by(Actor.key)
+            .order_by(func.count().desc(), Actor.key)
+        ).first()
+        assert busiest is not None
+        everything = json.loads(Runner(generated.url.render_as_string(False))(
+            "by-actor", busiest, "-f", "json").stdout)  # fmt: skip
+    made = len(everything["claims"])
+    assert made > 40
+    url = generated.url.render_as_string(hide_password=False)
+    limited = json.loads(Runner(url)("by-actor", busiest, "--limit", "7", "-f", "json").stdout)
+    # The newest 7 of each list, in the complete listing's order.
+    assert limited["claims"] == everything["claims"][:7]
+    assert limited["counters"] == everything["counters"][:7]
+    paged = _pty_run(url, "by-actor", busiest)
+    assert f"… {made - 30} more claims ({made} in all)" in paged
+    assert "more claims" not in _pty_run(url, "by-actor", busiest, "--all")

@@ -23,6 +23,7 @@ from tracker.cli.common import (
     echo_listing,
     filter_options,
     format_option,
+    limit_options,
     open_session,
     paging,
 )
@@ -203,9 +204,12 @@ def claims(ctx: click.Context, /, fmt: str, **kwargs: Any) -> None:
     is_flag=True,
     help="Add the claims of people holding roles in this organization (at any depth).",
 )
+@limit_options
 @format_option
 @click.pass_context
-def by_actor(ctx: click.Context, name: str, include_members: bool, fmt: str) -> None:
+def by_actor(
+    ctx: click.Context, /, name: str, include_members: bool, fmt: str, **kwargs: Any
+) -> None:
     """Everything one actor claimed, and the claims of others it counters.
 
     NAME may be any alias, a surname or part of a name, in any case, with or
@@ -217,16 +221,18 @@ def by_actor(ctx: click.Context, name: str, include_members: bool, fmt: str) -> 
       tracker by-actor Miller
       tracker by-actor Pyongyang -f json
       tracker by-actor "United States" --include-members
+      tracker by-actor Putin --limit 10 -f json   # the newest 10 of each list
     """
     from tracker.query.queries import actor_record
     from tracker.record.names import resolve_actor
     from tracker.render import pages
     from tracker.render.stream import Out
 
-    page = paging(ctx, fmt, {})
+    page = paging(ctx, fmt, kwargs)
+    limit = kwargs["limit"] if page is None else page + 1  # one more says there are more
     with open_session(ctx) as session:
         actor = resolve_actor(session, name)
-        record = actor_record(session, actor, include_members, stream=True)
+        record = actor_record(session, actor, include_members, stream=True, limit=limit)
         out = Out(lambda text: click.echo(text, nl=False))
         pages.write_actor_record(out, record, fmt, page)
         out.flush()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from tracker.render.output import DEFAULT_FORMAT, FORMATS
+from tracker.render.formats import DEFAULT_FORMAT, FORMATS
 from tracker.vocabulary import RELATION_TYPES
 
 if TYPE_CHECKING:
@@ -89,17 +89,18 @@ def filter_options(f: F) -> F:
             type=click.Choice(RELATION_TYPES),
             help="Claims answered by a claim with this relation.",
         ),
-        click.option("--limit", type=click.IntRange(min=1), help="Show at most this many."),
-        click.option(
-            "--all",
-            "all",
-            is_flag=True,
-            help="Show every one (a terminal is shown the first 30).",
-        ),
     ]
     for option in reversed(options):
         f = option(f)
-    return f
+    return limit_options(f)
+
+
+def limit_options(f: F) -> F:
+    """--limit and --all, for a listing a terminal is shown a page of."""
+    f = click.option(
+        "--all", "all", is_flag=True, help="Show every one (a terminal is shown the first 30)."
+    )(f)
+    return click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")(f)
 
 
 @contextmanager
@@ -188,7 +189,6 @@ def paging(ctx: click.Context, fmt: str, kwargs: dict[str, Any]) -> int | None:
 
     Only a person at a terminal is paged: piped output and every format but
     the default table are complete unless --limit is given."""
-    from tracker.render.output import DEFAULT_FORMAT
     from tracker.render.stream import PAGE
 
     if kwargs.get("limit") is not None and kwargs.get("all"):

@@ -17,9 +17,6 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from tabulate import tabulate
-from wcwidth import wcswidth, wcwidth
-
 # A wrapped column narrower than this is unreadable: print blocks instead.
 PROSE_MIN = 30
 # Values up to this long share one line of a block ("Stated 2024-06 · Status contested").
@@ -47,6 +44,11 @@ _BREAK = re.compile(r"[ \t\n\r\x0b\x0c]+")
 
 def display_width(text: str) -> int:
     """Columns `text` takes in a terminal (a CJK character two, an accent none)."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    # Imported when needed: JSON and CSV output never measure text.
+    from wcwidth import wcswidth
+
     found = wcswidth(text)
     return len(text) if found < 0 else found
 
@@ -57,6 +59,8 @@ def _units(word: str) -> list[str]:
     breaks between any two of its characters."""
     if all(ord(c) < 0x1100 for c in word):  # no wide character below U+1100
         return [word]
+    from wcwidth import wcwidth
+
     units: list[str] = []
     for c in word:
         size = wcwidth(c)
@@ -130,6 +134,8 @@ def grid(headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: list[int
         ]
         for row in rows
     ]
+    from tabulate import tabulate
+
     return tabulate(cells, headers=list(headers), tablefmt="simple_grid", disable_numparse=True)
 
 
@@ -169,6 +175,8 @@ def terminal_table(
     """The grid when it fits `width`; blocks when not and `may_block` (a
     terminal); else the narrowest grid that splits no word."""
     if not rows:
+        from tabulate import tabulate
+
         return tabulate([], headers=list(headers), tablefmt="simple_grid")
     widths = grid_widths(headers, rows, width)
     if widths is not None:

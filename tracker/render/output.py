@@ -10,15 +10,12 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any, TypeVar
 
-from tabulate import tabulate, tabulate_formats
-
 from tracker.render import layout, stream
+from tracker.render.formats import DEFAULT_FORMAT
 from tracker.render.layout import terminal_table
 
 T = TypeVar("T")
 
-DEFAULT_FORMAT = "table"
-FORMATS = [DEFAULT_FORMAT, "json", "csv", *tabulate_formats]
 # Tabulate formats that can show a cell over several lines.
 _MULTILINE = {
     "plain",
@@ -87,6 +84,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = DEFA
     cells = [[_cell(v, separator) for v in row] for row in rows]
     if separator == "; ":
         cells = [[str(v).replace("\n", " ") for v in row] for row in cells]
+    from tabulate import tabulate  # not imported for JSON and CSV
+
     return tabulate(cells, headers=list(headers), tablefmt=fmt, disable_numparse=True)
 
 
