@@ -14,12 +14,14 @@ OK or DIFF (with the first differing lines) per command; `contested-sql`
 (SQLite only) is compared once parsed. Exits 1 on any DIFF.
 
 The default data is the seed dataset plus edge cases the seeds lack, added
-by a data file and `tracker relate`: retractions (by a claimant, by someone
-else, of a claim with several claimants), counters to and from retracted
-claims, corroboration from another side, from the same side and from a
-retracted claim, roles with periods (a former official, a member through a
-ministry for a few years) against claims dated inside, outside and without a
-period, mutual counters (dated, same day, undated, one direction no contest).
+by a data file (EDGE_ACTORS, EDGE_CLAIMS) and `tracker relate`
+(EDGE_RELATIONS): retractions (of a claim with one claimant and with several),
+counters to and from retracted claims and from the same side, corroboration
+from another side, from the same side and from a retracted claim, roles with
+periods (a former official; a member through a ministry for a few years)
+against claims dated inside, outside and without the period, mutual counters
+(dated, same day, undated, one dated and one not, one direction no contest).
+On it, by-actor and show run for every actor and claim.
 """
 
 from __future__ import annotations
@@ -46,32 +48,18 @@ TRACKER = Path(sys.executable).with_name("tracker")
 PEERS = HERE / "peers.py"
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
-_QUOTE = "{source: star-advertiser-20240618, quote: 'Moscow and Pyongyang have denied arms transfers'}"
+_QUOTE = (
+    "{source: star-advertiser-20240618, quote: Moscow and Pyongyang have denied arms transfers}"
+)
 _VIA = (
-    "{source: ani-20240618, quote: 'establish independent transaction systems',"
+    "{source: ani-20240618, quote: establish independent transaction systems,"
     " type: paraphrase, cue: according to, via: tass}"
 )
-
-
-def _claim(key: str, by: str, stated: str | None, relations: str = "", extra: str = "") -> str:
-    when = "null" if stated is None else f"'{stated}'"
-    more = f"\n      - {extra}" if extra else ""
-    related = f"\n    relations: {{{relations}}}" if relations else ""
-    return f"""
-  - id: {key}
-    text: Edge case {key}.
-    claimants: [{by}]
-    stated: {when}
-    topics: [edge]
-    appearances:
-      - {_QUOTE}{more}{related}"""
-
 
 # Seeds' side facts used below: Putin, Ushakov, Kozlov, Lavrov and TASS hold
 # roles in `russia` (Putin and Lavrov from a date); Miller is in the US State
 # Department, in `united-states`; `china`, `japan` and `south-korea` stand alone.
-EDGE_DATA = (
-    """actors:
+EDGE_ACTORS = """actors:
   - id: edge-former-aide
     name: Edge Former Aide
     kind: person
@@ -90,46 +78,68 @@ EDGE_DATA = (
     roles:
       - {title: Spokesperson, of: edge-ministry, start: '2016-01-01', end: '2018-12-31'}
       - {title: Adviser, of: japan}
+"""
 
-claims:"""
-    # Role periods: a former official, against claims of the government served.
-    + _claim("edge-former-2024", "edge-former-aide", "2024-06-20", "denies: [visit-announcement]")
-    + _claim("edge-former-2009", "edge-former-aide", "2009", "denies: [visit-first-in-24-years]")
-    + _claim("edge-former-2010-12", "edge-former-aide", "2010-12", "denies: [visit-announcement]")
-    + _claim("edge-former-2011", "edge-former-aide", "2011", "undercuts: [china-russia-drills-provoke]")
-    + _claim("edge-former-undated", "edge-former-aide", None, "disputes: [china-russia-drills-provoke]")
+# (id, claimants, stated, relation, target): each claim's one relation.
+EDGE_CLAIMS: list[tuple[str, str, str | None, str, str]] = [
+    # Role periods: a former official against claims of the government served.
+    ("edge-former-2024", "edge-former-aide", "2024-06-20", "denies", "visit-announcement"),
+    ("edge-former-2009", "edge-former-aide", "2009", "denies", "visit-first-in-24-years"),
+    ("edge-former-2010-12", "edge-former-aide", "2010-12", "denies", "visit-announcement"),
+    ("edge-former-2011", "edge-former-aide", "2011", "undercuts", "china-russia-drills-provoke"),
+    ("edge-former-undated", "edge-former-aide", None, "disputes", "china-russia-drills-provoke"),
     # A member through a ministry, for a few years.
-    + _claim("edge-official-2017", "edge-official", "2017-03", "denies: [visit-announcement]")
-    + _claim("edge-official-2019", "edge-official", "2019-01-15", "denies: [visit-first-in-24-years]")
-    + _claim("edge-official-undated", "edge-official", None, "disputes: [miller-putin-desperate]")
-    # Retractions: by the claimant, by someone else, of a claim with several claimants.
-    + _claim("edge-ushakov-retracts", "yuri-ushakov", "2024-06-25", "retracts: [ushakov-second-visit]")
-    + _claim(
-        "edge-media-retracts", "kcna, north-korean-state-media", "2024-07", "retracts: [nk-media-sacred-war]"
-    )
-    + _claim("edge-denies-retracted", "matthew-miller", "2024-06-26", "denies: [ushakov-second-visit]")
-    + _claim("edge-same-side", "yuri-ushakov", "2024-06-02", "denies: [ushakov-talks-planned]")
+    ("edge-official-2017", "edge-official", "2017-03", "denies", "visit-announcement"),
+    ("edge-official-2019", "edge-official", "2019-01-15", "denies", "visit-first-in-24-years"),
+    ("edge-official-undated", "edge-official", None, "disputes", "miller-putin-desperate"),
+    # Retractions (only a claimant may retract: the loader refuses anyone else),
+    # of a claim with one claimant and of one with several; a counter to a
+    # retracted claim; a counter from the same side.
+    ("edge-ushakov-retracts", "yuri-ushakov", "2024-06-25", "retracts", "ushakov-second-visit"),
+    ("edge-media-retracts", "kcna, north-korean-state-media", "2024-07", "retracts",
+     "nk-media-sacred-war"),
+    ("edge-denies-retracted", "matthew-miller", "2024-06-26", "denies", "ushakov-second-visit"),
+    ("edge-same-side", "yuri-ushakov", "2024-06-02", "denies", "ushakov-talks-planned"),
     # Corroboration: from another side, from the same side, of a contested claim.
-    + _claim("edge-china-corroborates", "china", "2024-06-19", "corroborates: [kozlov-air-service]")
-    + _claim("edge-tass-corroborates", "tass", "2024-06-19", "corroborates: [kozlov-passenger-traffic]")
-    + _claim("edge-japan-corroborates", "japan", None, "corroborates: [miller-arms-charge]", _VIA)
-    + _claim("edge-supports", "japan", "2024", "supports: [visit-at-kim-invitation]")
-    # Mutual counters: listed once, under the earlier.
-    + _claim("edge-mutual-early", "japan", "2024-01-10", "denies: [edge-mutual-late]")
-    + _claim("edge-mutual-late", "china", "2024-02-10", "disputes: [edge-mutual-early]")
-    + _claim("edge-tie-b", "china", "2024-03-01", "denies: [edge-tie-a]")
-    + _claim("edge-tie-a", "japan", "2024-03-01", "undercuts: [edge-tie-b]")
-    + _claim("edge-undated-y", "china", None, "denies: [edge-undated-x]")
-    + _claim("edge-undated-x", "japan", None, "denies: [edge-undated-y]")
-    + _claim("edge-dated-d", "japan", "2024-04-01", "disputes: [edge-undated-u]")
-    + _claim("edge-undated-u", "china", None, "disputes: [edge-dated-d]")
+    ("edge-china-corroborates", "china", "2024-06-19", "corroborates", "kozlov-air-service"),
+    ("edge-tass-corroborates", "tass", "2024-06-19", "corroborates", "kozlov-passenger-traffic"),
+    ("edge-japan-corroborates", "japan", None, "corroborates", "miller-arms-charge"),
+    ("edge-supports", "japan", "2024", "supports", "visit-at-kim-invitation"),
+    # Mutual counters: listed once, under the earlier (by date, then id; dated first).
+    ("edge-mutual-early", "japan", "2024-01-10", "denies", "edge-mutual-late"),
+    ("edge-mutual-late", "china", "2024-02-10", "disputes", "edge-mutual-early"),
+    ("edge-tie-b", "china", "2024-03-01", "denies", "edge-tie-a"),
+    ("edge-tie-a", "japan", "2024-03-01", "undercuts", "edge-tie-b"),
+    ("edge-undated-y", "china", None, "denies", "edge-undated-x"),
+    ("edge-undated-x", "japan", None, "denies", "edge-undated-y"),
+    ("edge-dated-d", "japan", "2024-04-01", "disputes", "edge-undated-u"),
+    ("edge-undated-u", "china", None, "disputes", "edge-dated-d"),
     # One direction a contest, the other not (china shares a side with itself).
-    + _claim("edge-asym-a", "japan, china", "2024-05-01", "denies: [edge-asym-b]")
-    + _claim("edge-asym-b", "china", "2024-05-02", "denies: [edge-asym-a]")
-    # Same date and key order against a seed claim of the same day.
-    + _claim("edge-same-day", "south-korea", "2024-06-17", "restates: [us-skorea-arms-concern]")
-    + "\n"
-)
+    ("edge-asym-a", "japan, china", "2024-05-01", "denies", "edge-asym-b"),
+    ("edge-asym-b", "china", "2024-05-02", "denies", "edge-asym-a"),
+    # The same day as a seed claim: ordered by id.
+    ("edge-same-day", "south-korea", "2024-06-17", "restates", "us-skorea-arms-concern"),
+]  # fmt: skip
+
+
+def edge_data() -> str:
+    """EDGE_ACTORS and EDGE_CLAIMS as a data file (one that refers to the seeds)."""
+    lines = [EDGE_ACTORS, "claims:"]
+    for key, by, stated, relation, target in EDGE_CLAIMS:
+        when = "null" if stated is None else f"'{stated}'"
+        lines += [
+            f"  - id: {key}",
+            f"    text: Edge case {key}.",
+            f"    claimants: [{by}]",
+            f"    stated: {when}",
+            "    topics: [edge]",
+            "    appearances:",
+            f"      - {_QUOTE}",
+            *([f"      - {_VIA}"] if key == "edge-japan-corroborates" else []),
+            f"    relations: {{{relation}: [{target}]}}",
+        ]
+    return "\n".join(lines) + "\n"
+
 
 # Relations from seed claims, added after the load.
 EDGE_RELATIONS = [
@@ -229,13 +239,13 @@ def commands(url: str, everything: bool) -> list[list[str]]:
                 """SELECT key FROM (
                     SELECT a.key, count(*) AS n FROM actors a
                     JOIN claimants m ON m.actor_id = a.id GROUP BY a.key
-                    ORDER BY n DESC, a.key LIMIT 2) AS busiest
+                    ORDER BY n DESC, a.key LIMIT 4) AS busiest
                 UNION SELECT key FROM (
                     SELECT a.key FROM actors a
                     JOIN claimants m ON m.actor_id = a.id
                     JOIN relations r ON r.from_claim_id = m.claim_id
                     WHERE r.relation IN ('denies', 'disputes', 'undercuts')
-                    GROUP BY a.key ORDER BY count(*) DESC, a.key LIMIT 2) AS counters
+                    GROUP BY a.key ORDER BY count(*) DESC, a.key LIMIT 4) AS counters
                 UNION SELECT key FROM (
                     SELECT key FROM actors a WHERE NOT EXISTS (
                         SELECT 1 FROM claimants m WHERE m.actor_id = a.id)
@@ -249,9 +259,12 @@ def commands(url: str, everything: bool) -> list[list[str]]:
                 """SELECT key FROM (
                     SELECT c.key FROM claims c JOIN relations r
                       ON c.id IN (r.from_claim_id, r.to_claim_id)
-                    GROUP BY c.key ORDER BY count(*) DESC, c.key LIMIT 5) AS related
+                    GROUP BY c.key ORDER BY count(*) DESC, c.key LIMIT 8) AS related
                 UNION SELECT key FROM (
-                    SELECT key FROM claims WHERE stated_on IS NULL ORDER BY key LIMIT 1) AS u
+                    SELECT key FROM claims WHERE stated_on IS NULL ORDER BY key LIMIT 2) AS u
+                UNION SELECT key FROM (
+                    SELECT c.key FROM claims c JOIN relations r ON r.to_claim_id = c.id
+                    WHERE r.relation = 'corroborates' ORDER BY c.key LIMIT 2) AS corroborated
                 UNION SELECT key FROM (
                     SELECT key FROM claims ORDER BY key LIMIT 2) AS first""",
             )
@@ -282,14 +295,15 @@ def load(url: str, data: Sequence[Path], edges: bool) -> None:
     paths = [str(p) for p in data]
     with tempfile.TemporaryDirectory() as folder:
         if edges:
-            (Path(folder) / "edge.yaml").write_text(EDGE_DATA, encoding="utf-8")
+            (Path(folder) / "edge.yaml").write_text(edge_data(), encoding="utf-8")
             paths.append(folder)
         done = _run([str(TRACKER), "--db", url, "load", *paths])
         if done.returncode != 0:
             raise SystemExit(f"load failed: {done.stderr.decode()}")
     if edges:
         for from_id, to_id, relation in EDGE_RELATIONS:
-            done = _run([str(TRACKER), "--db", url, "relate", from_id, to_id, "--relation", relation])
+            relate = ["relate", from_id, to_id, "--relation", relation]
+            done = _run([str(TRACKER), "--db", url, *relate])
             if done.returncode != 0:
                 raise SystemExit(f"relate failed: {done.stderr.decode()}")
 
@@ -302,13 +316,13 @@ def postgres_database(server: str) -> Iterator[str]:
     name = f"peers_check_{uuid.uuid4().hex[:8]}"
     admin = server.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")  # type: ignore[arg-type]
-    base = server.rsplit("/", 1)[0]
+        conn.execute(f"CREATE DATABASE {name}")
+    address, _, query = server.partition("?")
     try:
-        yield f"{base}/{name}"
+        yield f"{address.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -147,3 +147,29 @@ def test_the_check_sees_a_full_scan(generated: Engine) -> None:
         session.execute(select(Claim.id).where(func.lower(Claim.text) == "x")).all()
         ((statement, parameters),) = found
         assert full_scans(session, statement, parameters)
+
+
+def test_postgresql_listings_are_not_jit_compiled() -> None:
+    """PostgreSQL would JIT-compile the status probes (a second at 10k claims
+    to save milliseconds): tracker's connections turn JIT off, and options
+    given in the URL still apply, after ours."""
+    import pytest
+    from sqlalchemy import text
+
+    from tests.conftest import POSTGRES_URL
+    from tracker.record import db
+
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL: set TRACKER_TEST_POSTGRES_URL to run on a server")
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    for url, jit, work_mem in [
+        (POSTGRES_URL, "off", None),
+        (f"{POSTGRES_URL}{separator}options=-c%20work_mem%3D7MB", "off", "7MB"),
+        (f"{POSTGRES_URL}{separator}options=-c%20jit%3Don", "on", None),
+    ]:
+        engine = db.create(url)
+        with engine.connect() as connection:
+            assert connection.execute(text("SHOW jit")).scalar() == jit
+            if work_mem:
+                assert connection.execute(text("SHOW work_mem")).scalar() == work_mem
+        engine.dispose()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -27,6 +26,8 @@ def nearest(session: Session, kind: str, key: str, limit: int = 3) -> list[str]:
     if prefix:
         query = query.where(model.key >= prefix, model.key < prefix + "\uffff")
     keys = list(session.scalars(query))
+    from rapidfuzz import fuzz, process  # only when an id is not found
+
     found = process.extract(key, keys, scorer=fuzz.ratio, limit=limit, score_cutoff=60)
     return [k for k, _, _ in found]
 
@@ -51,6 +52,8 @@ def check_topic(session: Session, topic: str) -> None:
     if session.scalar(select(Topic.claim_id).where(Topic.topic == topic).limit(1)) is not None:
         return
     known = [t for t, _ in topics(session)]
+    from rapidfuzz import fuzz, process
+
     near = [t for t, _, _ in process.extract(topic, known, scorer=fuzz.WRatio, limit=3)]
     hint = f" Nearest: {', '.join(near)}." if near else ""
     raise NotFound(f"no claim has the topic {topic!r}.{hint} See `tracker topics`.")
