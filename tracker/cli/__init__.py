@@ -19,6 +19,7 @@ from tracker.cli.common import (
     claim_filter,
     connect,
     date_range,
+    echo,
     echo_claims,
     echo_listing,
     filter_options,
@@ -30,6 +31,7 @@ from tracker.cli.common import (
 from tracker.cli.finding import search, source, timeline, topics
 from tracker.cli.report import report
 from tracker.errors import TrackerError
+from tracker.render.terminal import error_line
 from tracker.vocabulary import STATUSES
 
 EXIT_ERROR = 1
@@ -58,8 +60,11 @@ class TrackerGroup(click.Group):
             return super().invoke(ctx)
         except TrackerError as exc:
             url = ctx.obj.get("url") if isinstance(ctx.obj, dict) else None
-            click.echo(f"Error: {_scrub(str(exc), url)}", err=True)
+            click.echo(f"Error: {error_line(_scrub(str(exc), url))}", err=True)
             ctx.exit(exc.exit_code)
+        except click.ClickException as exc:  # click's own, quoting an option's value
+            exc.message = error_line(exc.message)  # type: ignore[misc]  # Final in the stubs
+            raise
         except Exception as exc:
             if not type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
                 raise
@@ -69,7 +74,7 @@ class TrackerGroup(click.Group):
             detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
             if "readonly" in detail or "read-only" in detail:
                 detail += " (check the permissions of the file and its folder)"
-            click.echo(f"Error: {redact(url)}: {_scrub(detail, url)}", err=True)
+            click.echo(f"Error: {error_line(f'{redact(url)}: {_scrub(detail, url)}')}", err=True)
             ctx.exit(EXIT_ERROR)
 
 
@@ -147,7 +152,7 @@ def load(ctx: click.Context, paths: tuple[Path, ...]) -> None:
         ) as bar,
     ):
         report = load_paths(engine, files, on_file=lambda _path: bar.update(1), on_write=wrote)
-    click.echo(report.summary())
+    echo(report.summary())
 
 
 @cli.command()
@@ -233,7 +238,7 @@ def by_actor(
     with open_session(ctx) as session:
         actor = resolve_actor(session, name)
         record = actor_record(session, actor, include_members, stream=True, limit=limit)
-        out = Out(lambda text: click.echo(text, nl=False))
+        out = Out(lambda text: echo(text, fmt, nl=False))
         pages.write_actor_record(out, record, fmt, page)
         out.flush()
 
@@ -254,7 +259,7 @@ def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
     from tracker.render import pages
 
     with open_session(ctx) as session:
-        click.echo(pages.claim_thread(claim(session, claim_id), fmt))
+        echo(pages.claim_thread(claim(session, claim_id), fmt), fmt)
 
 
 @cli.command()
@@ -326,6 +331,9 @@ def db_group() -> None:
 def upgrade(ctx: click.Context) -> None:
     """Create the schema, or upgrade it to this tracker's revision.
 
+    A SQLite file is copied first, beside itself, named for the revision it
+    was at (tracker.db.0003-20261126T063000Z.bak).
+
     \b
     Examples:
       tracker db upgrade
@@ -336,6 +344,11 @@ def upgrade(ctx: click.Context) -> None:
     with connect(ctx, check_schema=False) as engine:
         db.refuse_foreign(engine)
         before = db.current_revision(engine)
+        db.refuse_newer(before)
+        if before not in (None, db.SCHEMA_REVISION):
+            copy = db.backup(engine, before)
+            if copy is not None:
+                click.echo(f"backed up to {copy}")
         migrate.upgrade(engine)
         after = db.current_revision(engine)
     if before == after:

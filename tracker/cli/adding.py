@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tracker.cli.common import parse_date
+from tracker.cli.common import COUNT, parse_date
 from tracker.cli.writing import actor_key, report, write_format, writing
 from tracker.vocabulary import ACTOR_KINDS, COUNTER_RELATIONS
 
@@ -124,9 +124,7 @@ def _claim_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--paraphrase", is_flag=True, help="The quote is a paraphrase."),
         click.option("--cue", help='The reporting verb ("said", "denied").'),
         click.option("--via", metavar="ACTOR", help='The intermediary ("TASS reported").'),
-        click.option(
-            "--occurrence", type=click.IntRange(min=1), help="Which one, if the quote recurs."
-        ),
+        click.option("--occurrence", type=COUNT, help="Which one, if the quote recurs."),
         click.option("--id", "key", metavar="ID", help="The claim's id (default: from its text)."),
         click.option(
             "--new",
@@ -246,7 +244,7 @@ def add_counter(
 @click.option("--paraphrase", is_flag=True, help="The quote is a paraphrase.")
 @click.option("--cue", help='The reporting verb ("said", "denied").')
 @click.option("--via", metavar="ACTOR", help='The intermediary ("TASS reported").')
-@click.option("--occurrence", type=click.IntRange(min=1), help="Which one, if the quote recurs.")
+@click.option("--occurrence", type=COUNT, help="Which one, if the quote recurs.")
 @write_format
 @click.pass_context
 def add_appearance(ctx: click.Context, /, claim_id: str, fmt: str, **options: Any) -> None:

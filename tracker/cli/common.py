@@ -13,6 +13,11 @@ import click
 from tracker.render.formats import DEFAULT_FORMAT, FORMATS
 from tracker.vocabulary import RELATION_TYPES
 
+# The largest count an option takes: a database's integers hold it on every
+# backend (SQLite refuses a larger LIMIT with an overflow).
+MAX_COUNT = 2**31 - 1
+COUNT = click.IntRange(min=1, max=MAX_COUNT)
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
@@ -100,7 +105,7 @@ def limit_options(f: F) -> F:
     f = click.option(
         "--all", "all", is_flag=True, help="Show every one (a terminal is shown the first 30)."
     )(f)
-    return click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")(f)
+    return click.option("--limit", type=COUNT, help="Show at most this many.")(f)
 
 
 @contextmanager
@@ -175,13 +180,27 @@ def echo_listing(
     it = iter(items)
     first = next(it, None)
     if first is None and fmt not in ("json", "csv"):
-        click.echo(empty)
+        echo(empty)
         return
-    out = Out(lambda text: click.echo(text, nl=False))
+    out = Out(lambda text: echo(text, fmt, nl=False))
     write_listing(
         out, fmt, headers, it if first is None else chain([first], it), row, record, paging
     )
     out.flush()
+
+
+def echo(text: str, fmt: str | None = None, nl: bool = True) -> None:
+    """Print `text`; unless `fmt` is data (JSON, CSV, TSV), with its control
+    characters made visible, so no stored text can command the terminal."""
+    from tracker.render.formats import DATA_FORMATS
+    from tracker.render.terminal import printable
+
+    if fmt in DATA_FORMATS:
+        # color=True: click would otherwise strip what looks like an ANSI
+        # sequence from piped output, and data must arrive exact.
+        click.echo(text, nl=nl, color=True)
+    else:
+        click.echo(printable(text), nl=nl)
 
 
 def paging(ctx: click.Context, fmt: str, kwargs: dict[str, Any]) -> int | None:

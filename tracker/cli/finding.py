@@ -9,8 +9,11 @@ from typing import Any
 import click
 
 from tracker.cli.common import (
+    COUNT,
+    MAX_COUNT,
     claim_filter,
     date_range,
+    echo,
     echo_listing,
     filter_options,
     format_option,
@@ -28,9 +31,7 @@ from tracker.vocabulary import SEARCH_KINDS as KINDS
     multiple=True,
     help="Search only claim texts, quotes or source texts (repeatable). Default: all three.",
 )
-@click.option(
-    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Hits per kind."
-)
+@click.option("--limit", type=COUNT, default=20, show_default=True, help="Hits per kind.")
 @format_option
 @click.pass_context
 def search(ctx: click.Context, query: str, kinds: tuple[str, ...], limit: int, fmt: str) -> None:
@@ -55,11 +56,16 @@ def search(ctx: click.Context, query: str, kinds: tuple[str, ...], limit: int, f
     with open_session(ctx) as session:
         hits = run_search(session, query, tuple(dict.fromkeys(kinds)) or KINDS, limit)
     if not hits and fmt not in ("json", "csv"):
-        click.echo(f"Nothing matches {query!r}.")
+        echo(f"Nothing matches {query!r}.")
         return
     width = shutil.get_terminal_size((120, 24)).columns
     bold = sys.stdout.isatty()
-    click.echo(search_hits(hits, fmt, width, lambda s: click.style(s, bold=True) if bold else s))
+    text = search_hits(hits, fmt, width, lambda s: click.style(s, bold=True) if bold else s)
+    # The table is neutralised inside, before the matches are made bold.
+    if fmt == "table":
+        click.echo(text)
+    else:
+        echo(text, fmt)
 
 
 @click.command()
@@ -80,7 +86,7 @@ def topics(ctx: click.Context, fmt: str) -> None:
         found = suggest.topics(session)
     rows = [[topic, n] for topic, n in found]
     data = [{"topic": topic, "claims": n} for topic, n in found]
-    click.echo(render(fmt, ["Topic", "Claims"], rows, data))
+    echo(render(fmt, ["Topic", "Claims"], rows, data), fmt)
 
 
 @click.command()
@@ -112,7 +118,7 @@ def timeline(ctx: click.Context, /, fmt: str, **kwargs: Any) -> None:
 @click.argument("source_id", metavar="SOURCE")
 @click.option(
     "--around",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_COUNT),
     metavar="OFFSET",
     help="Show the passage at this character offset.",
 )
@@ -121,7 +127,7 @@ def timeline(ctx: click.Context, /, fmt: str, **kwargs: Any) -> None:
 )
 @click.option(
     "--context",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_COUNT),
     default=200,
     show_default=True,
     help="Characters shown either side of --around or --quote.",
@@ -146,6 +152,7 @@ def source(
     from tracker.record import suggest
     from tracker.record.models import Source
     from tracker.render.pages import passage
+    from tracker.render.terminal import printable
 
     if around is not None and quote is not None:
         raise click.UsageError("--around and --quote show one passage: give one of them")
@@ -155,8 +162,9 @@ def source(
             raise suggest.not_found(session, "source", source_id)
         text = found.text
     if around is None and quote is None:
-        click.echo(text, nl=not text.endswith("\n"))
+        echo(text, nl=not text.endswith("\n"))
         return
+    shown = printable(text)  # one character for one: the offsets still hold
     mark = sys.stdout.isatty()
     style = (lambda s: click.style(s, bold=True)) if mark else (lambda s: f"»{s}«")
     if quote is not None:
@@ -168,9 +176,9 @@ def source(
         for n, where in enumerate(places, 1):
             if len(places) > 1:
                 click.echo(("\n" if n > 1 else "") + f"{n} of {len(places)}, at {where.start}:")
-            click.echo(passage(text, where.start, where.end, context, style))
+            click.echo(passage(shown, where.start, where.end, context, style))
         return
     assert around is not None
     if around > len(text):
         raise click.BadParameter(f"the text has {len(text)} characters", param_hint="--around")
-    click.echo(passage(text, around, around, context, style))
+    click.echo(passage(shown, around, around, context, style))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.common import date_range, open_session
+from tracker.cli.common import MAX_COUNT, date_range, open_session
 
 # A report an editor reads through: the fifty most countered contests.
 DEFAULT_CONTESTS = 50
@@ -49,7 +49,7 @@ def _generated_at(no_timestamp: bool) -> dt.datetime | None:
 )
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_COUNT),
     default=DEFAULT_CONTESTS,
     show_default=True,
     help="Show at most this many contests, the most countered; the summary says what is left out.",

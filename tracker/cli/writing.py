@@ -49,7 +49,9 @@ def writing(ctx: click.Context) -> Iterator[Session]:
 def report(ctx: click.Context, written: Written, fmt: str) -> None:
     """Print what was written; for JSON, with the entity as it now stands."""
     if fmt == "text":
-        click.echo(written.message)
+        from tracker.render.terminal import printable
+
+        click.echo(printable(written.message))
         return
     data: dict[str, Any] = {
         "action": written.action,

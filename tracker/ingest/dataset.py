@@ -17,6 +17,7 @@ import yaml
 
 from tracker.errors import InputError
 from tracker.ingest.fields import Fields, Where
+from tracker.limits import MAX_FILE_BYTES
 from tracker.vocabulary import ACTOR_KINDS, APPEARANCE_TYPES, RELATION_TYPES
 
 DATA_SUFFIXES = (".yaml", ".yml")
@@ -67,13 +68,41 @@ def _resolve(_loader: _Loader, kind: type, value: str, implicit: tuple[bool, boo
 _Loader.resolve = _resolve
 
 
+def _child(loader: _Loader, node: yaml.Node) -> Any:
+    """Construct a node met inside a mapping or sequence. A node met twice is
+    an alias (*name): refused, since a few hundred bytes of nested aliases
+    expand to gigabytes (the "billion laughs"), and data files need none."""
+    if node in loader.constructed_objects or node in loader.recursive_objects:
+        raise yaml.MarkedYAMLError(
+            None,
+            None,
+            "the value here is used again through an alias (*name);"
+            " data files allow no aliases: write it out",
+            node.start_mark,
+        )
+    return loader.construct_object(node, deep=True)
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> Iterator[list[Any]]:
+    data: list[Any] = []
+    yield data
+    data.extend(_child(loader, child) for child in node.value)
+
+
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Iterator[_Mapping]:
     data = _Mapping()
     data.line = node.start_mark.line + 1
     data.field_lines = {}
     yield data
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key_node, yaml.ScalarNode):  # "? [a, b]": a list as a key
+            raise yaml.MarkedYAMLError(
+                "while reading a mapping",
+                node.start_mark,
+                "a key must be a plain name, not a list or mapping",
+                key_node.start_mark,
+            )
+        key = _child(loader, key_node)
         if key in data:
             raise yaml.MarkedYAMLError(
                 "while reading a mapping",
@@ -81,11 +110,12 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Iterator[_Map
                 f"duplicate key {key!r}",
                 key_node.start_mark,
             )
-        data[key] = loader.construct_object(value_node, deep=True)
+        data[key] = _child(loader, value_node)
         data.field_lines[str(key)] = key_node.start_mark.line + 1
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 @dataclass
@@ -180,11 +210,14 @@ def data_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            raw = file.read(limit + 1)  # never more than the limit into memory
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    if len(raw) > limit:
+        raise InputError(f"{path}: larger than {limit // 2**20} MiB, the most one file may hold")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -210,7 +243,7 @@ def _actor(path: Path, data: Any, line: int) -> ActorSpec:
             )
         )
     return ActorSpec(
-        key=f.required("id"),
+        key=f.slug("id"),
         name=f.required("name"),
         kind=f.choice("kind", ACTOR_KINDS),
         description=f.text("description", required=False),
@@ -254,7 +287,7 @@ def _source(path: Path, data: Any, line: int) -> SourceSpec:
     if not isinstance(excerpt, bool):
         raise InputError(f"{f.at('excerpt')}: field 'excerpt' must be true or false")
     return SourceSpec(
-        key=f.required("id"),
+        key=f.slug("id"),
         outlet=f.required("outlet"),
         title=f.required("title"),
         url=f.text("url", required=False),
@@ -303,7 +336,7 @@ def _claim(path: Path, data: Any, line: int) -> ClaimSpec:
     relations_data = f.data.get("relations") or {}
     if not isinstance(relations_data, dict):
         raise InputError(f"{f.at('relations')}: field 'relations' must map a relation to claim ids")
-    key, text = f.required("id"), f.required("text")
+    key, text = f.slug("id"), f.required("text")
     rel = Fields(path, relations_data, "relations", set(RELATION_TYPES))
     rel.where = f.at("relations")
     relations = [
@@ -342,6 +375,8 @@ def parse_yaml(path: Path, text: str, first_line: int = 1) -> Any:
         raise InputError(f"{path}:{line}: invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: invalid YAML: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        raise InputError(f"{path}: invalid YAML: nested too deeply") from None
 
 
 def read_file(path: Path) -> Dataset:

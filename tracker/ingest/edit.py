@@ -28,7 +28,7 @@ from tracker.ingest.dataset import (
     RoleSpec,
     SourceSpec,
 )
-from tracker.ingest.fields import Where
+from tracker.ingest.fields import Where, check_slug
 from tracker.ingest.load import load_dataset
 from tracker.record import sides, suggest
 from tracker.record.models import (
@@ -44,8 +44,6 @@ from tracker.record.models import (
 )
 from tracker.vocabulary import RELATION_TYPES
 
-# Ids are slugs: lower-case words of letters and digits joined by hyphens.
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SLUG_WORDS = 8
 SLUG_LENGTH = 60
 KINDS: dict[str, type[Claim] | type[Actor] | type[Source]] = {
@@ -68,15 +66,6 @@ class Written:
 def where(label: str) -> Where:
     """A place for error messages: the command, not a file and line."""
     return Where(Path(label), 0, label)
-
-
-def check_slug(key: str, what: str) -> str:
-    if not SLUG.fullmatch(key) or len(key) > 100:
-        raise InputError(
-            f"{what} id {key[:40]!r} is not a slug: lower-case letters and digits joined by"
-            " hyphens (north-korea-arms-denial), at most 100 characters"
-        )
-    return key
 
 
 def new_key(session: Session, kind: str, text: str) -> str:

@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tracker import dates
 from tracker.errors import InputError
+
+# Ids are slugs: lower-case words of letters and digits joined by hyphens.
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_ID = 100
+
+
+def check_slug(key: str, what: str, where: str = "") -> str:
+    """`key` if it is a slug; otherwise one line naming where and why."""
+    if not SLUG.fullmatch(key) or len(key) > MAX_ID:
+        raise InputError(
+            f"{where}{what} id {key[:40]!r} is not a slug: lower-case letters and digits joined"
+            f" by hyphens (north-korea-arms-denial), at most {MAX_ID} characters"
+        )
+    return key
 
 
 @dataclass(frozen=True)
@@ -113,6 +128,10 @@ class Fields:
         value = self.text(key)
         assert value is not None
         return value
+
+    def slug(self, key: str) -> str:
+        """A required id: a slug, or one line saying where it is not."""
+        return check_slug(self.required(key), self.what, f"{self.at(key)}: ")
 
     def choice(self, key: str, choices: tuple[str, ...], default: str | None = None) -> str:
         value = self.text(key, required=default is None) or default

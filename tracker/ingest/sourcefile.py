@@ -20,6 +20,7 @@ from tracker import dates
 from tracker.errors import InputError
 from tracker.ingest.dataset import parse_yaml
 from tracker.ingest.htmlpage import declared_encoding, read_meta
+from tracker.limits import MAX_FILE_BYTES
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -132,9 +133,13 @@ def _field(path: Path, front: dict[str, Any], name: str) -> str | None:
 def read(path: Path) -> SourceFile:
     """Read `path` into a source's text and what the file says of itself."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        mib = MAX_FILE_BYTES // 2**20
+        raise InputError(f"{path}: larger than {mib} MiB, the most one file may hold")
     raw_hash = hashlib.sha256(raw).hexdigest()
     head = raw.lstrip()[:200].lower()
     if path.suffix.lower() in HTML_SUFFIXES or head.startswith((b"<!doctype html", b"<html")):

@@ -19,7 +19,10 @@ from tracker.errors import SchemaError, TrackerError
 
 ENV_VAR = "TRACKER_DATABASE_URL"
 # The newest migration in migrations/versions; tests check the two agree.
-SCHEMA_REVISION = "0004"
+# Every revision this tracker's migrations know, oldest first (a test holds it
+# to Alembic's history): a database at any other was written by a newer tracker.
+REVISIONS = ("0001", "0002", "0003", "0004")
+SCHEMA_REVISION = REVISIONS[-1]
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
@@ -70,7 +73,7 @@ def create(url: str) -> Engine:
     """An engine for `url`; SQLite gets foreign keys, WAL and a busy timeout."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a malformed host or port
         raise TrackerError(f"{redact(url)} is not a database URL or file path") from None
     try:
         if parsed.get_backend_name() == "postgresql":
@@ -137,10 +140,22 @@ def ensure_schema(engine: Engine) -> None:
 
         migrate.upgrade(engine)
         return
+    refuse_newer(revision)
     raise SchemaError(
         f"database schema is at revision {revision}, this tracker needs {SCHEMA_REVISION};"
         " run `tracker db upgrade`"
     )
+
+
+def refuse_newer(revision: str | None) -> None:
+    """A revision this tracker does not know was written by a newer one: no
+    migration of ours can read it, and none may touch it."""
+    if revision is not None and revision not in REVISIONS:
+        raise SchemaError(
+            f"database schema is at revision {revision!r}, which this tracker does not know"
+            f" (it knows {REVISIONS[0]} to {SCHEMA_REVISION}): a newer tracker wrote it; use"
+            " that one, or upgrade this one (pip install -U tracker)"
+        )
 
 
 def open_database(url: str | None = None) -> Engine:
@@ -148,3 +163,22 @@ def open_database(url: str | None = None) -> Engine:
     engine = create(resolve_url(url))
     ensure_schema(engine)
     return engine
+
+
+def backup(engine: Engine, revision: str) -> Path | None:
+    """Copy a SQLite database before a migration rewrites it, beside the file
+    and named for its revision: SQLite's online backup, consistent under WAL
+    and other readers. Other backends have their own tools (pg_dump): None."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    import datetime as dt
+    import sqlite3
+
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = Path(f"{database}.{revision}-{stamp}.bak")
+    with sqlite3.connect(database) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    source.close()
+    copy.close()
+    return target

@@ -19,3 +19,7 @@ TABULATE_FORMATS = [
     "youtrack",
 ]  # fmt: skip
 FORMATS = [DEFAULT_FORMAT, "json", "csv", *TABULATE_FORMATS]
+
+# Formats that carry data exactly, control characters included; every other
+# is read by people, and neutralised for the terminal.
+DATA_FORMATS = frozenset({"json", "csv", "tsv"})

@@ -17,6 +17,7 @@ from tracker.render.layout import display_width
 from tracker.render.layout import paragraph as paragraph_at
 from tracker.render.output import Collect, Paging, paragraph, render, write_listing
 from tracker.render.stream import Out, write_csv, write_json
+from tracker.render.terminal import printable
 
 
 def write_actor_record(out: Out, record: ActorRecord, fmt: str, page: int | None = None) -> None:
@@ -140,8 +141,8 @@ def search_hits(hits: list[Hit], fmt: str, width: int, mark: Callable[[str], str
                 head = f"{r['claim']} in {r['source']}"
             else:
                 head = f"{r['source']} (quoted {r['quoted_by']} times)"
-            out.append(paragraph_at(head, width, "  ", "    "))
-            text, spans = r["snippet"], r["highlights"]
+            out.append(paragraph_at(printable(head), width, "  ", "    "))
+            text, spans = printable(r["snippet"]), r["highlights"]
             for start, end in _lines(text, max(20, width - 4)):
                 line, at = [], start
                 for s, e in spans:

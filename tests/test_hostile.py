@@ -1,0 +1,257 @@
+"""Hostile input, by class: each is refused in one bounded line with a stable
+exit status, no traceback, and the database exactly as before; stored text
+never commands the terminal."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import Engine, text
+
+from tests.conftest import Runner
+from tests.test_load import snapshot
+from tracker.cli import cli
+from tracker.limits import MAX_FILE_BYTES
+from tracker.record import db, migrate
+from tracker.render.terminal import MAX_ERROR
+
+_LEVELS = zip("abcdefgh", "bcdefghi", strict=True)
+BILLION_LAUGHS = "\n".join(
+    ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    + [f"{n}: &{n} [{','.join([f'*{p}'] * 9)}]" for p, n in _LEVELS]
+    + ["claims: *i"]
+)
+
+YAML_BOMBS = {
+    "billion-laughs": BILLION_LAUGHS,
+    "alias-of-a-scalar": "claims:\n- id: &x some-claim\n  text: *x\n",
+    "alias-of-its-parent": "claims: &c\n- *c\n",
+    "complex-key": "? [a, b]\n: 1\n",
+    "complex-key-mapping": "claims:\n- ? {x: 1}\n  : y\n",
+    "deep-nesting": "claims: " + "[" * 5000 + "]" * 5000 + "\n",
+}
+
+
+def refused(result: Result, *expected: str) -> str:
+    """One 'Error:' line on stderr, bounded, exit 1 or 2, no traceback."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code in (1, 2), result.output
+    lines = result.stderr.strip().splitlines()
+    if result.exit_code == 2 and lines[0].startswith("Usage:"):  # click's usage, then the error
+        lines = lines[-1:]
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert len(lines[0]) <= len("Error: ") + MAX_ERROR
+    for part in expected:
+        assert part in lines[0], lines[0]
+    return lines[0]
+
+
+@pytest.mark.parametrize("name", YAML_BOMBS)
+def test_yaml_bombs_are_refused_and_change_nothing(
+    seeded: Engine, run: Runner, tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(YAML_BOMBS[name], encoding="utf-8")
+    before = snapshot(seeded)
+    line = refused(run("load", str(path)), f"{path}:", "invalid YAML")
+    assert "alias" in line or "key must be" in line or "nest" in line
+    assert snapshot(seeded) == before
+
+
+def test_a_file_past_the_size_bound_is_not_read(run: Runner, tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as f:  # sparse: no 64 MiB written to disk
+        f.truncate(MAX_FILE_BYTES + 1)
+    refused(run("load", str(big)), str(big), "MiB")
+    page = tmp_path / "page.html"
+    with page.open("wb") as f:
+        f.truncate(MAX_FILE_BYTES + 1)
+    refused(run("add", "source", str(page), "--outlet", "X", "--title", "T"), str(page), "MiB")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["by-actor", "N" * 10_000],
+        ["show", "x" * 10_000],
+        ["claims", "--topic", "t" * 10_000],
+        ["search", '"' + "q" * 10_000],
+    ],
+    ids=["actor", "claim", "topic", "search"],
+)
+def test_errors_never_echo_unbounded_input(run: Runner, args: list[str]) -> None:
+    line = refused(run(*args))
+    assert "characters)" in line  # the value cut, its length said
+
+
+def test_bad_ids_are_refused_where_they_stand(run: Runner, seeded: Engine, tmp_path: Path) -> None:
+    before = snapshot(seeded)
+    for bad in ["Upper-Case", "has space", "x'; DROP TABLE claims; --", "new\\nline", "a" * 101]:
+        path = tmp_path / "bad-id.yaml"
+        path.write_text(
+            f'actors:\n- id: "{bad}"\n  name: Someone New\n  kind: person\n', encoding="utf-8"
+        )
+        line = refused(run("load", str(path)), f"{path}:2:")
+        assert "is not a slug" in line or "at most 100 fit" in line
+    assert snapshot(seeded) == before
+
+
+def test_inputs_that_once_raised_tracebacks(run: Runner) -> None:
+    refused(
+        CliRunner().invoke(cli, ["--db", "postgresql://u:p@[::1/x", "claims"]),
+        "is not a database URL",
+    )
+    refused(run("claims", "--limit", "99999999999999999999999"), "--limit")
+    refused(run("search", "arms", "--limit", str(2**63)), "--limit")
+
+
+def test_a_database_newer_than_the_program_says_so(seeded: Engine, run: Runner) -> None:
+    with seeded.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0999'")
+    before = snapshot(seeded)
+    for args in (["contested"], ["db", "upgrade"], ["load", "seeds"]):
+        refused(run(*args), "'0999'", "which this tracker does not know")
+    assert snapshot(seeded) == before
+
+
+def test_db_upgrade_backs_up_a_sqlite_file_first(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    engine = db.create(f"sqlite:///{path}")
+    migrate.upgrade(engine, db.REVISIONS[-2])
+    engine.dispose()
+    result = CliRunner().invoke(cli, ["--db", str(path), "db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    copies = list(tmp_path.glob(f"old.db.{db.REVISIONS[-2]}-*.bak"))
+    assert len(copies) == 1 and f"backed up to {copies[0]}" in result.stdout
+    with sqlite3.connect(copies[0]) as copy:
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            db.REVISIONS[-2],
+        )
+    copy.close()
+    # Already current: nothing to back up.
+    again = CliRunner().invoke(cli, ["--db", str(path), "db", "upgrade"])
+    assert "backed up" not in again.stdout
+    assert len(list(tmp_path.glob("old.db.*.bak"))) == 1
+
+
+def test_revisions_are_alembics_history() -> None:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.config())
+    history = [r.revision for r in reversed(list(script.walk_revisions()))]
+    assert list(db.REVISIONS) == history
+
+
+# Each would command a terminal: set the title (OSC), clear the screen (CSI),
+# ring the bell, return the carriage over what was printed, or (C1) open a CSI.
+ESCAPES = ["\x1b]0;pwned\x07", "\x1b[2J", "\x07", "\roverwritten", "\x9b31m"]
+
+
+@pytest.fixture
+def hostile(engine: Engine, tmp_path: Path) -> Runner:
+    """A claim, an actor and a source whose stored text carries terminal
+    escapes. tracker refuses them on the way in (tests/test_checks.py), so
+    they are written as another tool or an older tracker could have: in SQL."""
+    (tmp_path / "article.txt").write_text("Officials said the convoy left. The end.", "utf-8")
+    data = """
+actors:
+- id: ministry
+  name: The Ministry
+  kind: government
+- id: rebels
+  name: The Rebels
+  kind: group
+sources:
+- id: article
+  outlet: Example News
+  title: Convoy
+  file: article.txt
+claims:
+- id: convoy-left
+  text: The convoy left.
+  claimants: [ministry]
+  stated: 2024-06-01
+  topics: [convoys]
+  appearances:
+  - source: article
+    quote: the convoy left
+    type: paraphrase
+- id: convoy-denied
+  text: The convoy did not leave.
+  claimants: [rebels]
+  stated: 2024-06-02
+  relations:
+    denies: [convoy-left]
+  appearances:
+  - source: article
+    quote: The end.
+    type: paraphrase
+"""
+    (tmp_path / "data.yaml").write_text(data, encoding="utf-8")
+    runner = Runner(engine.url.render_as_string(hide_password=False))
+    loaded = runner("load", str(tmp_path / "data.yaml"))
+    assert loaded.exit_code == 0, loaded.output
+    escapes = "".join(ESCAPES)
+    with engine.begin() as connection:
+        for sql in (
+            "UPDATE claims SET text = text || :e WHERE key = 'convoy-left'",
+            "UPDATE actors SET name = name || :e WHERE key = 'ministry'",
+            "UPDATE sources SET title = title || :e",
+        ):
+            connection.execute(text(sql), {"e": escapes})
+    return runner
+
+
+HUMAN = [
+    ["show", "convoy-left"],
+    ["claims"],
+    ["contested"],
+    ["by-actor", "ministry"],
+    ["timeline"],
+    ["search", "convoy"],
+    ["sources"],
+    ["actors"],
+    ["claims", "-f", "github"],
+    ["claims", "-f", "plain"],
+]
+
+
+@pytest.mark.parametrize("command", HUMAN, ids=" ".join)
+def test_stored_text_never_commands_the_terminal(hostile: Runner, command: list[str]) -> None:
+    result = hostile(*command)
+    assert result.exit_code == 0, result.output
+    controls = {c for c in result.stdout if ord(c) < 0x20 and c not in "\n\t"}
+    controls |= {c for c in result.stdout if 0x7F <= ord(c) < 0xA0}
+    assert not controls, sorted(controls)
+    assert "␛" in result.stdout  # shown, not dropped
+
+
+def test_json_and_csv_keep_the_text_exact(hostile: Runner) -> None:
+    import csv
+    import io
+    import json
+
+    shown = json.loads(hostile("show", "convoy-left", "-f", "json").stdout)
+    assert shown["text"] == "The convoy left." + "".join(ESCAPES)
+    # Piped, click would strip what looks like an ANSI sequence ("\x1b[2J"): not from data.
+    csv_text = hostile("claims", "-f", "csv").stdout
+    assert "".join(ESCAPES) in csv_text
+    rows = list(csv.reader(io.StringIO(hostile("claims", "-f", "tsv").stdout), delimiter="\t"))
+    assert any("\x1b[2J" in cell for row in rows for cell in row)
+
+
+def test_error_lines_neutralise_what_they_quote(run: Runner) -> None:
+    line = refused(run("claims", "--since", "2024\x1b]0;x\x07"))
+    assert "\x1b" not in line and "\x07" not in line
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a terminal is a POSIX pty here")
+def test_a_terminal_page_is_neutralised_too(hostile: Runner) -> None:
+    from tests.test_streaming import _pty_run
+
+    text = _pty_run(hostile.url, "claims")
+    assert "\x1b]0;" not in text and "\x07" not in text and "␛" in text
