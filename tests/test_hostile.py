@@ -255,3 +255,43 @@ def test_a_terminal_page_is_neutralised_too(hostile: Runner) -> None:
 
     text = _pty_run(hostile.url, "claims")
     assert "\x1b]0;" not in text and "\x07" not in text and "␛" in text
+
+
+@pytest.mark.parametrize("where", ["parent", "absolute", "symlink"])
+def test_source_files_stay_inside_the_folder_loaded(
+    engine: Engine, tmp_path: Path, where: str
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash", encoding="utf-8")
+    folder = tmp_path / "data"
+    folder.mkdir()
+    reference = {"parent": "../secret.txt", "absolute": str(secret), "symlink": "link.txt"}[where]
+    if where == "symlink":
+        (folder / "link.txt").symlink_to(secret)
+    (folder / "sources.yaml").write_text(
+        f"sources:\n- id: leak\n  outlet: X\n  title: T\n  file: {reference}\n", encoding="utf-8"
+    )
+    runner = Runner(engine.url.render_as_string(hide_password=False))
+    before = snapshot(engine)
+    for args in (["load", str(folder)], ["load", str(folder / "sources.yaml")]):
+        refused(runner(*args), f"{folder / 'sources.yaml'}:5:", "outside the folder being loaded")
+    assert snapshot(engine) == before
+    # Said explicitly, it is read.
+    allowed = runner("load", "--allow-outside", str(folder))
+    assert allowed.exit_code == 0, allowed.output
+    assert "root:x:0:0" in runner("source", "leak").stdout
+
+
+def test_a_folder_loaded_may_hold_texts_beside_its_subfolders(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Loading a folder allows its whole tree: claims/ next to texts/."""
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "a.txt").write_text("The minister said the talks failed.", "utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "sources.yaml").write_text(
+        "sources:\n- id: a\n  outlet: X\n  title: T\n  file: ../texts/a.txt\n", encoding="utf-8"
+    )
+    runner = Runner(engine.url.render_as_string(hide_password=False))
+    assert runner("load", str(tmp_path)).exit_code == 0
+    refused(runner("load", str(tmp_path / "sub")), "outside the folder being loaded")

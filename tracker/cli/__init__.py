@@ -108,13 +108,20 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--allow-outside",
+    is_flag=True,
+    help="Let data files read source texts outside the folders loaded (../, absolute paths).",
+)
 @click.pass_context
-def load(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+def load(ctx: click.Context, paths: tuple[Path, ...], allow_outside: bool) -> None:
     """Load data files (YAML); a folder loads every *.yaml/*.yml file in it.
 
     Each quote is located in its source text and refused if it does not occur
-    there. All files load in one transaction: any error leaves the database as
-    it was. Loading the same files again changes nothing.
+    there. A source's `file` is read only from inside the folders (or the
+    folders of the files) given, unless --allow-outside. All files load in
+    one transaction: any error leaves the database as it was. Loading the
+    same files again changes nothing.
 
     \b
     Examples:
@@ -151,7 +158,9 @@ def load(ctx: click.Context, paths: tuple[Path, ...]) -> None:
             length=len(files), label="Reading data files", file=sys.stderr, hidden=not shown
         ) as bar,
     ):
-        report = load_paths(engine, files, on_file=lambda _path: bar.update(1), on_write=wrote)
+        report = load_paths(
+            engine, paths, lambda _path: bar.update(1), wrote, allow_outside=allow_outside
+        )
     echo(report.summary())
 
 

@@ -253,7 +253,7 @@ def _actor(path: Path, data: Any, line: int) -> ActorSpec:
     )
 
 
-def _source(path: Path, data: Any, line: int) -> SourceSpec:
+def _source(path: Path, data: Any, line: int, roots: Roots) -> SourceSpec:
     f = Fields(
         path,
         data,
@@ -275,6 +275,12 @@ def _source(path: Path, data: Any, line: int) -> SourceSpec:
         line,
     )
     text_path = path.parent / f.required("file")
+    if roots is not None and not _inside(text_path, roots or [path.parent]):
+        raise InputError(
+            f"{f.at('file')}: source text {text_path} is outside the folder being loaded;"
+            " a data file reads only files beside or below it (tracker load --allow-outside"
+            " reads it anyway)"
+        )
     if text_path.is_dir():
         raise InputError(f"{f.at('file')}: source text {text_path} is a folder, not a file")
     if not text_path.is_file():
@@ -379,7 +385,25 @@ def parse_yaml(path: Path, text: str, first_line: int = 1) -> Any:
         raise InputError(f"{path}: invalid YAML: nested too deeply") from None
 
 
-def read_file(path: Path) -> Dataset:
+# Where source texts may be read from: these folders' trees ([]: each data
+# file's own folder's), or None: anywhere, as the user explicitly allowed.
+Roots = list[Path] | None
+
+
+def _inside(path: Path, roots: Iterable[Path]) -> bool:
+    """`path`, its links and `..` followed, lies in one of the `roots` trees:
+    a data file cannot read /etc/passwd or ~/.ssh into the database."""
+    target = path.resolve()
+    return any(target.is_relative_to(root.resolve()) for root in roots)
+
+
+def load_roots(paths: Iterable[Path]) -> list[Path]:
+    """The folder trees a load of `paths` may read source texts from: each
+    folder given, and the folder of each file given."""
+    return [p if p.is_dir() else p.parent for p in paths]
+
+
+def read_file(path: Path, roots: Roots = []) -> Dataset:  # noqa: B006 (never mutated)
     """Parse and check one data file (its references are checked by the loader)."""
     document = parse_yaml(path, _read_text(path))
     if document is None:
@@ -387,16 +411,23 @@ def read_file(path: Path) -> Dataset:
     f = Fields(path, document, "data file", {"actors", "sources", "claims"})
     return Dataset(
         actors=[_actor(path, item, f.at("actors").line) for item in f.mappings("actors")],
-        sources=[_source(path, item, f.at("sources").line) for item in f.mappings("sources")],
+        sources=[
+            _source(path, item, f.at("sources").line, roots) for item in f.mappings("sources")
+        ],
         claims=[_claim(path, item, f.at("claims").line) for item in f.mappings("claims")],
     )
 
 
-def read_files(paths: Iterable[Path], on_file: Callable[[Path], None] | None = None) -> Dataset:
-    """Parse and check several data files into one dataset."""
+def read_files(
+    paths: Iterable[Path],
+    on_file: Callable[[Path], None] | None = None,
+    roots: Roots = [],  # noqa: B006
+) -> Dataset:
+    """Parse and check several data files into one dataset; source texts are
+    read from inside `roots` (see Roots)."""
     dataset = Dataset()
     for path in paths:
-        dataset.extend(read_file(path))
+        dataset.extend(read_file(path, roots))
         if on_file:
             on_file(path)
     return dataset

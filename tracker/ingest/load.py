@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from tracker import dates
 from tracker.errors import InputError
 from tracker.ingest.checks import check_dataset
-from tracker.ingest.dataset import Dataset, data_files, read_files
+from tracker.ingest.dataset import Dataset, data_files, load_roots, read_files
 from tracker.ingest.plan import Planner, check_unique_keys
 from tracker.ingest.states import (
     ActorState,
@@ -354,14 +354,18 @@ def load_paths(
     paths: Iterable[Path],
     on_file: Callable[[Path], None] | None = None,
     on_write: Callable[[int, int], None] | None = None,
+    allow_outside: bool = False,
 ) -> LoadReport:
     """Read every data file under `paths` and load them in one transaction
-    (`on_file` after each file read, `on_write` as rows are written)."""
+    (`on_file` after each file read, `on_write` as rows are written). Source
+    texts are read only from inside the folders loaded, unless `allow_outside`."""
+    paths = list(paths)
     report = LoadReport(files=data_files(paths))
     if not report.files:
         raise InputError("no data files (*.yaml, *.yml) found in the paths given")
+    roots = None if allow_outside else load_roots(paths)
     with _collector_paused():
-        dataset = read_files(report.files, on_file)
+        dataset = read_files(report.files, on_file, roots)
         try:
             with lock.transaction(engine) as session:
                 load_dataset(session, dataset, report, on_write)
