@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import Engine, text
 
+from tests.conftest import SEEDS as SEEDS_FOLDER
 from tests.conftest import Runner
 from tests.test_load import snapshot
 from tracker.cli import cli
@@ -295,3 +298,90 @@ def test_a_folder_loaded_may_hold_texts_beside_its_subfolders(
     runner = Runner(engine.url.render_as_string(hide_password=False))
     assert runner("load", str(tmp_path)).exit_code == 0
     refused(runner("load", str(tmp_path / "sub")), "outside the folder being loaded")
+
+
+# -- concurrent writers ---------------------------------------------------------------
+
+
+def _loader(url: str, folder: Path, wait: str | None = None) -> subprocess.Popen[str]:
+    env = dict(os.environ)
+    if wait is not None:
+        env["TRACKER_LOCK_WAIT"] = wait
+    return subprocess.Popen(
+        [sys.executable, "-m", "tracker", "--db", url, "load", str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def test_eight_concurrent_loaders_each_land_exactly_once(engine: Engine, tmp_path: Path) -> None:
+    """Eight loads at once, each of its own claims: all wait their turn (on
+    SQLite too, past its 5 s busy timeout) and every claim lands once."""
+    folders = []
+    for n in range(8):
+        folder = tmp_path / f"part{n}"
+        folder.mkdir()
+        (folder / "article.txt").write_text(
+            f"Report {n}. " + "The minister said no. " * 50, "utf-8"
+        )
+        claims = "".join(
+            f"- id: part{n}-claim{i}\n  text: Claim {i} of part {n}.\n  claimants: [minister]\n"
+            f"  appearances:\n  - source: article-{n}\n    quote: The minister said no.\n"
+            f"    type: paraphrase\n    occurrence: {i + 1}\n"
+            for i in range(40)
+        )
+        (folder / "data.yaml").write_text(
+            "actors:\n- id: minister\n  name: The Minister\n  kind: person\n"
+            f"sources:\n- id: article-{n}\n  outlet: X\n  title: Report {n}\n  file: article.txt\n"
+            f"claims:\n{claims}",
+            encoding="utf-8",
+        )
+        folders.append(folder)
+    url = engine.url.render_as_string(hide_password=False)
+    loaders = [_loader(url, folder) for folder in folders]
+    results = [p.communicate(timeout=300) for p in loaders]
+    for process, (_, err) in zip(loaders, results, strict=True):
+        assert process.returncode == 0, err
+    with engine.connect() as connection:
+        keys = [k for (k,) in connection.execute(text("SELECT key FROM claims"))]
+    assert sorted(keys) == sorted(f"part{n}-claim{i}" for n in range(8) for i in range(40))
+
+
+def test_a_writer_that_waits_too_long_says_who_holds_the_lock(
+    seeded: Engine, tmp_path: Path
+) -> None:
+    from tracker.record import lock
+
+    before = snapshot(seeded)
+    url = seeded.url.render_as_string(hide_password=False)
+    with lock.write_connection(seeded):
+        waiting = _loader(url, SEEDS_FOLDER, wait="1")
+        _, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 1
+    lines = err.strip().splitlines()
+    assert lines[0].startswith("Waiting up to 1 s for the write lock")
+    assert lines[-1].startswith("Error: ") and "still locked for writing after 1 s" in lines[-1]
+    assert "nothing was changed" in lines[-1] and "TRACKER_LOCK_WAIT" in lines[-1]
+    if seeded.dialect.name == "sqlite":
+        assert f"held by pid {os.getpid()}" in lines[-1]
+    else:
+        assert "held by server process" in lines[-1]
+    assert snapshot(seeded) == before
+
+
+def test_a_writer_waits_past_the_busy_timeout(seeded: Engine) -> None:
+    """SQLite gave up after its 5 s busy timeout: a writer now waits its turn."""
+    import time
+
+    from tracker.record import db, lock
+
+    url = seeded.url.render_as_string(hide_password=False)
+    with lock.write_connection(seeded):
+        waiting = _loader(url, SEEDS_FOLDER)
+        time.sleep(db.SQLITE_BUSY_TIMEOUT_MS / 1000 + 1.5)
+    out, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, err
+    assert err.startswith("Waiting up to 900 s for the write lock")
+    assert "0 new, 0 updated" in out
