@@ -270,6 +270,19 @@ def dump(
     return found
 
 
+def with_names_normalized(tables: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The fixture's rows, with the normalised names (derived from the aliases
+    as written) as this tracker computes them: 0005 computed them anew."""
+    from tracker.record.names import normalize
+
+    tables = json.loads(json.dumps(tables))
+    for row in tables["aliases"]:
+        row["normalized"] = normalize(row["alias"])
+    names = sorted({(r["normalized"], r["actor_id"]) for r in tables["aliases"]})
+    tables["actor_names"] = [{"normalized": n, "actor_id": a} for n, a in names]
+    return tables
+
+
 @pytest.mark.parametrize("revision", fixture_revisions())
 def test_a_database_filled_at_each_revision_keeps_its_data(
     empty_engine: Engine, revision: str
@@ -280,7 +293,7 @@ def test_a_database_filled_at_each_revision_keeps_its_data(
     fill(empty_engine, data["tables"])
     migrate.upgrade(empty_engine)
     assert db.current_revision(empty_engine) == db.SCHEMA_REVISION
-    assert dump(empty_engine, data["tables"]) == data["tables"]
+    assert dump(empty_engine, data["tables"]) == with_names_normalized(data["tables"])
     # Derived tables hold what the code would rebuild from the data.
     with empty_engine.begin() as connection:
         derived = connection.execute(select(ActorSide.actor_id, ActorSide.side_id)).all()
@@ -298,3 +311,60 @@ def test_a_database_filled_at_each_revision_keeps_its_data(
         quote = data["tables"]["appearances"][0]["quote"]
         assert search(session, f'"{quote}"', ("quotes",))
     load_paths(empty_engine, [SEEDS])
+
+
+def test_0005_normalises_names_anew_and_refuses_a_clash(empty_engine: Engine) -> None:
+    """Names stored with Unidecode's forms (Юрий: "iurii"; 김정은: "gimjeongeun")
+    are stored with this tracker's after the upgrade, and resolve; two actors
+    whose names would meet stop the upgrade, nothing changed."""
+    from tracker.record.names import resolve_actor
+
+    migrate.upgrade(empty_engine, "0004")
+    actors = [
+        {"id": 1, "key": "yuri-ushakov", "name": "Yuri Ushakov", "kind": "person"},
+        {"id": 2, "key": "kim-jong-un", "name": "Kim Jong Un", "kind": "person"},
+    ]
+    aliases = [
+        (1, 1, "Yuri Ushakov", "yuri ushakov"),
+        (2, 1, "Юрий Ушаков", "iurii ushakov"),
+        (3, 2, "Kim Jong Un", "kim jong un"),
+        (4, 2, "김정은", "gimjeongeun"),
+    ]
+    fill(
+        empty_engine,
+        {
+            "actors": [{**a, "description": None} for a in actors],
+            "actor_names": [{"normalized": n, "actor_id": a} for _, a, _, n in aliases],
+            "aliases": [
+                {"id": i, "actor_id": a, "alias": t, "normalized": n} for i, a, t, n in aliases
+            ],
+        },
+    )
+    migrate.upgrade(empty_engine)
+    with empty_engine.connect() as connection:
+        stored = dict(connection.execute(text("SELECT alias, normalized FROM aliases")).all())
+        names = connection.execute(text("SELECT count(*) FROM actor_names")).scalar()
+    assert stored["Юрий Ушаков"] == "yuriy ushakov" and stored["김정은"] == "gim jeong eun"
+    assert names == 4
+    with Session(empty_engine) as session:
+        assert resolve_actor(session, "김정은").key == "kim-jong-un"
+        assert resolve_actor(session, "Юрий Ушаков", exact=True).key == "yuri-ushakov"
+
+    # A clash: two actors whose names only Unidecode told apart.
+    migrate.downgrade(empty_engine, "0004")
+    with empty_engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO actor_names (normalized, actor_id) VALUES ('iurii ushakov', 2)")
+        )
+        connection.execute(
+            text(
+                "INSERT INTO aliases (id, actor_id, alias, normalized)"
+                " VALUES (9, 2, 'Yuriy Ushakov', 'iurii ushakov')"
+            )
+        )
+        before = connection.execute(text("SELECT * FROM aliases ORDER BY id")).all()
+    with pytest.raises(Exception, match="would name actors"):
+        migrate.upgrade(empty_engine)
+    assert db.current_revision(empty_engine) == "0004"
+    with empty_engine.connect() as connection:
+        assert connection.execute(text("SELECT * FROM aliases ORDER BY id")).all() == before

@@ -12,7 +12,11 @@ from tracker.record.names import normalize, resolve_actor
 def test_normalize_folds_case_accents_script_and_punctuation() -> None:
     assert normalize("U.S.") == normalize("US") == "us"
     assert normalize("Ushakóv") == "ushakov"
-    assert normalize("Юрий Ушаков") == "iurii ushakov"
+    # The Cyrillic meets the usual English spelling (an alias of Ushakov's).
+    assert normalize("Юрий Ушаков") == normalize("Yuriy Ushakov") == "yuriy ushakov"
+    # A syllabic script: a word per syllable, as a reader would type it.
+    assert normalize("习近平") == "xi jin ping"
+    assert normalize("김정은") == "gim jeong eun"
     assert normalize("People's  Republic") == "peoples republic"
 
 

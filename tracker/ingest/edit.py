@@ -16,7 +16,6 @@ from pathlib import Path
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
-from unidecode import unidecode
 
 from tracker.errors import InputError, NotFound
 from tracker.ingest.anchor import occurrences
@@ -42,6 +41,7 @@ from tracker.record.models import (
     Source,
     SourceCredit,
 )
+from tracker.record.names import transliterate
 from tracker.vocabulary import RELATION_TYPES
 
 SLUG_WORDS = 8
@@ -70,7 +70,7 @@ def where(label: str) -> Where:
 
 def new_key(session: Session, kind: str, text: str) -> str:
     """A free slug made of the first words of `text`."""
-    words = re.findall(r"[a-z0-9]+", unidecode(text).lower())[:SLUG_WORDS]
+    words = re.findall(r"[a-z0-9]+", transliterate(text).lower())[:SLUG_WORDS]
     base = "-".join(words)[:SLUG_LENGTH].rstrip("-") or kind
     model = KINDS[kind]
     taken = set(session.scalars(select(model.key).where(model.key.startswith(base))))

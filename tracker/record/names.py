@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from anyascii import anyascii
 from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from unidecode import unidecode
 
 from tracker.errors import Ambiguous, NotFound
 from tracker.record.models import Actor, ActorName, Role
@@ -25,6 +25,23 @@ FUZZY_THRESHOLD = 80.0
 FUZZY_TIE = 3.0
 
 
+# Scripts written without spaces between words, one syllable a character:
+# Hangul Jamo, CJK radicals to unified ideographs (kana included), Hangul
+# syllables, compatibility ideographs, the supplementary ideograph planes.
+_SYLLABIC = re.compile(
+    "([\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff])"
+)
+
+
+def transliterate(text: str) -> str:
+    """`text` in ASCII (anyascii: ISC-licensed, table-driven). A syllabic
+    character becomes a word of its own: anyascii writes 习近平 "XiJinPing",
+    and a reader types "Xi Jin Ping"."""
+    if text.isascii():
+        return text
+    return anyascii(_SYLLABIC.sub(r" \1 ", text))
+
+
 def normalize(name: str) -> str:
     """The form under which aliases are compared and kept unique.
 
@@ -32,7 +49,7 @@ def normalize(name: str) -> str:
     Latin forms), case-folded, with dots and apostrophes dropped ("U.S." is
     "us") and other punctuation turned into spaces.
     """
-    ascii_name = unidecode(name).casefold()
+    ascii_name = transliterate(name).casefold()
     return _SEPARATORS.sub(" ", _DROPPED.sub("", ascii_name)).strip()
 
 
