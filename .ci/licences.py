@@ -110,7 +110,7 @@ def main(argv: list[str]) -> int:
         bad += verdict != "ok"
         print(f"{verdict:<8} {dist.metadata['Name']} {dist.version}: {text}")
     if bad:
-        print(f"{bad} dependency licence(s) tracker (Apache-2.0) cannot ship beside", file=sys.stderr)
+        print(f"{bad} licence(s) tracker (Apache-2.0) cannot ship beside", file=sys.stderr)
     return 1 if bad else 0
 
 
