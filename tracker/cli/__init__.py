@@ -335,6 +335,48 @@ def db_group() -> None:
     """
 
 
+@db_group.command("check")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.pass_context
+def check_command(ctx: click.Context, fmt: str) -> None:
+    """Check the stored record: the file's integrity (SQLite), every reference,
+    every quote at its offsets in its source's text, the derived tables.
+
+    Prints each fault found (at most 10 per check, the rest counted) and
+    exits 1 if there is any, 0 if the record is sound.
+
+    \b
+    Examples:
+      tracker db check
+      tracker --db backup.db db check -f json
+    """
+    import json
+
+    from tracker.record.check import CHECKS, check
+    from tracker.render.output import render
+
+    with connect(ctx) as engine:
+        faults = list(check(engine))
+    if fmt == "json":
+        click.echo(json.dumps([f.__dict__ for f in faults], ensure_ascii=False, indent=2))
+    elif faults:
+        rows = [[f.check, f.where, f.detail] for f in faults]
+        echo(render("table", ["Check", "Where", "Fault"], rows, []))
+    else:
+        for name, what in CHECKS.items():
+            echo(f"ok  {name}: {what}")
+    if faults:
+        ctx.exit(1)
+
+
 @db_group.command()
 @click.pass_context
 def upgrade(ctx: click.Context) -> None:

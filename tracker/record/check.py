@@ -1,0 +1,126 @@
+"""`tracker db check`: is the stored record still what tracker wrote?
+
+Beyond what the database enforces as rows are written: the file's own
+integrity (SQLite), every reference resolving (a database copied with its
+foreign keys off, or altered by another tool, may hold orphans), every quote
+still the characters at its offsets in its source's stored text, and the
+derived tables (normalised names, sides) what the code would rebuild.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, and_, case, func, select
+from sqlalchemy.exc import OperationalError
+
+from tracker.record import sides
+from tracker.record.models import ActorSide, Alias, Appearance, Base, Source
+from tracker.record.names import normalize
+
+_SHOWN = 10  # faults named per check; the rest are counted
+
+
+@dataclass(frozen=True)
+class Fault:
+    check: str  # integrity, references, quotes, derived
+    where: str  # the table and row, or the file
+    detail: str
+
+
+def check(engine: Engine) -> Iterator[Fault]:
+    """Every fault found, check by check (each reads the database once)."""
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            yield from _integrity(connection)
+        yield from _references(connection)
+        yield from _quotes(connection)
+        yield from _derived(connection)
+
+
+CHECKS = {
+    "integrity": "the database file's pages and indexes (SQLite's integrity_check)",
+    "references": "every foreign key names an existing row",
+    "quotes": "every quote, with its prefix and suffix, is found at its offsets in its source",
+    "derived": "normalised names and actor sides are what the data gives",
+}
+
+
+def _integrity(connection: Connection) -> Iterator[Fault]:
+    for (line,) in connection.exec_driver_sql("PRAGMA integrity_check").all()[:_SHOWN]:
+        if line != "ok":
+            yield Fault("integrity", str(connection.engine.url.database), line)
+
+
+def _references(connection: Connection) -> Iterator[Fault]:
+    for table in Base.metadata.sorted_tables:
+        for fk in table.foreign_key_constraints:
+            parent = fk.referred_table.alias("parent")
+            pairs = [(e.parent, parent.c[e.column.name]) for e in fk.elements]
+            orphans = (
+                select(*(child for child, _ in pairs))
+                .select_from(table.outerjoin(parent, and_(*(c == p for c, p in pairs))))
+                .where(
+                    and_(*(child.is_not(None) for child, _ in pairs)),
+                    pairs[0][1].is_(None),
+                )
+            )
+            count = connection.scalar(select(func.count()).select_from(orphans.subquery()))
+            if count:
+                columns = ", ".join(c.name for c, _ in pairs)
+                yield Fault(
+                    "references",
+                    table.name,
+                    f"{count} row(s) whose {columns} name no row of {fk.referred_table.name}",
+                )
+
+
+def _quotes(connection: Connection) -> Iterator[Fault]:
+    a, s = Appearance, Source
+    start, context = a.start_offset, Appearance.PREFIX_LENGTH
+    prefix_from = case((start > context, start - context), else_=0)
+    # substr counts characters from 1 on both backends, as Python slices do from 0.
+    wrong = (
+        select(a.id, s.key, a.start_offset, a.end_offset)
+        .join(s, s.id == a.source_id)
+        .where(
+            (func.substr(s.text, start + 1, a.end_offset - start) != a.quote)
+            | (func.substr(s.text, prefix_from + 1, start - prefix_from) != a.prefix)
+            | (func.substr(s.text, a.end_offset + 1, context) != a.suffix)
+            | (func.length(s.text) != s.text_length)
+        )
+        .order_by(a.id)
+    )
+    for appearance_id, source, begin, end in connection.execute(wrong.limit(_SHOWN)):
+        yield Fault(
+            "quotes",
+            f"appearance {appearance_id}",
+            f"its quote is not the text of source {source} at {begin}-{end}",
+        )
+
+
+def _derived(connection: Connection) -> Iterator[Fault]:
+    wrong = [
+        (alias, stored)
+        for alias, stored in connection.execute(select(Alias.alias, Alias.normalized))
+        if normalize(alias) != stored
+    ]
+    for alias, stored in wrong[:_SHOWN]:
+        yield Fault("derived", "aliases", f"{alias!r} is stored as {stored!r}")
+    stored_sides = sorted(connection.execute(select(ActorSide.actor_id, ActorSide.side_id)).all())
+    # Rebuilt inside the check's own transaction, then rolled back: a check
+    # writes nothing (on a file it may not write, sides are not checked).
+    try:
+        sides.rebuild(connection)
+        rebuilt = sorted(connection.execute(select(ActorSide.actor_id, ActorSide.side_id)).all())
+    except OperationalError:
+        return
+    finally:
+        connection.rollback()
+    if stored_sides != rebuilt:
+        yield Fault(
+            "derived",
+            "actor_sides",
+            f"{len(set(stored_sides) ^ set(rebuilt))} side row(s) differ from the roles",
+        )
