@@ -462,6 +462,24 @@ def test_password_never_shown() -> None:
     assert result.stderr.startswith("Error: ")
 
 
+def test_a_password_the_driver_repeats_is_scrubbed() -> None:
+    """The server names the database it cannot find: here that name is the
+    password, so only the scrubber keeps it off the screen."""
+    from sqlalchemy.engine import make_url
+
+    from tests.conftest import POSTGRES_URL
+
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL: set TRACKER_TEST_POSTGRES_URL to run on a server")
+    server = make_url(POSTGRES_URL)
+    secret = "pw-4b1d-s3cret"
+    url = server.set(password=secret, database=secret).render_as_string(hide_password=False)
+    result = invoke("--db", url, "contested")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and "does not exist" in result.stderr
+    assert secret not in result.output and "***" in result.stderr
+
+
 def test_version() -> None:
     result = invoke("--version")
     assert result.exit_code == 0 and "tracker" in result.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -12,12 +13,17 @@ from sqlalchemy.orm import Session
 from tracker.record.models import Actor, ActorName, Alias, Appearance, Claim, Relation, Source
 
 
-def refused(engine: Engine, change: Callable[[Session], None]) -> None:
+def refused(engine: Engine, change: Callable[[Session], None], constraint: str) -> None:
+    """`change` is refused by the database, by the constraint named: SQLite's
+    message names a check by its name and a unique key by its columns (a
+    foreign key not at all); PostgreSQL's names every constraint."""
     with Session(engine) as session:
         change(session)
-        with pytest.raises(IntegrityError):
+        with pytest.raises(IntegrityError) as refusal:
             session.flush()
         session.rollback()
+    message = str(refusal.value.orig).splitlines()[0]
+    assert re.search(constraint, message), message
 
 
 def claim(session: Session, key: str) -> Claim:
@@ -29,7 +35,7 @@ def test_claim_never_relates_to_itself(seeded: Engine) -> None:
         c = claim(session, "miller-arms-charge")
         session.add(Relation(from_claim=c, to_claim=c, relation="supports"))
 
-    refused(seeded, change)
+    refused(seeded, change, r'"?ck_relations_not_self"?$')
 
 
 def test_no_duplicate_relation(seeded: Engine) -> None:
@@ -42,7 +48,7 @@ def test_no_duplicate_relation(seeded: Engine) -> None:
             )
         )
 
-    refused(seeded, change)
+    refused(seeded, change, r"relations.to_claim_id$|\"uq_relations_from_claim_id_to_claim_id\"")
 
 
 def test_unknown_relation_type(seeded: Engine) -> None:
@@ -55,7 +61,7 @@ def test_unknown_relation_type(seeded: Engine) -> None:
             )
         )
 
-    refused(seeded, change)
+    refused(seeded, change, r'"?ck_relations_relation"?$')
 
 
 def test_offsets_stay_inside_the_source(seeded: Engine) -> None:
@@ -76,7 +82,7 @@ def test_offsets_stay_inside_the_source(seeded: Engine) -> None:
             )
         )
 
-    refused(seeded, change)
+    refused(seeded, change, r'"?ck_appearances_offsets"?$')
 
 
 def test_quote_length_matches_offsets(seeded: Engine) -> None:
@@ -85,7 +91,7 @@ def test_quote_length_matches_offsets(seeded: Engine) -> None:
         assert a is not None
         a.end_offset += 1
 
-    refused(seeded, change)
+    refused(seeded, change, r'"?ck_appearances_quote_length"?$')
 
 
 def test_source_length_must_match_its_text(seeded: Engine) -> None:
@@ -94,7 +100,7 @@ def test_source_length_must_match_its_text(seeded: Engine) -> None:
         assert source is not None
         source.text = source.text[:100]
 
-    refused(seeded, change)
+    refused(seeded, change, r'"?ck_sources_text_length"?$')
 
 
 def test_every_alias_names_one_actor(seeded: Engine) -> None:
@@ -102,7 +108,7 @@ def test_every_alias_names_one_actor(seeded: Engine) -> None:
         lavrov = session.scalars(select(Actor).where(Actor.key == "sergei-lavrov")).one()
         session.add(ActorName(actor_id=lavrov.id, normalized="putin"))
 
-    refused(seeded, change)
+    refused(seeded, change, r'actor_names.normalized$|"pk_actor_names"')
 
 
 def test_alias_cannot_borrow_another_actors_name(seeded: Engine) -> None:
@@ -110,7 +116,7 @@ def test_alias_cannot_borrow_another_actors_name(seeded: Engine) -> None:
         lavrov = session.scalars(select(Actor).where(Actor.key == "sergei-lavrov")).one()
         session.add(Alias(actor_id=lavrov.id, alias="Putin", normalized="putin"))
 
-    refused(seeded, change)
+    refused(seeded, change, r'^FOREIGN KEY constraint failed$|"fk_aliases_actor_names"')
 
 
 def test_deleting_an_actor_with_claims_is_refused(seeded: Engine) -> None:
@@ -130,4 +136,4 @@ def test_date_needs_its_precision(seeded: Engine) -> None:
     def change(session: Session) -> None:
         claim(session, "miller-arms-charge").stated_precision = None
 
-    refused(seeded, change)
+    refused(seeded, change, r'"?ck_claims_date_has_precision"?$')

@@ -74,7 +74,8 @@ class TrackerGroup(click.Group):
             detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
             if "readonly" in detail or "read-only" in detail:
                 detail += " (check the permissions of the file and its folder)"
-            click.echo(f"Error: {error_line(f'{redact(url)}: {_scrub(detail, url)}')}", err=True)
+            # The whole line scrubbed: a password may also stand in the URL's path.
+            click.echo(f"Error: {error_line(_scrub(f'{redact(url)}: {detail}', url))}", err=True)
             ctx.exit(EXIT_ERROR)
 
 
