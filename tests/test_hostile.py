@@ -419,3 +419,24 @@ def test_a_load_killed_at_any_point_leaves_the_database_as_it_was(
         checked = Runner(url)("db", "check")
         assert checked.exit_code == 0, checked.output
         assert snapshot(seeded) == before, f"killed at {point:.1f} s of {duration:.1f} s"
+
+
+@pytest.mark.parametrize("where", ["claim", "source"])
+def test_nul_is_refused_alike_on_both_backends(
+    seeded: Engine, run: Runner, tmp_path: Path, where: str
+) -> None:
+    """SQLite stored a NUL that PostgreSQL refused with a bare CHECK message:
+    one rule now, said with the file and line."""
+    text_nul = "The minister\x00 said no." if where == "source" else "The minister said no."
+    (tmp_path / "a.txt").write_text(text_nul, encoding="utf-8")
+    claim_text = "No\\0 arms." if where == "claim" else "No arms."
+    (tmp_path / "d.yaml").write_text(
+        "sources:\n- id: nul-source\n  outlet: X\n  title: T\n  file: a.txt\n"
+        f'claims:\n- id: nul-claim\n  text: "{claim_text}"\n  claimants: [matthew-miller]\n'
+        "  appearances:\n  - source: nul-source\n    quote: said no\n",
+        encoding="utf-8",
+    )
+    before = snapshot(seeded)
+    line = refused(run("load", str(tmp_path / "d.yaml")), "control character (U+0000)")
+    assert f"{tmp_path / 'd.yaml'}:" in line
+    assert snapshot(seeded) == before
