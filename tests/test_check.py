@@ -95,3 +95,24 @@ def test_a_damaged_sqlite_file_is_one_line(tmp_path: pytest.TempPathFactory) -> 
     result = CliRunner().invoke(cli, ["--db", str(path), "db", "check"])
     assert result.exit_code == 1
     assert "Error:" in result.stderr or "integrity" in result.stdout
+
+
+def test_postgresql_structures_left_half_made_are_found(seeded: Engine, run: Runner) -> None:
+    """What PostgreSQL can leave behind: a constraint added NOT VALID."""
+    if seeded.dialect.name != "postgresql":
+        # SQLite's own check: a damaged file (test_a_damaged_sqlite_file_is_one_line).
+        assert run("db", "check").exit_code == 0
+        return
+    with seeded.begin() as connection:
+        connection.exec_driver_sql(
+            "ALTER TABLE claims ADD CONSTRAINT ck_later CHECK (length(text) > 0) NOT VALID"
+        )
+    result = run("db", "check", "-f", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == [
+        {
+            "check": "integrity",
+            "where": "claims",
+            "detail": "constraint ck_later was never validated",
+        }
+    ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, and_, case, func, select
+from sqlalchemy import Connection, Engine, and_, case, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from tracker.record import sides
@@ -32,15 +32,15 @@ class Fault:
 def check(engine: Engine) -> Iterator[Fault]:
     """Every fault found, check by check (each reads the database once)."""
     with engine.connect() as connection:
-        if connection.dialect.name == "sqlite":
-            yield from _integrity(connection)
+        yield from _integrity(connection)
         yield from _references(connection)
         yield from _quotes(connection)
         yield from _derived(connection)
 
 
 CHECKS = {
-    "integrity": "the database file's pages and indexes (SQLite's integrity_check)",
+    "integrity": "the database's own structures (SQLite: integrity_check; PostgreSQL: indexes"
+    " left invalid, constraints not validated)",
     "references": "every foreign key names an existing row",
     "quotes": "every quote, with its prefix and suffix, is found at its offsets in its source",
     "derived": "normalised names and actor sides are what the data gives",
@@ -48,9 +48,30 @@ CHECKS = {
 
 
 def _integrity(connection: Connection) -> Iterator[Fault]:
-    for (line,) in connection.exec_driver_sql("PRAGMA integrity_check").all()[:_SHOWN]:
-        if line != "ok":
-            yield Fault("integrity", str(connection.engine.url.database), line)
+    if connection.dialect.name == "sqlite":
+        for (line,) in connection.exec_driver_sql("PRAGMA integrity_check").all()[:_SHOWN]:
+            if line != "ok":
+                yield Fault("integrity", str(connection.engine.url.database), line)
+        return
+    # PostgreSQL checks its pages itself; what it can leave behind is an index
+    # a failed CREATE INDEX CONCURRENTLY left invalid, or a constraint added
+    # NOT VALID and never validated (its rows were never checked).
+    tables = [t.name for t in Base.metadata.sorted_tables]
+    invalid = text(
+        """SELECT t.relname, i.relname FROM pg_index x
+        JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+        WHERE t.relnamespace = current_schema()::regnamespace AND t.relname = ANY(:t)
+          AND NOT (x.indisvalid AND x.indisready)"""
+    )
+    for table, index in connection.execute(invalid, {"t": tables}):
+        yield Fault("integrity", table, f"index {index} is invalid: REINDEX it")
+    unvalidated = text(
+        """SELECT t.relname, c.conname FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+        WHERE t.relnamespace = current_schema()::regnamespace AND t.relname = ANY(:t)
+          AND NOT c.convalidated"""
+    )
+    for table, name in connection.execute(unvalidated, {"t": tables}):
+        yield Fault("integrity", table, f"constraint {name} was never validated")
 
 
 def _references(connection: Connection) -> Iterator[Fault]:
