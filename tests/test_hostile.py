@@ -440,3 +440,19 @@ def test_nul_is_refused_alike_on_both_backends(
     line = refused(run("load", str(tmp_path / "d.yaml")), "control character (U+0000)")
     assert f"{tmp_path / 'd.yaml'}:" in line
     assert snapshot(seeded) == before
+
+
+@pytest.mark.parametrize("char", ["\x1b", "\x07", "\x9b", "\x7f"])
+def test_control_characters_are_refused_on_the_way_in(
+    seeded: Engine, run: Runner, tmp_path: Path, char: str
+) -> None:
+    """In a data file and through a command alike: the same one-line refusal."""
+    escaped = char.encode("unicode_escape").decode()
+    path = tmp_path / "d.yaml"
+    path.write_text(
+        f'actors:\n- id: new-actor\n  name: "New{escaped}Actor"\n  kind: person\n', "utf-8"
+    )
+    before = snapshot(seeded)
+    refused(run("load", str(path)), f"{path}:", "control character")
+    refused(run("add", "actor", f"New{char}Actor", "--kind", "person"), "control character")
+    assert snapshot(seeded) == before
