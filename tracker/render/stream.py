@@ -91,9 +91,14 @@ def _cell(value: Any) -> str:
 
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]], out: Out) -> None:
     writer = csv.writer(out, lineterminator="\n")
+    # csv quotes a value holding a line feed but not a lone carriage return,
+    # which a reader then takes for the end of the record: a row with one is
+    # written with every value quoted, and reads back exactly.
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(headers)
     for row in rows:
-        writer.writerow([_cell(v) for v in row])
+        cells = [_cell(v) for v in row]
+        (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
 
 
 def write_tsv(headers: Sequence[str], rows: Iterable[Sequence[Any]], out: Out) -> None:
