@@ -251,3 +251,37 @@ def test_by_actor_takes_a_limit_and_pages_a_terminal(generated: Engine) -> None:
     paged = _pty_run(url, "by-actor", busiest)
     assert f"… {made - 30} more claims ({made} in all)" in paged
     assert "more claims" not in _pty_run(url, "by-actor", busiest, "--all")
+
+
+def test_by_actor_json_does_not_count_what_it_does_not_show(generated: Engine) -> None:
+    """Counting an actor's claims costs as much as reading their ids: JSON,
+    which shows no count, sends no count(*); the table's headings do."""
+    from sqlalchemy import event, func, select
+
+    from tracker.record.models import Actor, Claimant
+    from tracker.render.pages import write_actor_record
+
+    sent: list[str] = []
+
+    def record(*args: Any) -> None:
+        sent.append(args[2])
+
+    with Session(generated) as session:
+        busiest = session.scalars(
+            select(Actor)
+            .join(Claimant, Claimant.actor_id == Actor.id)
+            .group_by(Actor.id)
+            .order_by(func.count().desc())
+        ).first()
+        assert busiest is not None
+        event.listen(generated, "before_cursor_execute", record)
+        try:
+            for fmt, counts in (("json", 0), ("table", 2)):
+                sent.clear()
+                out = Sampling()
+                found = queries.actor_record(session, busiest, stream=True, limit=5)
+                write_actor_record(out, found, fmt)
+                out.flush()
+                assert sum("count(*)" in s for s in sent) == counts, fmt
+        finally:
+            event.remove(generated, "before_cursor_execute", record)

@@ -9,8 +9,8 @@ collection for each batch of them; never one per row.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
@@ -234,8 +234,24 @@ class ActorRecord:
     members: list[Actor]  # others whose claims are included (--include-members)
     claims: Iterable[ClaimRecord]  # claims they made
     counters: Iterable[ClaimRecord] = ()  # others' claims they counter
-    claim_count: int = 0
-    counter_count: int = 0
+    # How many of each there are, `limit` aside: counted when first asked
+    # (a table's headings ask; JSON does not, and an actor's count costs as
+    # much as reading all its claims' ids).
+    counting: Callable[[], tuple[int, int]] = field(default=lambda: (0, 0), repr=False)
+    _counts: tuple[int, int] | None = field(default=None, init=False, repr=False)
+
+    def _counted(self) -> tuple[int, int]:
+        if self._counts is None:
+            self._counts = self.counting()
+        return self._counts
+
+    @property
+    def claim_count(self) -> int:
+        return self._counted()[0]
+
+    @property
+    def counter_count(self) -> int:
+        return self._counted()[1]
 
 
 def actor_record(
@@ -261,17 +277,22 @@ def actor_record(
 
     if not stream and limit is None:
         made, countered = (list(newest_first(c)) for c in conditions)
-        return ActorRecord(actor, members, made, countered, len(made), len(countered))
-    made_count, counter_count = (
-        int(session.scalar(select(func.count()).select_from(Claim).where(c)) or 0)
-        for c in conditions
-    )
+        return ActorRecord(
+            actor, members, made, countered, lambda: (len(made), len(countered))
+        )  # fmt: skip
+
+    def counting() -> tuple[int, int]:
+        made, countered = (
+            int(session.scalar(select(func.count()).select_from(Claim).where(c)) or 0)
+            for c in conditions
+        )
+        return made, countered
+
     if not stream:
         made, countered = (list(newest_first(c)) for c in conditions)
-        return ActorRecord(actor, members, made, countered, made_count, counter_count)
+        return ActorRecord(actor, members, made, countered, counting)
     return ActorRecord(
-        actor, members, newest_first(conditions[0]), newest_first(conditions[1]),
-        made_count, counter_count,
+        actor, members, newest_first(conditions[0]), newest_first(conditions[1]), counting
     )  # fmt: skip
 
 
