@@ -408,51 +408,54 @@ def _line(row: Row) -> str:
     )
 
 
+TIMES = "\N{MULTIPLICATION SIGN}"
+
+
 def markdown(rows: list[Row]) -> str:
+    """One table per backend: a row per command, a column per size, each cell
+    tracker's time / its peer's (ratio); peak memory at the largest size."""
     sizes = sorted({r.size for r in rows})
     out = []
     for backend in dict.fromkeys(r.backend for r in rows):
-        out.append(f"\n**{backend}**\n")
-        head = "| command | peer |"
-        rule = "|---|---|"
-        for n in sizes:
-            head += f" {n:,}: tracker | peer | ratio | tracker RSS | peer RSS |"
-            rule += "---:|---:|---:|---:|---:|"
-        out += [head, rule]
-        labels = dict.fromkeys(
-            (r.label, r.peer) for r in rows if r.backend == backend
-        )  # first-seen order
-        for label, peer in labels:
-            line = f"| `{label}` | {peer} |"
+        mine = [r for r in rows if r.backend == backend]
+        largest = max(r.size for r in mine)
+        out.append(f"\n**{backend}** — tracker / peer (ratio); peak RSS at {largest:,} claims\n")
+        out.append(
+            "| command | peer | " + " | ".join(f"{n:,} claims" for n in sizes) + " | peak RSS |"
+        )
+        out.append("|---|---|" + "---:|" * len(sizes) + "---:|")
+        for label, peer in dict.fromkeys((r.label, r.peer) for r in mine):
+            cells = []
+            biggest: Row | None = None
             for n in sizes:
-                row = next(
-                    (
-                        r
-                        for r in rows
-                        if (r.backend, r.size, r.label, r.peer) == (backend, n, label, peer)
-                    ),
-                    None,
-                )
+                row = next((r for r in mine if (r.size, r.label, r.peer) == (n, label, peer)), None)
                 if row is None:
-                    line += " | | | | |"
+                    cells.append("")
                     continue
-                ratio = f"{row.ratio:.2f}x" if row.ratio is not None else ""
+                biggest = row
+                cell = _s(row.tracker_s)
+                if row.peer_s is not None:
+                    cell += f" / {_s(row.peer_s)} ({row.ratio:.2f}{TIMES})"
                 if row.same == "NO":
-                    ratio += " (output differs)"
-                line += (
-                    f" {_s(row.tracker_s)} | {_s(row.peer_s)} | {ratio} |"
-                    f" {_mb(row.tracker_mb)} | {_mb(row.peer_mb)} |"
-                )
-            out.append(line)
-        growth = [r for r in rows if r.backend == backend and "--limit 50" in r.label]
-        if len(sizes) > 1 and growth:
-            out.append(f"\nGrowth, `--limit 50`, {sizes[-1]:,} claims against {sizes[0]:,}:\n")
+                    cell += " output differs"
+                cells.append(cell)
+            assert biggest is not None
+            rss = _mb(biggest.tracker_mb) + (
+                f" / {_mb(biggest.peer_mb)}" if biggest.peer_mb is not None else ""
+            )
+            out.append(f"| `{label}` | {peer} | " + " | ".join(cells) + f" | {rss} |")
+        growth = [r for r in mine if "--limit 50" in r.label]
+        if len({r.size for r in growth}) > 1:
+            first, last = min(r.size for r in growth), max(r.size for r in growth)
+            out.append(f"\nGrowth with `--limit 50`, {last:,} claims against {first:,}: ")
+            parts = []
             for label in dict.fromkeys(r.label for r in growth):
-                small = next(r for r in growth if r.label == label and r.size == sizes[0])
-                big = next((r for r in growth if r.label == label and r.size == sizes[-1]), None)
+                small = next(r for r in growth if r.label == label and r.size == first)
+                big = next((r for r in growth if r.label == label and r.size == last), None)
                 if big is not None:
-                    times = f"{_s(big.tracker_s)} / {_s(small.tracker_s)}"
-                    out.append(f"- `{label}`: {times} = {big.tracker_s / small.tracker_s:.2f}x")
+                    grew = big.tracker_s / small.tracker_s
+                    parts.append(f"`{label.split(' --')[0]}` {grew:.2f}{TIMES}")
+            out[-1] += ", ".join(parts) + "."
     return "\n".join(out) + "\n"
 
 
