@@ -18,7 +18,7 @@ from tests.conftest import SEEDS as SEEDS_FOLDER
 from tests.conftest import Runner
 from tests.test_load import snapshot
 from tracker.cli import cli
-from tracker.limits import MAX_FILE_BYTES
+from tracker.limits import MAX_DATA_BYTES, MAX_TEXT_BYTES
 from tracker.record import db, migrate
 from tracker.render.terminal import MAX_ERROR
 
@@ -66,14 +66,21 @@ def test_yaml_bombs_are_refused_and_change_nothing(
 
 
 def test_a_file_past_the_size_bound_is_not_read(run: Runner, tmp_path: Path) -> None:
+    # Sparse files: nothing that large is written to disk.
     big = tmp_path / "big.yaml"
-    with big.open("wb") as f:  # sparse: no 64 MiB written to disk
-        f.truncate(MAX_FILE_BYTES + 1)
-    refused(run("load", str(big)), str(big), "MiB")
+    with big.open("wb") as f:
+        f.truncate(MAX_DATA_BYTES + 1)
+    refused(run("load", str(big)), str(big), "256 MiB")
+    (tmp_path / "texts.yaml").write_text(
+        "sources:\n- id: huge\n  outlet: X\n  title: T\n  file: huge.txt\n", "utf-8"
+    )
+    with (tmp_path / "huge.txt").open("wb") as f:
+        f.truncate(MAX_TEXT_BYTES + 1)
+    refused(run("load", str(tmp_path / "texts.yaml")), "huge.txt", "64 MiB")
     page = tmp_path / "page.html"
     with page.open("wb") as f:
-        f.truncate(MAX_FILE_BYTES + 1)
-    refused(run("add", "source", str(page), "--outlet", "X", "--title", "T"), str(page), "MiB")
+        f.truncate(MAX_TEXT_BYTES + 1)
+    refused(run("add", "source", str(page), "--outlet", "X", "--title", "T"), str(page), "64 MiB")
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,11 @@ is refused in one line, before it costs more than these."""
 
 from __future__ import annotations
 
-# A data file, an article's text, an HTML page: the largest seen in practice
-# (a data file of 1,000 generated claims) is about 1 MiB.
-MAX_FILE_BYTES = 64 * 2**20
+# An article's text or an HTML page: a long report is a few hundred KiB.
+MAX_TEXT_BYTES = 64 * 2**20
+# A data file, parsed whole: the sources of a million generated claims, in
+# one file, take 66 MiB; a load that large needs gigabytes anyway.
+MAX_DATA_BYTES = 256 * 2**20
 
 # How much of a value an error message quotes: a 10,000-character name is
 # named by its start, not echoed whole.

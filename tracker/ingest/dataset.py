@@ -17,7 +17,7 @@ import yaml
 
 from tracker.errors import InputError
 from tracker.ingest.fields import Fields, Where
-from tracker.limits import MAX_FILE_BYTES
+from tracker.limits import MAX_DATA_BYTES, MAX_TEXT_BYTES
 from tracker.vocabulary import ACTOR_KINDS, APPEARANCE_TYPES, RELATION_TYPES
 
 DATA_SUFFIXES = (".yaml", ".yml")
@@ -210,7 +210,7 @@ def data_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def _read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+def _read_text(path: Path, limit: int) -> str:
     try:
         with path.open("rb") as file:
             raw = file.read(limit + 1)  # never more than the limit into memory
@@ -302,7 +302,7 @@ def _source(path: Path, data: Any, line: int, roots: Roots) -> SourceSpec:
         language=f.text("language", required=False),
         credits=f.texts("credits"),
         notes=f.text("notes", required=False),
-        text=_read_text(text_path),
+        text=_read_text(text_path, MAX_TEXT_BYTES),
         where=f.where,
         archived_url=f.text("archived_url", required=False),
         retrieved=retrieved[0] if retrieved else None,
@@ -405,7 +405,7 @@ def load_roots(paths: Iterable[Path]) -> list[Path]:
 
 def read_file(path: Path, roots: Roots = []) -> Dataset:  # noqa: B006 (never mutated)
     """Parse and check one data file (its references are checked by the loader)."""
-    document = parse_yaml(path, _read_text(path))
+    document = parse_yaml(path, _read_text(path, MAX_DATA_BYTES))
     if document is None:
         return Dataset()
     f = Fields(path, document, "data file", {"actors", "sources", "claims"})

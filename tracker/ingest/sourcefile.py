@@ -20,7 +20,7 @@ from tracker import dates
 from tracker.errors import InputError
 from tracker.ingest.dataset import parse_yaml
 from tracker.ingest.htmlpage import declared_encoding, read_meta
-from tracker.limits import MAX_FILE_BYTES
+from tracker.limits import MAX_TEXT_BYTES
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -134,11 +134,11 @@ def read(path: Path) -> SourceFile:
     """Read `path` into a source's text and what the file says of itself."""
     try:
         with path.open("rb") as file:
-            raw = file.read(MAX_FILE_BYTES + 1)
+            raw = file.read(MAX_TEXT_BYTES + 1)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        mib = MAX_FILE_BYTES // 2**20
+    if len(raw) > MAX_TEXT_BYTES:
+        mib = MAX_TEXT_BYTES // 2**20
         raise InputError(f"{path}: larger than {mib} MiB, the most one file may hold")
     raw_hash = hashlib.sha256(raw).hexdigest()
     head = raw.lstrip()[:200].lower()
