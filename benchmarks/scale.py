@@ -419,7 +419,10 @@ def markdown(rows: list[Row]) -> str:
     for backend in dict.fromkeys(r.backend for r in rows):
         mine = [r for r in rows if r.backend == backend]
         largest = max(r.size for r in mine)
-        out.append(f"\n**{backend}** — tracker / peer (ratio); peak RSS at {largest:,} claims\n")
+        out.append(
+            f"\n**{backend}**: tracker / peer (ratio); peak RSS, tracker / peer, at the"
+            f" largest size a command ran ({largest:,} claims unless its last cell is empty)\n"
+        )
         out.append(
             "| command | peer | " + " | ".join(f"{n:,} claims" for n in sizes) + " | peak RSS |"
         )
