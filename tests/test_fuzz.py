@@ -23,7 +23,10 @@ from tracker.record.names import resolve_actor
 from tracker.render.formats import FORMATS
 from tracker.render.output import render
 
+# Derandomized: CI runs the same examples every time (a run that passed
+# passes again); run with --hypothesis-seed=random to explore further.
 FIXTURES = settings(
+    derandomize=True,
     max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -97,7 +100,7 @@ def test_any_name_resolves_or_is_refused(session: Session, name: str) -> None:
         assert actor.key
 
 
-@settings(max_examples=60, deadline=None)
+@settings(derandomize=True, max_examples=60, deadline=None)
 @given(rows=st.lists(st.lists(any_text, min_size=3, max_size=3), max_size=4))
 def test_every_format_renders_any_text(rows: list[list[str]]) -> None:
     headers = ["ID", "Claim", "By"]

@@ -463,3 +463,18 @@ def test_control_characters_are_refused_on_the_way_in(
     refused(run("load", str(path)), f"{path}:", "control character")
     refused(run("add", "actor", f"New{char}Actor", "--kind", "person"), "control character")
     assert snapshot(seeded) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["by-actor", "\x00"], ["by-actor", "Mil\x00ler"], ["show", "miller\x00"], ["source", "a\x00"]],
+    ids=["actor-nul", "actor-inner-nul", "claim-nul", "source-nul"],
+)
+def test_a_nul_in_a_name_or_id_is_not_found_alike(run: Runner, args: list[str]) -> None:
+    """Found by Hypothesis: PostgreSQL refused a NUL as a parameter where
+    SQLite looked it up. No id or name holds one: not found, on both."""
+    result = run(*args)
+    if args[1] == "Mil\x00ler":  # the NUL is a separator, like any control character
+        assert result.exit_code == 0 and "Matthew Miller" in result.stdout
+        return
+    refused(result, "no ")

@@ -157,7 +157,11 @@ def source(
     if around is not None and quote is not None:
         raise click.UsageError("--around and --quote show one passage: give one of them")
     with open_session(ctx) as session:
-        found = session.scalars(select(Source).where(Source.key == source_id)).first()
+        found = (  # no id holds a NUL, and PostgreSQL refuses one in a parameter
+            None
+            if "\x00" in source_id
+            else session.scalars(select(Source).where(Source.key == source_id)).first()
+        )
         if found is None:
             raise suggest.not_found(session, "source", source_id)
         text = found.text

@@ -21,6 +21,7 @@ from sqlalchemy.orm import (
     selectinload,
 )
 
+from tracker.errors import NotFound
 from tracker.query import fetch
 from tracker.query.records import ClaimRecord
 from tracker.record import suggest
@@ -222,6 +223,8 @@ def timeline(session: Session, flt: ClaimFilter | None = None) -> Iterator[Claim
 
 def claim(session: Session, key: str) -> ClaimRecord:
     """One claim by its id, with its whole thread loaded."""
+    if "\x00" in key:  # no id holds one, and PostgreSQL refuses one in a parameter
+        raise NotFound(f"no claim with id {key!r}")
     found = next(fetch.stream(session.connection(), _columns().where(Claim.key == key)), None)
     if found is None:
         raise suggest.not_found(session, "claim", key)

@@ -94,7 +94,10 @@ def resolve_actor(session: Session, name: str, exact: bool = False) -> Actor:
     write wants: a claim must not be pinned on the wrong person), only an id
     or a whole alias will do, and a near miss is an error naming the nearest.
     """
-    by_id = session.scalars(select(Actor).where(Actor.key == name)).first()
+    # No id or name holds a NUL, and PostgreSQL refuses one in a parameter.
+    by_id = (
+        None if "\x00" in name else session.scalars(select(Actor).where(Actor.key == name)).first()
+    )
     if by_id is not None:  # an id, as listings print it
         return by_id
     query = normalize(name)

@@ -21,6 +21,7 @@ _CANDIDATES = 5000
 
 def nearest(session: Session, kind: str, key: str, limit: int = 3) -> list[str]:
     model = MODELS[kind]
+    key = key.replace("\x00", "")  # PostgreSQL refuses a NUL in a parameter
     prefix = key[:_PREFIX]
     query = select(model.key).order_by(model.key).limit(_CANDIDATES)
     if prefix:
