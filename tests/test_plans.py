@@ -178,41 +178,28 @@ def test_postgresql_listings_are_not_jit_compiled() -> None:
 def test_a_load_leaves_postgresql_statistics_fresh(generated_data: Any) -> None:
     """A server may never analyze on its own (autovacuum off), or not for a
     while: tracker analyzes its tables after a load that changed them."""
-    import uuid
-    from urllib.parse import quote
+    from sqlalchemy import text
 
-    import pytest
-    from sqlalchemy import create_engine, text
-
-    from tests.conftest import POSTGRES_URL
+    from tests.conftest import postgres_schema
     from tracker.ingest.load import load_paths
     from tracker.record import db, migrate
 
-    if not POSTGRES_URL:
-        pytest.skip("PostgreSQL: set TRACKER_TEST_POSTGRES_URL to run on a server")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    engine = db.create(f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}")
     stats = text(
         "SELECT relname, last_analyze IS NOT NULL FROM pg_stat_user_tables"
         " WHERE schemaname = :s AND relname IN ('claims', 'relations', 'claimants')"
     )
-    try:
-        migrate.upgrade(engine)
-        with engine.connect() as connection:
-            assert not any(fresh for _, fresh in connection.execute(stats, {"s": schema}))
-        load_paths(engine, [generated_data])
-        with engine.connect() as connection:
-            assert dict(connection.execute(stats, {"s": schema}).all()) == {
-                "claims": True,
-                "relations": True,
-                "claimants": True,
-            }
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_schema() as (url, schema):
+        engine = db.create(url)
+        try:
+            migrate.upgrade(engine)
+            with engine.connect() as connection:
+                assert not any(fresh for _, fresh in connection.execute(stats, {"s": schema}))
+            load_paths(engine, [generated_data])
+            with engine.connect() as connection:
+                assert dict(connection.execute(stats, {"s": schema}).all()) == {
+                    "claims": True,
+                    "relations": True,
+                    "claimants": True,
+                }
+        finally:
+            engine.dispose()

@@ -37,6 +37,22 @@ COMMANDS = [
 ]
 
 
+def busiest_actor(session: Session) -> Any:
+    """The actor with the most claims (ties: the first id)."""
+    from sqlalchemy import func, select
+
+    from tracker.record.models import Actor, Claimant
+
+    found = session.scalars(
+        select(Actor)
+        .join(Claimant, Claimant.actor_id == Actor.id)
+        .group_by(Actor.id)
+        .order_by(func.count().desc(), Actor.key)
+    ).first()
+    assert found is not None
+    return found
+
+
 def stdlib(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -120,21 +136,13 @@ def test_a_listing_holds_a_batch_not_the_archive(
 
 
 def test_by_actor_streams_both_lists(generated: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sqlalchemy import func, select
 
-    from tracker.record.models import Actor, Claimant
     from tracker.render.pages import write_actor_record
 
     monkeypatch.setattr(fetch, "BATCH", 20)
     monkeypatch.setattr("tracker.render.stream._FLUSH", 2048)
     with Session(generated) as session:
-        busiest = session.scalars(
-            select(Actor)
-            .join(Claimant, Claimant.actor_id == Actor.id)
-            .group_by(Actor.id)
-            .order_by(func.count().desc())
-        ).first()
-        assert busiest is not None
+        busiest = busiest_actor(session)
         record = queries.actor_record(session, busiest, stream=True)
         assert record.claim_count > 100
         out = Sampling()
@@ -227,18 +235,9 @@ def test_few_claims_on_a_terminal_have_no_footer(run: Runner) -> None:
 
 
 def test_by_actor_takes_a_limit_and_pages_a_terminal(generated: Engine) -> None:
-    from sqlalchemy import func, select
-
-    from tracker.record.models import Actor, Claimant
 
     with Session(generated) as session:
-        busiest = session.scalars(
-            select(Actor.key)
-            .join(Claimant, Claimant.actor_id == Actor.id)
-            .group_by(Actor.key)
-            .order_by(func.count().desc(), Actor.key)
-        ).first()
-        assert busiest is not None
+        busiest = busiest_actor(session).key
         everything = json.loads(Runner(generated.url.render_as_string(False))(
             "by-actor", busiest, "-f", "json").stdout)  # fmt: skip
     made = len(everything["claims"])
@@ -256,9 +255,8 @@ def test_by_actor_takes_a_limit_and_pages_a_terminal(generated: Engine) -> None:
 def test_by_actor_json_does_not_count_what_it_does_not_show(generated: Engine) -> None:
     """Counting an actor's claims costs as much as reading their ids: JSON,
     which shows no count, sends no count(*); the table's headings do."""
-    from sqlalchemy import event, func, select
+    from sqlalchemy import event
 
-    from tracker.record.models import Actor, Claimant
     from tracker.render.pages import write_actor_record
 
     sent: list[str] = []
@@ -267,13 +265,7 @@ def test_by_actor_json_does_not_count_what_it_does_not_show(generated: Engine) -
         sent.append(args[2])
 
     with Session(generated) as session:
-        busiest = session.scalars(
-            select(Actor)
-            .join(Claimant, Claimant.actor_id == Actor.id)
-            .group_by(Actor.id)
-            .order_by(func.count().desc())
-        ).first()
-        assert busiest is not None
+        busiest = busiest_actor(session)
         event.listen(generated, "before_cursor_execute", record)
         try:
             for fmt, counts in (("json", 0), ("table", 2)):
