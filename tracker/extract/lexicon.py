@@ -1,0 +1,216 @@
+"""The words attribution is made of: reporting verbs and what they do,
+the nouns that name a speaker, the markers of an intermediary.
+
+General English news usage (the kind a style guide lists), not any one
+article's phrasing. Verb forms are spelled out by `_forms` so that no
+lemmatizer (and no 100 MB lookup table) is needed for a closed list.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+STANCES = ("asserts", "hedges", "accuses", "denies", "pledges", "condemns", "thanks")
+
+# lemma -> stance. A lemma may be a phrase ("raise concern"): its first word
+# inflects, the rest must follow as written.
+_VERBS: dict[str, list[str]] = {
+    "asserts": (
+        "say add tell write state claim insist stress note explain announce declare report "
+        "confirm argue reiterate repeat emphasize emphasise maintain assert affirm "
+        "acknowledge admit reply respond comment observe remark mention predict warn "
+        "tweet post analyse analyze describe conclude recall testify disclose "
+        "reveal indicate boast complain concede"
+    ).split(),
+    "hedges": (
+        "believe think suspect fear speculate suggest estimate "
+        "raise_concerns raise_concern express_concern express_concerns voice_concern "
+        "voice_concerns"
+    ).split(),
+    "accuses": "accuse charge allege blame repeat_charges level_charges".split(),
+    "denies": "deny reject dismiss refute dispute rebuff disavow contest".split(),
+    "pledges": "vow pledge promise commit swear guarantee".split(),
+    "condemns": "condemn denounce criticize criticise slam decry".split(),
+    "thanks": "thank".split(),
+}
+
+_IRREGULAR = {
+    "say": ("said", "says", "saying", "say"),
+    "tell": ("told", "tells", "telling", "tell"),
+    "write": ("wrote", "written", "writes", "writing", "write"),
+    "think": ("thought", "thinks", "thinking", "think"),
+    "swear": ("swore", "sworn", "swears", "swearing", "swear"),
+    "admit": ("admitted", "admits", "admitting", "admit"),
+    "commit": ("committed", "commits", "committing", "commit"),
+    "level": ("levelled", "leveled", "levels", "levelling", "leveling", "level"),
+    "slam": ("slammed", "slams", "slamming", "slam"),
+    "testify": ("testified", "testifies", "testifying", "testify"),
+}
+
+
+def _forms(lemma: str) -> tuple[str, ...]:
+    if lemma in _IRREGULAR:
+        return _IRREGULAR[lemma]
+    if lemma.endswith("y") and lemma[-2] not in "aeiou":
+        stem = lemma[:-1]
+        return (lemma, stem + "ies", stem + "ied", lemma + "ing")
+    if lemma.endswith("e"):
+        return (lemma, lemma + "s", lemma + "d", lemma[:-1] + "ing")
+    plural = lemma + ("es" if lemma.endswith(("s", "sh", "ch", "x", "z")) else "s")
+    return (lemma, plural, lemma + "ed", lemma + "ing")
+
+
+class Cue(NamedTuple):
+    stance: str
+    lemma: str
+
+
+def _table() -> dict[tuple[str, ...], Cue]:
+    table: dict[tuple[str, ...], Cue] = {}
+    for stance, lemmas in _VERBS.items():
+        for lemma in lemmas:
+            head, *rest = lemma.split("_")
+            for form in _forms(head):
+                table[(form, *rest)] = Cue(stance, head)
+    return table
+
+
+# ("said",) -> Cue("asserts", "say"), ("raised", "concerns") -> Cue("hedges", "raise")
+CUES: dict[tuple[str, ...], Cue] = _table()
+LONGEST_CUE = max(len(k) for k in CUES)
+
+# Forms that are as often nouns ("the charges", "his claims", "a report"):
+# a cue only right after a subject, never after a determiner or adjective.
+AMBIGUOUS = frozenset(
+    "charges claims reports pledges vows promises notes states comments remarks thanks "
+    "posts estimates fears blames disputes warns charge claim report pledge vow promise "
+    "note state comment remark post estimate fear blame dispute".split()
+)
+# Forms that are nouns or adjectives far more often than verbs ("state
+# media", "a report", "the charge"): verbs only before "that", ":" or a quote.
+NOUN_FORMS = frozenset("state report claim charge note comment post remark".split())
+FUNCTION_WORDS = frozenset(
+    "the a an to in on at of for with by from as per and or but this that these those its "
+    "his her their our it he she they we i you if when while after before during ahead "
+    "earlier later last since meanwhile however".split()
+)
+# The medium of a statement, not part of it: "said in a letter".
+MEDIUMS = frozenset(
+    "letter statement interview article post speech briefing tweet address message "
+    "op-ed column video broadcast".split()
+)
+# The passive and the participle: "a letter published", "as reported".
+PASSIVE_BEFORE = frozenset("was were been being is are be".split())
+
+# Markers of the one a statement came through, or of its speaker when no
+# other cue names one: "according to TASS", "as per a report by Yonhap".
+SOURCE_MARKERS: tuple[tuple[str, ...], ...] = (
+    ("according", "to"),
+    ("as", "per"),
+    ("as", "quoted", "by"),
+    ("as", "reported", "by"),
+    ("quoting",),
+    ("citing",),
+)
+# "was cited as telling reporters by the TASS news agency"
+PASSIVE_CUES: tuple[tuple[str, ...], ...] = (
+    ("was", "cited", "as", "telling"),
+    ("was", "cited", "as", "saying"),
+    ("was", "quoted", "as", "saying"),
+    ("was", "quoted", "as", "telling"),
+    ("were", "cited", "as", "saying"),
+    ("were", "quoted", "as", "saying"),
+)
+
+# Words between a subject and its verb that belong to neither.
+AUXILIARIES = frozenset(
+    "has have had will would also again repeatedly previously earlier later then "
+    "further reportedly publicly privately recently already once separately "
+    "initially firmly strongly flatly angrily quickly swiftly".split()
+)
+# Audiences and adjuncts between a cue and what was said.
+AUDIENCE = frozenset("reporters journalists press lawmakers parliament supporters".split())
+# "vowed to support": the statement is what follows the "to".
+PLEDGE_TO = frozenset(("vow", "pledge", "promise", "swear", "commit"))
+
+PRONOUNS = {"he": "person", "she": "person", "they": "plural", "it": "thing", "we": "plural"}
+DETERMINERS = frozenset("the a an this that these those its his her their our".split())
+# Nouns that can head a description of a speaker: "the minister", "a Kremlin aide".
+SPEAKER_NOUNS = frozenset(
+    (
+        "president minister ministers spokesperson spokesman spokeswoman spokespeople aide "
+        "aides adviser advisers advisor official officials leader leaders secretary "
+        "ambassador diplomat diplomats envoy chancellor premier governor mayor senator "
+        "lawmaker lawmakers general commander army military police ministry government "
+        "administration office department agency media newspaper report reports statement "
+        "sources source analysts analyst experts expert researchers observers kremlin "
+        "white house council committee court prosecutors prosecutor investigators company "
+        "spokesperson's chief head director chairman chair king queen prince emperor "
+        "pope party campaign embassy authorities authority regime countries country "
+        "foreign nations"
+    ).split()
+)
+# Signs that a speaker is an outlet: "state news agency TASS", "the Russian state media".
+MEDIA_WORDS = frozenset(
+    "agency news media newspaper broadcaster outlet outlets wire television radio".split()
+)
+
+# Capitals stand for their governments (DOMAIN.md): the capital, then the
+# country it stands for, whose name the actor list is searched for.
+CAPITALS = {
+    "moscow": "Russia",
+    "kremlin": "Russia",
+    "pyongyang": "North Korea",
+    "seoul": "South Korea",
+    "washington": "United States",
+    "beijing": "China",
+    "kyiv": "Ukraine",
+    "kiev": "Ukraine",
+    "tokyo": "Japan",
+    "london": "United Kingdom",
+    "paris": "France",
+    "berlin": "Germany",
+    "tehran": "Iran",
+    "ankara": "Turkey",
+    "jerusalem": "Israel",
+    "brussels": "European Union",
+    "minsk": "Belarus",
+    "warsaw": "Poland",
+    "new delhi": "India",
+    "taipei": "Taiwan",
+}
+
+HEDGE_WORDS = re.compile(r"\b(?:may|might|could|possibly|perhaps|likely|probably)\b", re.I)
+
+# Words of a proposition that mean the same in a denial and in what it
+# denies: "arms transfers" answers "supplied ballistic missiles and munitions".
+CONCEPTS: dict[str, list[str]] = {
+    "weapons": (
+        "arms weapon weapons missile missiles munition munitions ammunition shells "
+        "artillery rockets drones equipment military materiel"
+    ).split(),
+    "transfer": (
+        "transfer transfers transferred supply supplied supplying supplies deliver "
+        "delivered deliveries delivery provide provided provision providing send sent "
+        "ship shipped shipments shipment give gave export exported exports sell sold sales"
+    ).split(),
+    "attack": "attack attacked attacks strike strikes struck bomb bombed shelling".split(),
+    "meeting": "meet meeting met talks summit visit visited".split(),
+    "sanction": "sanction sanctions sanctioned restrictions embargo".split(),
+}
+CONCEPT_OF = {word: concept for concept, words in CONCEPTS.items() for word in words}
+
+# Words that start a clause, open a sentence, or begin an adjunct.
+CLAUSE_WORDS = frozenset(
+    "that which who whom whose while as but because when after before if since although "
+    "though where whereas".split()
+)
+LEADING = frozenset(
+    "and but meanwhile however moreover also still yet so then separately earlier later "
+    "instead".split()
+)
+PREPOSITIONS = frozenset(
+    "in on at during after before for with ahead earlier last since from by under over "
+    "despite amid following".split()
+)
