@@ -28,6 +28,7 @@ from tracker.cli.common import (
     open_session,
     paging,
 )
+from tracker.cli.extracting import extract
 from tracker.cli.finding import search, source, timeline, topics
 from tracker.cli.report import report
 from tracker.errors import TrackerError
@@ -433,6 +434,7 @@ def main() -> None:
 
 
 cli.add_command(report)
+cli.add_command(extract)
 for command in (search, source, timeline, topics):
     cli.add_command(command)
 for command in [*adding.COMMANDS, *fixing.COMMANDS]:

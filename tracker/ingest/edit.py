@@ -68,12 +68,19 @@ def where(label: str) -> Where:
     return Where(Path(label), 0, label)
 
 
-def new_key(session: Session, kind: str, text: str) -> str:
-    """A free slug made of the first words of `text`."""
+def slug(text: str, kind: str) -> str:
+    """An id made of the first words of `text` (`kind` if it has none)."""
     words = re.findall(r"[a-z0-9]+", transliterate(text).lower())[:SLUG_WORDS]
-    base = "-".join(words)[:SLUG_LENGTH].rstrip("-") or kind
+    return "-".join(words)[:SLUG_LENGTH].rstrip("-") or kind
+
+
+def new_key(session: Session, kind: str, text: str, also_taken: set[str] | None = None) -> str:
+    """A free slug made of the first words of `text` (free in the database
+    and not in `also_taken`)."""
+    base = slug(text, kind)
     model = KINDS[kind]
     taken = set(session.scalars(select(model.key).where(model.key.startswith(base))))
+    taken |= also_taken or set()
     key, n = base, 1
     while key in taken:
         n += 1

@@ -46,7 +46,7 @@ class Match:
     text: str  # its text
 
 
-def _query(texts: list[str]) -> str | None:
+def candidate_query(texts: list[str]) -> str | None:
     """An OR of the longest distinct words: candidates sharing any of them."""
     words = {w for t in texts for w in re.findall(r"\w{4,}", t.lower()) if w not in STOP_WORDS}
     longest = sorted(words, key=lambda w: (-len(w), w))[:_WORDS]
@@ -57,7 +57,7 @@ def _content(text: str) -> list[str]:
     return [w for w in re.findall(r"\w+", text.lower()) if w not in _STOP]
 
 
-def _alike(first: str, second: str) -> float:
+def alike(first: str, second: str) -> float:
     """How alike two texts' content words are, 0-100, whatever their order.
 
     A shorter text inside a longer one (a partial quote of the same sentence)
@@ -83,7 +83,7 @@ def similar_claims(
 ) -> list[Match]:
     """Recorded claims like this one, from the same side, best first
     (`leave_out`: the claim itself, when it is recorded already)."""
-    query = _query([text, *quotes])
+    query = candidate_query([text, *quotes])
     if query is None:
         return []
     hits = search(session, query, ("claims", "quotes"), CANDIDATES)
@@ -108,10 +108,10 @@ def similar_claims(
         theirs = set().union(*(sides.get(c.actor_id, set()) for c in claim.claimants))
         if not theirs & ours:
             continue
-        score = _alike(text, claim.text)
+        score = alike(text, claim.text)
         for quote in quotes:
             for appearance in claim.appearances:
-                score = max(score, _alike(quote, appearance.quote))
+                score = max(score, alike(quote, appearance.quote))
         if score >= THRESHOLD:
             found.append(Match(claim.key, round(score, 1), claim.text))
     return sorted(found, key=lambda m: (-m.score, m.claim))

@@ -1,0 +1,133 @@
+"""`tracker extract`: propose the claims and denials an article reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from tracker.cli.common import echo, echo_listing, open_session
+from tracker.cli.writing import writing
+from tracker.render.formats import DEFAULT_FORMAT, FORMATS
+
+if TYPE_CHECKING:
+    from tracker.extract.propose import Proposal
+
+EXTRACT_FORMATS = [*FORMATS, "yaml"]
+HEADERS = ["#", "speaker", "cue", "stance", "actor", "said", "links"]
+
+
+def _row(numbered: tuple[int, Proposal]) -> list[Any]:
+    number, p = numbered
+    a = p.attribution
+    links = [f"= {m.claim}" for m in p.matches[:1]] + [f"\u2260 {d.claim}" for d in p.denies[:2]]
+    actor = ", ".join(p.speaker.actors) or (
+        f"new: {p.speaker.new_name}" if p.speaker.new_name else ""
+    )
+    return [number, a.speaker.text, a.cue.text, a.stance, actor, a.content.text, "\n".join(links)]
+
+
+@click.command()
+@click.argument("target", metavar="SOURCE|FILE")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(EXTRACT_FORMATS, case_sensitive=False),
+    default=DEFAULT_FORMAT,
+    show_default=True,
+    metavar="FORMAT",
+    help="table, json (the proposal objects), yaml (a data file to edit and load), csv,"
+    " or any tabulate format.",
+)
+@click.option("--review", is_flag=True, help="Walk the proposals and write the accepted ones.")
+@click.option("--accept-all", is_flag=True, help="Write every proposal that names its speaker.")
+@click.pass_context
+def extract(ctx: click.Context, target: str, fmt: str, review: bool, accept_all: bool) -> None:
+    """Propose the attributed statements of an article: who said what, with
+    which cue, through whom, whether it asserts, hedges or denies, and which
+    recorded claims it repeats or denies.
+
+    SOURCE is a stored source's id; FILE a text, Markdown or HTML file (as
+    `tracker add source` reads it). Nothing is written unless you accept it
+    (--review) or say --accept-all; both need a stored source, so that each
+    quote is anchored in its text. Needs the extract extra:
+    pip install 'tracker[extract]'.
+
+    \b
+    Examples:
+      tracker extract star-advertiser-20240618
+      tracker extract article.html -f json
+      tracker extract star-advertiser-20240618 -f yaml > proposed.yaml
+      tracker extract star-advertiser-20240618 --review
+    """
+    from tracker.extract import review as reviewing
+    from tracker.extract.propose import pipeline, propose
+    from tracker.ingest import edit
+
+    if review and accept_all:
+        raise click.UsageError(
+            "--review asks about each proposal, --accept-all about none: give one"
+        )
+    nlp = pipeline()
+    path = Path(target)
+    with open_session(ctx) as session:
+        if path.is_file():
+            from tracker.ingest import sourcefile
+
+            if review or accept_all:
+                raise click.UsageError(
+                    f"{target} is not a stored source: add it with `tracker add source {target}`,"
+                    " then extract it by its id"
+                )
+            text, source_key = sourcefile.read(path).text, edit.slug(path.stem, "source")
+        else:
+            source = edit.source_row(session, target)
+            text, source_key = source.text, source.key
+        proposals = propose(session, text, nlp)
+        if fmt == "yaml" and not (review or accept_all):
+            header = (
+                f"Proposed by `tracker extract {target}`: check each claim against the"
+                "\ntext, edit its wording (one proposition, neutral words), then"
+                "\n`tracker load` this file."
+            )
+            if path.is_file():
+                header += (
+                    f"\nThe source is not stored yet: `tracker add source {target}`, then set"
+                    f"\neach `source: {source_key}` below to the id it prints."
+                )
+            echo(reviewing.data_file(session, proposals, source_key, text, header), fmt, nl=False)
+            return
+    if not (review or accept_all):
+        listing = fmt if fmt != "yaml" else DEFAULT_FORMAT
+        echo_listing(
+            listing,
+            HEADERS,
+            enumerate(proposals, 1),
+            _row,
+            lambda n: n[1].as_json(),
+            "No attributed statements found.",
+        )
+        return
+    if accept_all:
+        decisions = [
+            reviewing.Decision(p, p.claim_text, None) for p in proposals if reviewing.writable(p)
+        ]
+    else:
+        decisions = reviewing.review(
+            proposals,
+            ask=lambda prompt, choices: click.prompt(
+                prompt, type=click.Choice(choices), default="s", show_choices=True
+            ),
+            edit_text=lambda text: click.prompt("claim text", default=text),
+            say=lambda text: echo(text),
+        )
+    if not decisions:
+        echo("Nothing accepted: nothing written.")
+        return
+    with writing(ctx) as session:
+        written = reviewing.write(session, source_key, decisions)
+    for w in written:
+        echo(w.message)
+    echo(f"Wrote {len(decisions)} of {len(proposals)} proposals.")

@@ -1,0 +1,123 @@
+"""From a text to proposals: attributions with their speakers resolved, a
+neutral claim text, and the recorded claims each repeats or denies.
+
+Nothing here writes: a proposal is a suggestion until a person accepts it
+(`tracker.extract.review`) or the data file it becomes is loaded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
+
+from tracker.errors import TrackerError
+from tracker.extract.attribution import Attribution, TextSpan, attributions
+from tracker.extract.link import Link, denied, matches
+from tracker.extract.speakers import ActorIndex, Speaker, resolve_all, resolve_via
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+_QUOTE_MARKS = re.compile('[\u201c\u201d\u201e\u00ab\u00bb"]')
+_SPACES = re.compile(r"\s+")
+
+
+class ExtractUnavailable(TrackerError):
+    """spaCy, which extraction needs, is not installed."""
+
+
+@cache
+def pipeline() -> Language:
+    """spaCy's blank English pipeline: a tokenizer, nothing trained,
+    nothing downloaded."""
+    try:
+        import spacy
+    except ImportError:
+        raise ExtractUnavailable(
+            "extraction needs spaCy, which is not installed: pip install 'tracker[extract]'"
+            " (or, from a checkout, pip install '.[extract]')"
+        ) from None
+    return spacy.blank("en")
+
+
+@dataclass(frozen=True)
+class Proposal:
+    attribution: Attribution
+    speaker: Speaker
+    via_actor: str | None
+    claim_text: str
+    matches: list[Link]
+    denies: list[Link]
+
+    @property
+    def actor(self) -> str | None:
+        return self.speaker.actors[0] if self.speaker.actors else None
+
+    def as_json(self) -> dict[str, Any]:
+        a = self.attribution
+        return {
+            "speaker": _span(a.speaker),
+            "cue": _span(a.cue),
+            "content": _span(a.content),
+            "type": a.type,
+            "stance": a.stance,
+            "actor": self.actor,
+            "actors": list(self.speaker.actors),
+            "new_actor": (
+                {"name": self.speaker.new_name, "kind": self.speaker.new_kind}
+                if self.speaker.new_name
+                else None
+            ),
+            "via": None if a.via is None else {**_span(a.via), "actor": self.via_actor},
+            "claim_text": self.claim_text,
+            "matches": [{"id": m.claim, "score": m.score} for m in self.matches],
+            "denies": [{"id": d.claim, "score": d.score} for d in self.denies],
+        }
+
+
+def _span(span: TextSpan) -> dict[str, Any]:
+    return {"start": span.start, "end": span.end, "text": span.text}
+
+
+def claim_text(attribution: Attribution) -> str:
+    """A neutral sentence proposed from what was said, for an editor to
+    finish: the content without quotation marks, as a sentence; a denial
+    as the proposition it asserts."""
+    text = _SPACES.sub(" ", _QUOTE_MARKS.sub("", attribution.content.text)).strip(" ,;:")
+    if attribution.stance == "denies":
+        if re.match(r"(?i)(that\b|[a-z]+ (is|are|was|were|has|have|had|will|did)\b)", text):
+            text = f"it is not the case that {text.removeprefix('that ')}"
+        else:
+            text = f"there was no {text}"  # "denied arms transfers"
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "?", "!", "\u2026")) else text + "."
+
+
+def propose(session: Session, text: str, nlp: Language | None = None) -> list[Proposal]:
+    """Every attributed statement in `text`, resolved and linked against the
+    records in `session`."""
+    found = attributions(nlp or pipeline(), text)
+    index = ActorIndex.read(session)
+    speakers = resolve_all(index, found)
+    proposals = []
+    for attribution, speaker in zip(found, speakers, strict=True):
+        proposed = claim_text(attribution)
+        proposals.append(
+            Proposal(
+                attribution=attribution,
+                speaker=speaker,
+                via_actor=resolve_via(index, attribution.via),
+                claim_text=proposed,
+                matches=matches(session, attribution.content.text, proposed),
+                denies=(
+                    denied(session, index, attribution.content.text, speaker.actors)
+                    if attribution.stance == "denies"
+                    else []
+                ),
+            )
+        )
+    return proposals
