@@ -81,7 +81,7 @@ def _find_cues(tokens: list[Token]) -> list[_Cue]:
 
 
 def _cue_at(tokens: list[Token], i: int, after_cue: bool) -> _Cue | None:
-    if tokens[i].quote != OUTSIDE:
+    if tokens[i].quote != OUTSIDE or tokens[i].lower not in lexicon.FIRST_WORDS:
         return None
     words = [t.lower for t in tokens[i : i + 4]]
     for marker in lexicon.SOURCE_MARKERS:

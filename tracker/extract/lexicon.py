@@ -123,6 +123,8 @@ PASSIVE_CUES: tuple[tuple[str, ...], ...] = (
     ("were", "quoted", "as", "saying"),
 )
 
+# The words a cue or a marker can start with: most tokens are none of them.
+FIRST_WORDS = frozenset(k[0] for k in (*CUES, *SOURCE_MARKERS, *PASSIVE_CUES))
 # Words between a subject and its verb that belong to neither.
 AUXILIARIES = frozenset(
     "has have had will would also again repeatedly previously earlier later then "

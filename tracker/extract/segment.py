@@ -11,7 +11,7 @@ of what was said.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -72,57 +72,61 @@ def quote_spans(line: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _lines(text: str) -> Iterator[tuple[int, str]]:
+def _quotes(text: str) -> tuple[dict[int, int], list[tuple[int, int]]]:
+    """Where each quotation of `text` opens and closes, line by line: the
+    marks' offsets, and the spans inside."""
+    marks: dict[int, int] = {}
+    spans: list[tuple[int, int]] = []
     at = 0
     for line in text.split("\n"):
-        if line.strip():
-            yield at, line
+        for opening, closing in quote_spans(line):
+            marks[at + opening], marks[at + closing] = OPENING, CLOSING
+            spans.append((at + opening, at + closing))
         at += len(line) + 1
+    return marks, spans
 
 
 def sentences(nlp: Language, text: str) -> list[Sentence]:
     """Every sentence of `text`, in order: a line ends one, and so does a
     full stop, question or exclamation mark outside quotation marks before a
     capital or an opening mark."""
-    lines = list(_lines(text))
+    marks, spans = _quotes(text)
+    starts = [opening for opening, _ in spans]
     found: list[Sentence] = []
-    docs = nlp.pipe(line for _, line in lines)  # a blank pipeline: the tokenizer alone
-    for number, ((offset, line), doc) in enumerate(zip(lines, docs, strict=True)):
-        quotes = quote_spans(line)
-
-        def position(at: int, quotes: list[tuple[int, int]] = quotes) -> int:
-            for opening, closing in quotes:
-                if at == opening:
-                    return OPENING
-                if at == closing:
-                    return CLOSING
-                if opening < at < closing:
-                    return INSIDE
-            return OUTSIDE
-
-        tokens = [
-            Token(
-                t.text,
-                t.text.lower(),
-                offset + t.idx,
-                offset + t.idx + len(t.text),
-                position(t.idx),
-            )
-            for t in doc
-            if not t.is_space
-        ]
-        current: list[Token] = []
-        for i, token in enumerate(tokens):
-            current.append(token)
-            following = tokens[i + 1] if i + 1 < len(tokens) else None
-            if (
-                following is not None
-                and token.quote == OUTSIDE
-                and token.text in (".", "!", "?")
-                and (following.capital or following.quote == OPENING)
-            ):
-                found.append(Sentence(current, number))
-                current = []
-        if current:
-            found.append(Sentence(current, number))
+    current: list[Token] = []
+    line = 0
+    previous: Token | None = None
+    for t in nlp.tokenizer(text):
+        word = t.text
+        if t.is_space:
+            if "\n" in word:
+                if current:
+                    found.append(Sentence(current, line))
+                    current = []
+                line += word.count("\n")
+                previous = None
+            continue
+        start = t.idx
+        quote = marks.get(start)
+        if quote is None:
+            k = bisect_right(starts, start) - 1
+            quote = INSIDE if k >= 0 and start < spans[k][1] else OUTSIDE
+        token = Token(word, word.lower(), start, start + len(word), quote)
+        if (
+            previous is not None
+            and previous.quote == OUTSIDE
+            and previous.text in (".", "!", "?")
+            and (token.capital or quote == OPENING)
+        ):
+            found.append(Sentence(current, line))
+            current = []
+        current.append(token)
+        previous = token
+        # A token's trailing space holding a line break ends the line too.
+        if "\n" in t.whitespace_:
+            found.append(Sentence(current, line))
+            current, previous = [], None
+            line += 1
+    if current:
+        found.append(Sentence(current, line))
     return found
