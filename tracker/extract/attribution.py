@@ -120,10 +120,15 @@ def _verb_here(tokens: list[Token], i: int, after_cue: bool) -> bool:
         return after_cue and before is not None and before.text == ","
     if word.lower in lexicon.NOUN_FORMS:
         # "state media", "a report": a verb only before what it introduces.
-        return (before is not None and before.lower in lexicon.PRONOUNS) or (
-            after is not None
-            and (after.lower == "that" or after.text == ":" or after.quote == OPENING)
+        subject = before is not None and (
+            before.lower in lexicon.PRONOUNS
+            or (before.capital and i > 1)
+            or before.lower in lexicon.SPEAKER_NOUNS
         )
+        introduces = after is not None and (
+            after.lower == "that" or after.text == ":" or after.quote == OPENING
+        )
+        return subject and introduces
     if word.lower in lexicon.AMBIGUOUS:
         return before is not None and (
             before.capital
@@ -191,6 +196,8 @@ def _names_speaker(phrase: list[Token]) -> bool:
         return True
     if phrase[0].lower == "to":
         return False  # "To report comments …": an infinitive
+    if phrase[0].lower in lexicon.DETERMINERS and 1 < len(phrase) <= 5:
+        return True  # "The engineer said": a noun phrase in subject place
     return any(
         (t.capital and t.lower not in lexicon.FUNCTION_WORDS) or t.lower in lexicon.SPEAKER_NOUNS
         for t in phrase

@@ -183,7 +183,8 @@ CAPITALS = {
     "taipei": "Taiwan",
 }
 
-HEDGE_WORDS = re.compile(r"\b(?:may|might|could|possibly|perhaps|likely|probably)\b", re.I)
+# Lower case only: "May" is also a month.
+HEDGE_WORDS = re.compile(r"\b(?:may|might|could|possibly|perhaps|likely|probably)\b")
 
 # Words of a proposition that mean the same in a denial and in what it
 # denies: "arms transfers" answers "supplied ballistic missiles and munitions".

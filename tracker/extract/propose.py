@@ -92,7 +92,7 @@ def claim_text(attribution: Attribution) -> str:
         if re.match(r"(?i)(that\b|[a-z]+ (is|are|was|were|has|have|had|will|did)\b)", text):
             text = f"it is not the case that {text.removeprefix('that ')}"
         else:
-            text = f"there was no {text}"  # "denied arms transfers"
+            text = f"no {text} took place"  # "denied arms transfers"
     text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "?", "!", "\u2026")) else text + "."
 
