@@ -82,10 +82,12 @@ def extract(ctx: click.Context, target: str, fmt: str, review: bool, accept_all:
                     " then extract it by its id"
                 )
             text, source_key = sourcefile.read(path).text, edit.slug(path.stem, "source")
+            stored = None
         else:
             source = edit.source_row(session, target)
             text, source_key = source.text, source.key
-        proposals = propose(session, text, nlp)
+            stored = source.key
+        proposals = propose(session, text, nlp, stored)
         if fmt == "yaml" and not (review or accept_all):
             header = (
                 f"Proposed by `tracker extract {target}`: check each claim against the"

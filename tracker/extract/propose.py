@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.errors import TrackerError
 from tracker.extract.attribution import Attribution, TextSpan, attributions
 from tracker.extract.link import Link, denied, matches
+from tracker.extract.score import overlap
 from tracker.extract.speakers import ActorIndex, Speaker, resolve_all, resolve_via
+from tracker.record.models import Appearance, Claim, Source
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -52,6 +55,7 @@ class Proposal:
     claim_text: str
     matches: list[Link]
     denies: list[Link]
+    recorded: str | None = None  # the claim whose appearance this span already is
 
     @property
     def actor(self) -> str | None:
@@ -76,6 +80,7 @@ class Proposal:
             "claim_text": self.claim_text,
             "matches": [{"id": m.claim, "score": m.score} for m in self.matches],
             "denies": [{"id": d.claim, "score": d.score} for d in self.denies],
+            "recorded": self.recorded,
         }
 
 
@@ -97,10 +102,27 @@ def claim_text(attribution: Attribution) -> str:
     return text if text.endswith((".", "?", "!", "\u2026")) else text + "."
 
 
-def propose(session: Session, text: str, nlp: Language | None = None) -> list[Proposal]:
+def _recorded(session: Session, source_key: str | None) -> list[tuple[int, int, str]]:
+    """The spans of `source_key` already quoted, with their claims."""
+    if source_key is None:
+        return []
+    rows = session.execute(
+        select(Appearance.start_offset, Appearance.end_offset, Claim.key)
+        .join(Claim, Claim.id == Appearance.claim_id)
+        .join(Source, Source.id == Appearance.source_id)
+        .where(Source.key == source_key)
+    )
+    return [(start, end, key) for start, end, key in rows]
+
+
+def propose(
+    session: Session, text: str, nlp: Language | None = None, source_key: str | None = None
+) -> list[Proposal]:
     """Every attributed statement in `text`, resolved and linked against the
-    records in `session`."""
+    records in `session`; for a stored source (`source_key`), each marked
+    with the claim that already quotes its words, if one does."""
     found = attributions(nlp or pipeline(), text)
+    quoted = _recorded(session, source_key)
     index = ActorIndex.read(session)
     speakers = resolve_all(index, found)
     proposals = []
@@ -117,6 +139,14 @@ def propose(session: Session, text: str, nlp: Language | None = None) -> list[Pr
                     denied(session, index, attribution.content.text, speaker.actors)
                     if attribution.stance == "denies"
                     else []
+                ),
+                recorded=next(
+                    (
+                        key
+                        for start, end, key in quoted
+                        if overlap(TextSpan(start, end, ""), attribution.content)
+                    ),
+                    None,
                 ),
             )
         )

@@ -46,6 +46,8 @@ def describe(number: int, total: int, p: Proposal) -> str:
         f"  said:    {a.content.text}",
         f"  claim:   {p.claim_text}",
     ]
+    if p.recorded:
+        lines.append(f"  already recorded: {p.recorded}")
     for m in p.matches:
         lines.append(f"  repeats: {m.claim} ({m.score:g})")
     for d in p.denies:
@@ -54,8 +56,9 @@ def describe(number: int, total: int, p: Proposal) -> str:
 
 
 def writable(p: Proposal) -> bool:
-    """A proposal names who said it (a known actor or a new one)."""
-    return bool(p.speaker.actors or p.speaker.new_name)
+    """A proposal names who said it (a known actor or a new one), and its
+    words are not recorded already."""
+    return bool(p.speaker.actors or p.speaker.new_name) and p.recorded is None
 
 
 def review(
@@ -68,7 +71,7 @@ def review(
     for number, p in enumerate(proposals, 1):
         say(describe(number, len(proposals), p))
         if not writable(p):
-            say("  (skipped: no speaker to name)")
+            say("  (skipped: " + ("already recorded)" if p.recorded else "no speaker to name)"))
             continue
         choices = ["a", "e", "s"] + (["l"] if p.matches else []) + ["q"]
         answer = ask("accept, edit, skip" + (", link" if p.matches else "") + ", quit?", choices)
@@ -155,7 +158,12 @@ def data_file(
         used.add(found)
         return found
 
+    recorded = [p for p in proposals if p.recorded]
+    if recorded:
+        out.append(f"# Left out, already recorded: {len(recorded)} of {len(proposals)} proposals.")
     for p in proposals:
+        if p.recorded:
+            continue
         a = p.attribution
         claimants = list(p.speaker.actors)
         if p.speaker.new_name:
