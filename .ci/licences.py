@@ -19,7 +19,7 @@ from importlib import metadata
 from packaging.requirements import Requirement
 
 ALLOWED = re.compile(
-    r"\b(MIT|BSD|Apache|ISC|PSF|Python Software Foundation|MPL|Mozilla Public|LGPL|"
+    r"\b(MIT|0?BSD|Apache|ISC|PSF|Python Software Foundation|MPL|Mozilla Public|LGPL|"
     r"Lesser General Public|Unlicense|Zlib|CC0|Public Domain|HPND|CNRI)",
     re.IGNORECASE,
 )

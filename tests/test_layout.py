@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tracker"
-STAGES = ["record", "ingest", "query", "render", "cli"]
+STAGES = ["record", "ingest", "query", "extract", "render", "cli"]
 
 
 def module_name(path: Path) -> str:
