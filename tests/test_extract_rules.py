@@ -9,7 +9,7 @@ import pytest
 from tracker.errors import InputError
 from tracker.extract.attribution import Attribution, TextSpan, attributions
 from tracker.extract.gold import read_gold
-from tracker.extract.propose import claim_text, pipeline
+from tracker.extract.propose import claim_text, pipeline, propositions
 from tracker.extract.score import Measure, links, measure, overlap, total
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -261,3 +261,34 @@ def test_seed_articles_meet_the_goals() -> None:
     scores = total([measure(found(t.text), t.attributions) for t in texts])
     assert scores["attribution"].precision >= 0.90
     assert scores["attribution"].recall >= 0.85
+
+
+def test_a_list_of_verb_phrases_is_one_proposition_each() -> None:
+    text = (
+        "The mayor said the city will repair the bridge, reopen the market, and hire more police."
+    )
+    parts = propositions(one(text))
+    assert [claim for _, claim in parts] == [
+        "The city will repair the bridge.",
+        "The city will reopen the market.",
+        "The city will hire more police.",
+    ]
+    assert [a.content.text for a, _ in parts] == [
+        "the city will repair the bridge",
+        "reopen the market",
+        "hire more police",
+    ]
+    for a, _ in parts:
+        assert text[a.content.start : a.content.end] == a.content.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minister said the talks will cover trade, energy, and security.",
+        "He said they will build roads, schools, and new hospitals.",
+        "The envoy said talks will resume in Geneva, Vienna and Oslo.",
+    ],
+)
+def test_a_list_of_nouns_stays_one_proposition(text: str) -> None:
+    assert len(propositions(one(text))) == 1

@@ -8,7 +8,7 @@ Nothing here writes: a proposal is a suggestion until a person accepts it
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.errors import TrackerError
+from tracker.extract import lexicon
 from tracker.extract.attribution import Attribution, TextSpan, attributions
 from tracker.extract.link import Link, denied, matches
 from tracker.extract.score import overlap
@@ -102,6 +103,54 @@ def claim_text(attribution: Attribution) -> str:
     return text if text.endswith((".", "?", "!", "\u2026")) else text + "."
 
 
+_MODAL = re.compile(r"\b(?:will|would|can|could|may|might|must|shall|should)\s+")
+_ITEM = re.compile(r",\s+(?:and\s+)?")
+
+
+def propositions(attribution: Attribution) -> list[tuple[Attribution, str]]:
+    """One proposal per proposition: "X will A, B, and C" is three (X will
+    A; X will B; X will C), each quoting its own part, when each part reads
+    as a verb phrase of two words or more in lower case. Anything else is
+    one proposition, with its claim text."""
+    whole = [(attribution, claim_text(attribution))]
+    if attribution.stance == "denies":
+        return whole
+    content = attribution.content
+    modal = _MODAL.search(content.text)
+    if modal is None:
+        return whole
+    rest_at = modal.end()
+    rest = content.text[rest_at:]
+    bounds = [0, *(m for sep in _ITEM.finditer(rest) for m in (sep.start(), sep.end())), len(rest)]
+    items = [(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)]
+    if len(items) < 2 or not all(_verb_phrase(rest[a:b]) for a, b in items[1:]):
+        return whole
+    subject = re.split(r"[.;:,]\s+", content.text[: modal.start()])[-1].strip()
+    said = content.text[modal.start() : modal.end()].strip()
+    found = []
+    for k, (a, b) in enumerate(items):
+        start = content.start + (0 if k == 0 else rest_at + a)
+        end = content.start + rest_at + b
+        part = replace(
+            attribution,
+            content=TextSpan(start, end, content.text[start - content.start : end - content.start]),
+        )
+        item = _SPACES.sub(" ", _QUOTE_MARKS.sub("", rest[a:b])).strip(" ,;:")
+        text = f"{subject} {said} {item}".strip()
+        found.append((part, (text[:1].upper() + text[1:]).rstrip(".") + "."))
+    return found
+
+
+def _verb_phrase(item: str) -> bool:
+    words = item.split()
+    return (
+        len(words) >= 2
+        and words[0][:1].islower()
+        and words[0].lower() not in lexicon.FUNCTION_WORDS
+        and not words[0][:1].isdigit()
+    )
+
+
 def _recorded(session: Session, source_key: str | None) -> list[tuple[int, int, str]]:
     """The spans of `source_key` already quoted, with their claims."""
     if source_key is None:
@@ -126,28 +175,28 @@ def propose(
     index = ActorIndex.read(session)
     speakers = resolve_all(index, found)
     proposals = []
-    for attribution, speaker in zip(found, speakers, strict=True):
-        proposed = claim_text(attribution)
-        proposals.append(
-            Proposal(
-                attribution=attribution,
-                speaker=speaker,
-                via_actor=resolve_via(index, attribution.via),
-                claim_text=proposed,
-                matches=matches(session, attribution.content.text, proposed),
-                denies=(
-                    denied(session, index, attribution.content.text, speaker.actors)
-                    if attribution.stance == "denies"
-                    else []
-                ),
-                recorded=next(
-                    (
-                        key
-                        for start, end, key in quoted
-                        if overlap(TextSpan(start, end, ""), attribution.content)
+    for whole, speaker in zip(found, speakers, strict=True):
+        for attribution, proposed in propositions(whole):
+            proposals.append(
+                Proposal(
+                    attribution=attribution,
+                    speaker=speaker,
+                    via_actor=resolve_via(index, attribution.via),
+                    claim_text=proposed,
+                    matches=matches(session, attribution.content.text, proposed),
+                    denies=(
+                        denied(session, index, attribution.content.text, speaker.actors)
+                        if attribution.stance == "denies"
+                        else []
                     ),
-                    None,
-                ),
+                    recorded=next(
+                        (
+                            key
+                            for start, end, key in quoted
+                            if overlap(TextSpan(start, end, ""), attribution.content)
+                        ),
+                        None,
+                    ),
+                )
             )
-        )
     return proposals
