@@ -172,15 +172,16 @@ def counting(engine: Engine) -> Iterator[list[str]]:
 
 
 # Per batch of claims, one statement per collection a listing shows
-# (claimants, topics, appearances, relations each way, and the claimants of
-# related claims outside the batch): six at the most, never one per row.
-PER_BATCH = 6
+# (claimants, topics, appearances, relations each way, the claimants of
+# related claims outside the batch, first appearances, reviews, evidence):
+# nine at the most, never one per row.
+PER_BATCH = 9
 
 
 def test_listings_issue_a_bounded_number_of_statements(
     seeded: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """One statement for the claims and at most six per batch, rendering
+    """One statement for the claims and at most nine per batch, rendering
     included; with batches of 10, the 44 seed claims take 5 batches."""
     monkeypatch.setattr(fetch, "BATCH", 10)
     counts = {}

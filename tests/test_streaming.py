@@ -174,8 +174,9 @@ def test_iterating_reads_a_statement_per_collection_per_batch(
         event.remove(generated, "before_cursor_execute", count)
     assert n == 1500
     # One for the claims, then per batch: claimants, topics, appearances,
-    # relations in and out, the claimants of related claims (when any).
-    assert len(statements) <= 1 + 3 * 6, len(statements)
+    # relations in and out, the claimants of related claims (when any),
+    # first appearances, reviews, evidence.
+    assert len(statements) <= 1 + 3 * 9, len(statements)
 
 
 def _pty_run(url: str, *args: str) -> str:

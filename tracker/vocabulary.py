@@ -10,6 +10,8 @@ APPEARANCE_TYPES = ("direct", "paraphrase")
 COUNTER_RELATIONS = ("denies", "disputes", "undercuts")
 SUPPORT_RELATIONS = ("supports", "corroborates")
 RELATION_TYPES = (*COUNTER_RELATIONS, *SUPPORT_RELATIONS, "restates", "retracts")
+# What a piece of evidence does to the claim or verdict it is attached to.
+EVIDENCE_STANCES = ("supports", "refutes")
 # What `tracker search` looks in.
 SEARCH_KINDS = ("claims", "quotes", "sources")
 STATUSES = ("contested", "corroborated", "uncontested", "retracted")

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from tracker import __version__
-from tracker.cli import adding, fixing
+from tracker.cli import adding, fixing, reviewing
 from tracker.cli.common import (
     claim_filter,
     connect,
@@ -437,5 +437,6 @@ cli.add_command(report)
 cli.add_command(extract)
 for command in (search, source, timeline, topics):
     cli.add_command(command)
-for command in [*adding.COMMANDS, *fixing.COMMANDS]:
+for command in [*adding.COMMANDS, *fixing.COMMANDS, *reviewing.COMMANDS]:
     cli.add_command(command)
+adding.add.add_command(reviewing.EVIDENCE)

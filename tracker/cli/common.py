@@ -94,6 +94,12 @@ def filter_options(f: F) -> F:
             type=click.Choice(RELATION_TYPES),
             help="Claims answered by a claim with this relation.",
         ),
+        click.option("--rating", metavar="LABEL", help='Claims a review rates so ("False").'),
+        click.option(
+            "--reviewed/--unreviewed",
+            default=None,
+            help="Claims with a fact-checker's review, or with none.",
+        ),
     ]
     for option in reversed(options):
         f = option(f)
@@ -156,6 +162,8 @@ def claim_filter(
         since=since,
         until=until,
         relation=kwargs.get("relation"),
+        rating=kwargs.get("rating"),
+        reviewed=kwargs.get("reviewed"),
         status=kwargs.get("status"),
         limit=kwargs.get("limit"),
     )

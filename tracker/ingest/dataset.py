@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from tracker.errors import InputError
+from tracker.ingest import verdicts
 from tracker.ingest.fields import Fields, Where
 from tracker.limits import MAX_DATA_BYTES, MAX_TEXT_BYTES
 from tracker.vocabulary import ACTOR_KINDS, APPEARANCE_TYPES, RELATION_TYPES
@@ -183,6 +184,9 @@ class ClaimSpec:
     appearances: list[AppearanceSpec]
     relations: list[tuple[str, str]]  # (relation, target claim key)
     where: Where
+    reviews: list[verdicts.ReviewSpec] = field(default_factory=list)
+    evidence: list[verdicts.EvidenceSpec] = field(default_factory=list)
+    first: verdicts.FirstAppearance | None = None
 
 
 @dataclass
@@ -336,7 +340,18 @@ def _claim(path: Path, data: Any, line: int) -> ClaimSpec:
         path,
         data,
         "claim",
-        {"id", "text", "claimants", "stated", "topics", "appearances", "relations"},
+        {
+            "id",
+            "text",
+            "claimants",
+            "stated",
+            "topics",
+            "appearances",
+            "relations",
+            "reviews",
+            "evidence",
+            "first_appearance",
+        },
         line,
     )
     relations_data = f.data.get("relations") or {}
@@ -364,6 +379,15 @@ def _claim(path: Path, data: Any, line: int) -> ClaimSpec:
         appearances=appearances,
         relations=relations,
         where=f.where,
+        reviews=[
+            verdicts.review(path, item, f.at("reviews").line) for item in f.mappings("reviews")
+        ],
+        evidence=[
+            verdicts.evidence(path, item, f.at("evidence").line) for item in f.mappings("evidence")
+        ],
+        first=verdicts.first_appearance(
+            path, f.data.get("first_appearance"), f.at("first_appearance").line
+        ),
     )
 
 

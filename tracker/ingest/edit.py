@@ -10,6 +10,7 @@ transaction and its write lock) and returns what it wrote.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,6 +30,7 @@ from tracker.ingest.dataset import (
 )
 from tracker.ingest.fields import Where, check_slug
 from tracker.ingest.load import load_dataset
+from tracker.ingest.verdicts import EvidenceSpec, FirstAppearance, ReviewSpec
 from tracker.record import sides, suggest
 from tracker.record.models import (
     Actor,
@@ -37,6 +39,8 @@ from tracker.record.models import (
     Appearance,
     Claim,
     Claimant,
+    Evidence,
+    Review,
     Role,
     Source,
     SourceCredit,
@@ -150,7 +154,71 @@ def claim_spec(claim: Claim, label: str) -> ClaimSpec:
         appearances=appearances,
         relations=[(r.relation, r.to_claim.key) for r in claim.relations_out],
         where=where(label),
+        reviews=[review_spec(r, label) for r in claim.reviews],
+        evidence=[evidence_spec(e, label) for e in claim.evidence],
+        first=(
+            FirstAppearance(claim.first_source.key if claim.first_source else None, claim.first_url)
+            if claim.first_source or claim.first_url
+            else None
+        ),
     )
+
+
+def evidence_spec(e: Evidence, label: str) -> EvidenceSpec:
+    return EvidenceSpec(e.url, e.title, e.kind, e.published_on, e.shows, e.stance, where(label))
+
+
+def review_spec(r: Review, label: str) -> ReviewSpec:
+    return ReviewSpec(
+        reviewer=r.reviewer.key,
+        rating=r.rating,
+        value=r.rating_value,
+        best=r.best_rating,
+        worst=r.worst_rating,
+        reviewed=r.reviewed_on,
+        url=r.url,
+        explanation=r.explanation,
+        where=where(label),
+        evidence=[evidence_spec(e, label) for e in r.evidence],
+    )
+
+
+def add_review(session: Session, claim_key: str, review: ReviewSpec) -> Written:
+    """Record a verdict on a claim (its status does not change: verdicts
+    are not relations)."""
+    spec = claim_spec(claim_row(session, claim_key), "tracker review")
+    spec.reviews.append(review)
+    load_dataset(session, Dataset(claims=[spec]))
+    return Written(
+        "added",
+        "review",
+        claim_key,
+        f"reviewed {claim_key}: {review.rating!r} by {review.reviewer}",
+    )
+
+
+def add_evidence(
+    session: Session, claim_key: str, item: EvidenceSpec, reviewer: str | None = None
+) -> Written:
+    """Link evidence to a claim, or to `reviewer`'s latest review of it."""
+    spec = claim_spec(claim_row(session, claim_key), "tracker add evidence")
+    if reviewer is None:
+        spec.evidence.append(item)
+        owner = claim_key
+    else:
+        theirs = [r for r in spec.reviews if r.reviewer == reviewer]
+        if not theirs:
+            raise NotFound(f"{reviewer!r} has not reviewed claim {claim_key!r}")
+        # As listings pick "the latest": dated after undated, then by date,
+        # then the one recorded last.
+        order = sorted(
+            range(len(theirs)),
+            key=lambda i: (theirs[i].reviewed is not None, theirs[i].reviewed or dt.date.min, i),
+        )
+        theirs[order[-1]].evidence.append(item)
+        owner = f"{reviewer}'s review of {claim_key}"
+    load_dataset(session, Dataset(claims=[spec]))
+    return Written("added", "evidence", claim_key, f"linked {item.stance} evidence to {owner}")
 
 
 def actor_spec(actor: Actor, label: str) -> ActorSpec:
@@ -312,6 +380,7 @@ def merge_actors(session: Session, keep_key: str, other_key: str) -> Written:
     )
     session.execute(update(SourceCredit).where(SourceCredit.actor_id == o).values(actor_id=k))
     session.execute(update(Appearance).where(Appearance.via_actor_id == o).values(via_actor_id=k))
+    session.execute(update(Review).where(Review.reviewer_id == o).values(reviewer_id=k))
     # Roles of `other`, and roles in `other`, become `keep`'s, except a role of
     # `keep` in itself and roles `keep` already holds.
     held = {(r.organization_id, r.title): r for r in keep.roles}

@@ -74,6 +74,13 @@ def _limits() -> dict[str, dict[str, int]]:
         },
         "claim": {"id": width(m.Claim.key), "topics": width(m.Topic.topic)},
         "appearance": {"cue": width(m.Appearance.cue)},
+        "review": {"rating": width(m.Review.rating), "url": width(m.Review.url)},
+        "evidence": {
+            "url": width(m.Evidence.url),
+            "title": width(m.Evidence.title),
+            "kind": width(m.Evidence.kind),
+        },
+        "first_appearance": {"url": width(m.Claim.first_url)},
     }
 
 
@@ -83,11 +90,23 @@ LIMITS = _limits()
 class Fields:
     """Typed access to one mapping's fields, with errors that say where."""
 
-    def __init__(self, path: Path, data: Any, what: str, allowed: set[str], line: int = 1) -> None:
+    def __init__(
+        self,
+        path: Path,
+        data: Any,
+        what: str,
+        allowed: set[str],
+        line: int = 1,
+        label: str | None = None,
+    ) -> None:
         # A non-mapping has no line of its own: report the enclosing one.
         # A YAML mapping knows its line (tracker.ingest.dataset); anything else
         # is reported at the enclosing one.
-        self.where = Where(path, getattr(data, "line", line) if isinstance(data, dict) else line)
+        # `label`: typed at the command line, not read from a file.
+        self.label = label
+        self.where = Where(
+            path, getattr(data, "line", line) if isinstance(data, dict) else line, label
+        )
         if not isinstance(data, dict):
             raise InputError(f"{self.where}: each {what} must be a mapping of fields")
         self.limits = LIMITS.get(what, {})
@@ -103,7 +122,7 @@ class Fields:
 
     def at(self, key: str) -> Where:
         lines = getattr(self.data, "field_lines", {})
-        return Where(self.path, lines.get(key, self.where.line))
+        return Where(self.path, lines.get(key, self.where.line), self.label)
 
     def text(self, key: str, required: bool = True) -> str | None:
         value = self.data.get(key)

@@ -30,6 +30,7 @@ from tracker.ingest.plan import Planner, check_unique_keys
 from tracker.ingest.states import (
     ActorState,
     ClaimState,
+    EvidenceState,
     LoadReport,
     Plan,
     SourceState,
@@ -45,7 +46,9 @@ from tracker.record.models import (
     Base,
     Claim,
     Claimant,
+    Evidence,
     Relation,
+    Review,
     Role,
     Source,
     SourceCredit,
@@ -114,6 +117,12 @@ class _Writer:
         for batch in batches(ids):
             self.connection.execute(delete(table).where(table.c[column].in_(batch)))
 
+    def _delete_review_evidence(self, claim_ids: Sequence[int]) -> None:
+        evidence, reviews = _table(Evidence), _table(Review)
+        for batch in batches(claim_ids):
+            of_reviews = select(reviews.c.id).where(reviews.c.claim_id.in_(batch))
+            self.connection.execute(delete(evidence).where(evidence.c.review_id.in_(of_reviews)))
+
     def _next_id(self, model: Any) -> int:
         table = _table(model)
         return int(self.connection.execute(select(func.max(table.c.id))).scalar() or 0) + 1
@@ -127,7 +136,11 @@ class _Writer:
         # before the names they point at, and a claim's quotes before its
         # source's text (and length) changes under them.
         old_claims = [p.row.id for p in claims if p.row is not None]
+        # Evidence first: it points at the reviews deleted after it.
+        self._delete_review_evidence(old_claims)
         children: list[tuple[Any, str]] = [
+            (Evidence, "claim_id"),
+            (Review, "claim_id"),
             (Relation, "from_claim_id"),
             (Claimant, "claim_id"),
             (Topic, "claim_id"),
@@ -248,6 +261,10 @@ class _Writer:
                 "stated_on": state.stated,
                 "stated_until": until,
                 "stated_precision": state.precision,
+                "first_source_id": (
+                    self.source_ids[state.first_source] if state.first_source else None
+                ),
+                "first_url": state.first_url,
             }
 
         self._update(Claim, [{"row_id": p.row.id, **fields(p)} for p in plans if p.row is not None])
@@ -258,6 +275,54 @@ class _Writer:
         self._insert(Topic, self._children(plans, "topics"))
         self._insert(Appearance, self._children(plans, "appearances"))
         self._insert(Relation, self._children(plans, "relations"))
+        self._write_verdicts(plans)
+
+    def _write_verdicts(self, plans: list[Plan]) -> None:
+        """Reviews get their ids here, for their evidence to point at."""
+        reviews: list[dict[str, Any]] = []
+        evidence: list[dict[str, Any]] = []
+
+        def backing(items: list[EvidenceState], **owner: int | None) -> None:
+            evidence.extend(
+                {
+                    **owner,
+                    "position": i,
+                    "url": e.url,
+                    "title": e.title,
+                    "kind": e.kind,
+                    "published_on": e.published,
+                    "shows": e.shows,
+                    "stance": e.stance,
+                }
+                for i, e in enumerate(items)
+            )
+
+        next_id = self._next_id(Review)
+        for plan in plans:
+            state = plan.state
+            assert isinstance(state, ClaimState)
+            claim_id = self.claim_ids[plan.spec.key]
+            for i, r in enumerate(state.reviews):
+                reviews.append(
+                    {
+                        "id": next_id,
+                        "claim_id": claim_id,
+                        "position": i,
+                        "reviewer_id": self.actor_ids[r.reviewer],
+                        "rating": r.rating,
+                        "rating_value": r.value,
+                        "best_rating": r.best,
+                        "worst_rating": r.worst,
+                        "reviewed_on": r.reviewed,
+                        "url": r.url,
+                        "explanation": r.explanation,
+                    }
+                )
+                backing(r.evidence, claim_id=None, review_id=next_id)
+                next_id += 1
+            backing(state.evidence, claim_id=claim_id, review_id=None)
+        self._insert(Review, reviews)
+        self._insert(Evidence, evidence)
 
     def _children(self, plans: list[Plan], kind: str) -> Iterable[dict[str, Any]]:
         for plan in plans:
@@ -301,7 +366,7 @@ class _Writer:
         if self.connection.dialect.name != "postgresql":
             return
         for table in self.inserted:
-            if "id" in table.c and table.name in ("actors", "sources", "claims"):
+            if "id" in table.c and table.name in ("actors", "sources", "claims", "reviews"):
                 self.connection.execute(
                     text(
                         f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'),"
@@ -314,7 +379,16 @@ def _rows(state: State) -> int:
     """The rows writing `state` inserts or updates: its own and its children's."""
     children: tuple[Sized, ...]
     if isinstance(state, ClaimState):
-        children = (state.claimants, state.topics, state.appearances, state.relations)
+        backing = [e for r in state.reviews for e in r.evidence]
+        children = (
+            state.claimants,
+            state.topics,
+            state.appearances,
+            state.relations,
+            state.reviews,
+            state.evidence,
+            backing,
+        )
     elif isinstance(state, ActorState):
         names = {n for _, n in state.aliases}
         children = (names, state.aliases, state.roles)

@@ -22,17 +22,24 @@ from tracker.ingest.states import (
     ActorState,
     AppearanceState,
     ClaimState,
+    EvidenceState,
     Key,
     LoadReport,
     Plan,
+    ReviewState,
     SourceState,
 )
 from tracker.ingest.stored import Stored, StoredActor, StoredClaim, StoredSource
+from tracker.ingest.verdicts import EvidenceSpec, ReviewSpec
 from tracker.record.models import ActorName
 from tracker.record.names import normalize
 
 # Transliteration can lengthen a name (one Chinese character, several letters).
 _NORMALIZED_WIDTH = int(cast(String, ActorName.__table__.c.normalized.type).length or 0)
+
+
+def _evidence(e: EvidenceSpec) -> EvidenceState:
+    return EvidenceState(e.url, e.title, e.kind, e.published, e.shows, e.stance)
 
 
 def _short(text: str, width: int = 60) -> str:
@@ -252,6 +259,19 @@ class Planner:
             raise InputError(f"{spec.where}: claim {spec.key!r} lists the same quote twice")
         return rows
 
+    def _review(self, r: ReviewSpec) -> ReviewState:
+        return ReviewState(
+            self._actor_key(r.reviewer, r.where, "by"),
+            r.rating,
+            r.value,
+            r.best,
+            r.worst,
+            r.reviewed,
+            r.url,
+            r.explanation,
+            [_evidence(e) for e in r.evidence],
+        )
+
     def _plan_claims(self) -> list[Plan]:
         keys = {c.key for c in self.data.claims} | set(self.claims)
         claimants_of = {c.key: set(c.claimants) for c in self.data.claims}
@@ -286,6 +306,12 @@ class Planner:
                         " claimant can withdraw a claim: they share no claimant"
                     )
                 targets.add(target)
+            first = spec.first
+            if first is not None and first.source and self._source_text(first.source) is None:
+                raise InputError(
+                    f"{spec.where}: claim {spec.key!r}: unknown source {first.source!r}"
+                    " in 'first_appearance'"
+                )
             state = ClaimState(
                 spec.text,
                 spec.stated,
@@ -294,6 +320,10 @@ class Planner:
                 sorted(set(spec.topics)),
                 self._appearances(spec, texts),
                 list(spec.relations),
+                [self._review(r) for r in spec.reviews],
+                [_evidence(e) for e in spec.evidence],
+                first.source if first else None,
+                first.url if first else None,
             )
             plans.append(Plan(spec, self.claims.get(spec.key), state))
         return plans

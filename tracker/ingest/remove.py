@@ -21,7 +21,9 @@ from tracker.record.models import (
     Appearance,
     Claim,
     Claimant,
+    Evidence,
     Relation,
+    Review,
     Role,
     SourceCredit,
     Topic,
@@ -48,7 +50,10 @@ def remove_claim(session: Session, key: str, with_relations: bool = False) -> Wr
         )
     for relation in linked:
         session.delete(relation)
-    for child in (Claimant, Topic, Appearance):
+    # A claim's verdicts and evidence go with it: they are about it alone.
+    reviews = select(Review.id).where(Review.claim_id == claim.id)
+    session.execute(delete(Evidence).where(Evidence.review_id.in_(reviews)))
+    for child in (Evidence, Review, Claimant, Topic, Appearance):
         session.execute(delete(child).where(child.claim_id == claim.id))
     session.flush()
     session.delete(claim)
@@ -97,6 +102,12 @@ def remove_appearance(
 def remove_source(session: Session, key: str, with_appearances: bool = False) -> Written:
     source = source_row(session, key)
     quoted = session.scalars(select(Appearance).where(Appearance.source_id == source.id)).all()
+    first = session.scalars(select(Claim.key).where(Claim.first_source_id == source.id)).all()
+    if first:
+        raise InputError(
+            f"source {key!r} is the first appearance of {len(first)} claim(s)"
+            f" ({', '.join(sorted(first)[:5])}): change theirs first"
+        )
     if quoted and not with_appearances:
         raise InputError(
             f"source {key!r} holds {len(quoted)} quote(s): remove them too with"
@@ -127,6 +138,7 @@ def remove_actor(session: Session, key: str) -> Written:
         "wire credits": _count(session, SourceCredit.actor_id == actor.id),
         "relayed quotes": _count(session, Appearance.via_actor_id == actor.id),
         "members": _count(session, Role.organization_id == actor.id),
+        "reviews": _count(session, Review.reviewer_id == actor.id),
     }
     held = [f"{n} {what}" for what, n in uses.items() if n]
     if held:

@@ -84,6 +84,27 @@ class AppearanceState(NamedTuple):
     via: str | None  # actor key
 
 
+class EvidenceState(NamedTuple):
+    url: str
+    title: str | None
+    kind: str | None
+    published: dt.date | None
+    shows: str | None
+    stance: str
+
+
+class ReviewState(NamedTuple):
+    reviewer: str  # actor key
+    rating: str
+    value: float | None
+    best: float | None
+    worst: float | None
+    reviewed: dt.date | None
+    url: str | None
+    explanation: str | None
+    evidence: list[EvidenceState]
+
+
 class ClaimState(NamedTuple):
     text: str
     stated: dt.date | None
@@ -92,6 +113,10 @@ class ClaimState(NamedTuple):
     topics: list[str]
     appearances: list[AppearanceState]
     relations: list[tuple[str, str]]  # (relation, target claim key)
+    reviews: list[ReviewState]
+    evidence: list[EvidenceState]
+    first_source: str | None  # source key
+    first_url: str | None
 
 
 State = ActorState | SourceState | ClaimState

@@ -12,7 +12,14 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import aliased
 
-from tracker.ingest.states import ActorState, AppearanceState, ClaimState, SourceState
+from tracker.ingest.states import (
+    ActorState,
+    AppearanceState,
+    ClaimState,
+    EvidenceState,
+    ReviewState,
+    SourceState,
+)
 from tracker.record.models import (
     Actor,
     ActorName,
@@ -20,7 +27,9 @@ from tracker.record.models import (
     Appearance,
     Claim,
     Claimant,
+    Evidence,
     Relation,
+    Review,
     Role,
     Source,
     SourceCredit,
@@ -197,6 +206,8 @@ class Stored:
                     Claim.text,
                     Claim.stated_on,
                     Claim.stated_precision,
+                    Claim.first_source_id,
+                    Claim.first_url,
                 ).where(Claim.key.in_(batch))
             ).all()
             found += self._with_children(rows)
@@ -211,7 +222,13 @@ class Stored:
             quoting = select(Appearance.claim_id).where(Appearance.source_id.in_(batch))
             rows = self.connection.execute(
                 select(
-                    Claim.id, Claim.key, Claim.text, Claim.stated_on, Claim.stated_precision
+                    Claim.id,
+                    Claim.key,
+                    Claim.text,
+                    Claim.stated_on,
+                    Claim.stated_precision,
+                    Claim.first_source_id,
+                    Claim.first_url,
                 ).where(Claim.id.in_(quoting))
             ).all()
             found += self._with_children([r for r in rows if r.key not in leave_out])
@@ -277,6 +294,13 @@ class Stored:
                 .order_by(Relation.from_claim_id, Relation.id)
             ):
                 relations.setdefault(claim_id, []).append((relation, key))
+        reviews, evidence = self._verdicts(ids)
+        firsts = {r.first_source_id for r in rows if r.first_source_id is not None}
+        first_keys = dict(
+            self.connection.execute(select(Source.id, Source.key).where(Source.id.in_(firsts)))
+            if firsts
+            else []
+        )
         found = []
         for r in rows:
             state = ClaimState(
@@ -287,8 +311,52 @@ class Stored:
                 topics.get(r.id, []),
                 appearances.get(r.id, []),
                 relations.get(r.id, []),
+                reviews.get(r.id, []),
+                evidence.get(r.id, []),
+                first_keys.get(r.first_source_id) if r.first_source_id is not None else None,
+                r.first_url,
             )
             stored = StoredClaim(r.id, r.key, state)
             self.claims[r.key] = stored
             found.append(stored)
         return found
+
+    def _verdicts(
+        self, claim_ids: list[int]
+    ) -> tuple[dict[int, list[ReviewState]], dict[int, list[EvidenceState]]]:
+        """The reviews (with their evidence) and the evidence of these claims."""
+        reviews: dict[int, list[ReviewState]] = {}
+        evidence: dict[int, list[EvidenceState]] = {}
+        for batch in batches(claim_ids):
+            rows = self.connection.execute(
+                select(Review)
+                .where(Review.claim_id.in_(batch))
+                .order_by(Review.claim_id, Review.position)
+            ).all()
+            review_ids = [r.id for r in rows]
+            backing: dict[int, list[EvidenceState]] = {}
+            for e in self.connection.execute(
+                select(Evidence)
+                .where(Evidence.claim_id.in_(batch) | Evidence.review_id.in_(review_ids))
+                .order_by(Evidence.position, Evidence.id)
+            ):
+                state = EvidenceState(e.url, e.title, e.kind, e.published_on, e.shows, e.stance)
+                if e.claim_id is not None:
+                    evidence.setdefault(e.claim_id, []).append(state)
+                else:
+                    backing.setdefault(e.review_id, []).append(state)
+            for r in rows:
+                reviews.setdefault(r.claim_id, []).append(
+                    ReviewState(
+                        self.actor_keys[r.reviewer_id],
+                        r.rating,
+                        r.rating_value,
+                        r.best_rating,
+                        r.worst_rating,
+                        r.reviewed_on,
+                        r.url,
+                        r.explanation,
+                        backing.get(r.id, []),
+                    )
+                )
+        return reviews, evidence

@@ -3,10 +3,10 @@
 One statement selects the claims (their columns and status, in the
 listing's order) and is read a batch at a time; for each batch, one
 statement per collection (claimants, topics, appearances, relations both
-ways, the claimants of related claims) fetches what belongs to it, keyed by
-the batch's ids. Memory holds one batch, whatever the archive's size; the
-statements are one plus six per batch, never one per row, and no
-statement's parameters exceed a batch.
+ways, the claimants of related claims, first appearances, reviews, evidence)
+fetches what belongs to it, keyed by the batch's ids. Memory holds one
+batch, whatever the archive's size; the statements are one plus nine per
+batch, never one per row, and no statement's parameters exceed a batch.
 """
 
 from __future__ import annotations
@@ -23,11 +23,23 @@ from tracker.query.records import (
     ClaimantRecord,
     ClaimRecord,
     ClaimRef,
+    EvidenceRecord,
     RelationRecord,
+    ReviewRecord,
     SourceRef,
     TopicRecord,
 )
-from tracker.record.models import Actor, Appearance, Claim, Claimant, Relation, Source, Topic
+from tracker.record.models import (
+    Actor,
+    Appearance,
+    Claim,
+    Claimant,
+    Evidence,
+    Relation,
+    Review,
+    Source,
+    Topic,
+)
 from tracker.record.status import contest
 
 BATCH = 1000
@@ -213,3 +225,64 @@ def _fill(connection: Connection, records: list[ClaimRecord], actors: dict[int, 
     for claim_id, people in _claimants(connection, [m.id for m in missing], actors).items():
         found = refs[claim_id]
         found.claimants = people
+    _verdicts(connection, by_id, actors)
+
+
+def _verdicts(
+    connection: Connection, by_id: dict[int, ClaimRecord], actors: dict[int, ActorRef]
+) -> None:
+    """Reviews, evidence and first appearances of the claims in `by_id`."""
+    ids = list(by_id)
+    first = aliased(Source)
+    for claim_id, key, url in connection.execute(
+        select(Claim.id, first.key, Claim.first_url)
+        .outerjoin(first, first.id == Claim.first_source_id)
+        .where(_among(connection, Claim.id, ids))
+        .where(Claim.first_source_id.is_not(None) | Claim.first_url.is_not(None))
+    ):
+        by_id[claim_id].first_source, by_id[claim_id].first_url = key, url
+    reviewer = aliased(Actor)
+    reviews: dict[int, ReviewRecord] = {}
+    for r in connection.execute(
+        select(
+            Review.id,
+            Review.claim_id,
+            Review.rating,
+            Review.rating_value,
+            Review.best_rating,
+            Review.worst_rating,
+            Review.reviewed_on,
+            Review.url,
+            Review.explanation,
+            reviewer.id.label("actor_id"),
+            reviewer.key.label("actor_key"),
+            reviewer.name.label("actor_name"),
+            reviewer.kind.label("actor_kind"),
+        )
+        .join(reviewer, reviewer.id == Review.reviewer_id)
+        .where(_among(connection, Review.claim_id, ids))
+        .order_by(Review.claim_id, Review.position)
+    ):
+        record = ReviewRecord(
+            _actor(actors, r.actor_id, r.actor_key, r.actor_name, r.actor_kind),
+            r.rating,
+            r.rating_value,
+            r.best_rating,
+            r.worst_rating,
+            r.reviewed_on,
+            r.url,
+            r.explanation,
+        )
+        reviews[r.id] = record
+        by_id[r.claim_id].reviews.append(record)
+    condition = _among(connection, Evidence.claim_id, ids)
+    if reviews:
+        condition = condition | _among(connection, Evidence.review_id, list(reviews))
+    for e in connection.execute(
+        select(Evidence).where(condition).order_by(Evidence.position, Evidence.id)
+    ):
+        item = EvidenceRecord(e.url, e.title, e.kind, e.published_on, e.shows, e.stance)
+        if e.claim_id is not None:
+            by_id[e.claim_id].evidence.append(item)
+        else:
+            reviews[e.review_id].evidence.append(item)

@@ -31,6 +31,7 @@ from tracker.record.models import (
     Claim,
     Claimant,
     Relation,
+    Review,
     Role,
     Source,
     SourceCredit,
@@ -57,6 +58,8 @@ class ClaimFilter:
     since: dt.date | None = None
     until: dt.date | None = None
     relation: str | None = None  # has an incoming relation of this type
+    rating: str | None = None  # a review rates it so (the label, any case)
+    reviewed: bool | None = None  # has a review (True) or none (False)
     status: str | None = None
     limit: int | None = None
     # Only claims that head a contest (tracker.record.status.challenged): each
@@ -112,6 +115,12 @@ def _conditions(flt: ClaimFilter, claim: type[Claim] = Claim) -> list[ColumnElem
     if flt.relation is not None:
         rel = aliased(Relation)
         found.append(claim.id.in_(select(rel.to_claim_id).where(rel.relation == flt.relation)))
+    if flt.rating is not None:
+        rated = func.lower(Review.rating) == flt.rating.lower()
+        found.append(claim.id.in_(select(Review.claim_id).where(rated)))
+    if flt.reviewed is not None:
+        reviewed = claim.id.in_(select(Review.claim_id))
+        found.append(reviewed if flt.reviewed else ~reviewed)
     return found
 
 

@@ -86,6 +86,29 @@ class RelationRecord:
 
 
 @dataclass(slots=True)
+class EvidenceRecord:
+    url: str
+    title: str | None
+    kind: str | None
+    published_on: dt.date | None
+    shows: str | None
+    stance: str  # supports | refutes
+
+
+@dataclass(slots=True)
+class ReviewRecord:
+    reviewer: ActorRef
+    rating: str
+    value: float | None
+    best: float | None
+    worst: float | None
+    reviewed_on: dt.date | None
+    url: str | None
+    explanation: str | None
+    evidence: list[EvidenceRecord] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class ClaimRecord:
     id: int
     key: str
@@ -99,6 +122,21 @@ class ClaimRecord:
     appearances: list[AppearanceRecord] = field(default_factory=list)
     relations_in: list[RelationRecord] = field(default_factory=list)
     relations_out: list[RelationRecord] = field(default_factory=list)
+    reviews: list[ReviewRecord] = field(default_factory=list)  # in the order recorded
+    evidence: list[EvidenceRecord] = field(default_factory=list)
+    first_source: str | None = None  # its first appearance: a source id, or
+    first_url: str | None = None  # a place outside the database
+
+    def latest_reviews(self) -> list[ReviewRecord]:
+        """Each reviewer's latest verdict (by date; undated ones count as
+        older than dated, and among equals the one recorded last)."""
+        latest: dict[str, tuple[tuple[bool, dt.date], int, ReviewRecord]] = {}
+        for i, r in enumerate(self.reviews):
+            rank = (r.reviewed_on is not None, r.reviewed_on or dt.date.min)
+            seen = latest.get(r.reviewer.key)
+            if seen is None or (rank, i) >= (seen[0], seen[1]):
+                latest[r.reviewer.key] = (rank, i, r)
+        return [r for _, _, r in sorted(latest.values(), key=lambda t: t[1])]
 
 
 # A claim as a relation line shows it: the listed claim itself, or a ref.

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -26,7 +27,13 @@ from sqlalchemy import (
 from sqlalchemy import text as sql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from tracker.vocabulary import ACTOR_KINDS, APPEARANCE_TYPES, DATE_PRECISIONS, RELATION_TYPES
+from tracker.vocabulary import (
+    ACTOR_KINDS,
+    APPEARANCE_TYPES,
+    DATE_PRECISIONS,
+    EVIDENCE_STANCES,
+    RELATION_TYPES,
+)
 
 # One naming convention, so migrations name constraints alike on every backend.
 NAMING_CONVENTION = {
@@ -238,6 +245,8 @@ class Claim(Base):
         Index("ix_claims_newest_first", sql("stated_on DESC NULLS LAST"), "key").ddl_if(
             dialect="postgresql"
         ),
+        # Where it was first made: a stored source, or a place outside the database.
+        CheckConstraint("first_source_id IS NULL OR first_url IS NULL", name="first_appearance"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -248,6 +257,11 @@ class Claim(Base):
     stated_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     stated_until: Mapped[dt.date | None] = mapped_column(Date, index=True)
     stated_precision: Mapped[str | None] = mapped_column(String(5))
+    # Provenance, apart from when it was stated: its first appearance.
+    first_source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="RESTRICT"), index=True
+    )
+    first_url: Mapped[str | None] = mapped_column(String(2000))
 
     claimants: Mapped[list[Claimant]] = relationship(
         back_populates="claim", order_by="Claimant.position"
@@ -261,6 +275,11 @@ class Claim(Base):
     )
     relations_in: Mapped[list[Relation]] = relationship(
         foreign_keys="Relation.to_claim_id", back_populates="to_claim", order_by="Relation.id"
+    )
+    first_source: Mapped[Source | None] = relationship()
+    reviews: Mapped[list[Review]] = relationship(back_populates="claim", order_by="Review.position")
+    evidence: Mapped[list[Evidence]] = relationship(
+        back_populates="claim", order_by="Evidence.position"
     )
 
 
@@ -363,3 +382,69 @@ class Relation(Base):
     to_claim: Mapped[Claim] = relationship(
         foreign_keys=[to_claim_id], back_populates="relations_in"
     )
+
+
+class Review(Base):
+    """A fact-checker's verdict on a claim, in the reviewer's own words
+    ("False", "Misleading"), with an optional value on the reviewer's scale.
+    A verdict never changes a claim's status: that follows from relations."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        UniqueConstraint("claim_id", "position"),
+        CheckConstraint(
+            "best_rating IS NULL OR worst_rating IS NULL OR best_rating <> worst_rating",
+            name="scale",
+        ),
+        Index("ix_reviews_claim_id", "claim_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="RESTRICT"))
+    position: Mapped[int] = mapped_column(Integer)
+    reviewer_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="RESTRICT"), index=True
+    )
+    rating: Mapped[str] = mapped_column(String(200), index=True)
+    rating_value: Mapped[float | None] = mapped_column(Float)
+    best_rating: Mapped[float | None] = mapped_column(Float)
+    worst_rating: Mapped[float | None] = mapped_column(Float)
+    reviewed_on: Mapped[dt.date | None] = mapped_column(Date)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    explanation: Mapped[str | None] = mapped_column(Text)
+
+    claim: Mapped[Claim] = relationship(back_populates="reviews")
+    reviewer: Mapped[Actor] = relationship()
+    evidence: Mapped[list[Evidence]] = relationship(
+        back_populates="review", order_by="Evidence.position"
+    )
+
+
+class Evidence(Base):
+    """A document that supports or refutes a claim, or a review's verdict."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        CheckConstraint(
+            "(claim_id IS NULL AND review_id IS NOT NULL)"
+            " OR (claim_id IS NOT NULL AND review_id IS NULL)",
+            name="owner",
+        ),
+        CheckConstraint(_in("stance", EVIDENCE_STANCES), name="stance"),
+        Index("ix_evidence_claim_id", "claim_id"),
+        Index("ix_evidence_review_id", "review_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id", ondelete="RESTRICT"))
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id", ondelete="RESTRICT"))
+    position: Mapped[int] = mapped_column(Integer)
+    url: Mapped[str] = mapped_column(String(2000))
+    title: Mapped[str | None] = mapped_column(String(500))
+    kind: Mapped[str | None] = mapped_column(String(50))
+    published_on: Mapped[dt.date | None] = mapped_column(Date)
+    shows: Mapped[str | None] = mapped_column(Text)
+    stance: Mapped[str] = mapped_column(String(10))
+
+    claim: Mapped[Claim | None] = relationship(back_populates="evidence")
+    review: Mapped[Review | None] = relationship(back_populates="evidence")

@@ -10,7 +10,7 @@ from itertools import chain
 from typing import Any
 
 from tracker.query.queries import ActorRecord
-from tracker.query.records import ClaimRecord
+from tracker.query.records import ClaimRecord, EvidenceRecord
 from tracker.query.search import Hit, highlights
 from tracker.render import views
 from tracker.render.layout import display_width
@@ -83,7 +83,32 @@ def claim_thread(claim: ClaimRecord, fmt: str) -> str:
     ]
     if relations:
         lines.append(render(fmt, views.RELATION_HEADERS, relations, None))
+    if claim.first_source or claim.first_url:
+        lines.append(paragraph(f"\nFirst appearance: {claim.first_source or claim.first_url}", fmt))
+    if claim.reviews:
+        latest = claim.latest_reviews()
+        lines.append(f"\nVerdicts ({len(latest)} reviewer(s), latest each)")
+        rows = [
+            [views.verdict_text(r), r.explanation or "", r.url or "", _evidence_lines(r.evidence)]
+            for r in latest
+        ]
+        lines.append(render(fmt, ["Verdict", "Explanation", "Review", "Evidence"], rows, None))
+    if claim.evidence:
+        lines.append(f"\nEvidence ({len(claim.evidence)})")
+        rows = [_evidence_row(e) for e in claim.evidence]
+        lines.append(render(fmt, EVIDENCE_HEADERS, rows, None))
     return "\n".join(lines)
+
+
+EVIDENCE_HEADERS = ["Stance", "Title", "Shows", "Date", "URL"]
+
+
+def _evidence_row(e: EvidenceRecord) -> list[str]:
+    return [e.stance, e.title or "", e.shows or "", views.date_text(e.published_on) or "", e.url]
+
+
+def _evidence_lines(items: list[EvidenceRecord]) -> str:
+    return "\n".join(f"{e.stance}: {e.title or e.url}" for e in items)
 
 
 SEARCH_HEADERS = ["Kind", "Claim", "Source", "Snippet"]

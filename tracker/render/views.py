@@ -10,7 +10,15 @@ import datetime as dt
 from typing import Any
 
 from tracker.query.queries import ActorRecord
-from tracker.query.records import ActorRef, AnyClaim, ClaimRecord, RelationRecord, SourceRef
+from tracker.query.records import (
+    ActorRef,
+    AnyClaim,
+    ClaimRecord,
+    EvidenceRecord,
+    RelationRecord,
+    ReviewRecord,
+    SourceRef,
+)
 from tracker.record.models import Actor, Source
 from tracker.vocabulary import COUNTER_RELATIONS
 
@@ -92,6 +100,7 @@ def contests_out(claim: ClaimRecord) -> list[RelationRecord]:
 
 def claim_dict(claim: ClaimRecord) -> dict[str, Any]:
     """One claim object of the JSON contract (README, "JSON output")."""
+    latest = claim.latest_reviews()
     return {
         "id": claim.key,
         "text": claim.text,
@@ -121,7 +130,50 @@ def claim_dict(claim: ClaimRecord) -> dict[str, Any]:
         "counter_claims": [_related(r, r.from_claim) for r in counter_relations(claim)],
         "relations": [{"direction": "out", **_related(r, r.to_claim)} for r in claim.relations_out]
         + [{"direction": "in", **_related(r, r.from_claim)} for r in claim.relations_in],
+        "first_appearance": (
+            {"source": claim.first_source, "url": claim.first_url}
+            if claim.first_source or claim.first_url
+            else None
+        ),
+        "reviews": [review_dict(r, any(r is x for x in latest)) for r in claim.reviews],
+        "evidence": [evidence_dict(e) for e in claim.evidence],
     }
+
+
+def evidence_dict(e: EvidenceRecord) -> dict[str, Any]:
+    return {
+        "url": e.url,
+        "title": e.title,
+        "kind": e.kind,
+        "date": date_text(e.published_on),
+        "shows": e.shows,
+        "stance": e.stance,
+    }
+
+
+def review_dict(r: ReviewRecord, latest: bool) -> dict[str, Any]:
+    """A verdict; `latest`: the reviewer's latest on this claim."""
+    return {
+        "reviewer": actor_ref(r.reviewer),
+        "rating": r.rating,
+        "value": r.value,
+        "best": r.best,
+        "worst": r.worst,
+        "date": date_text(r.reviewed_on),
+        "url": r.url,
+        "explanation": r.explanation,
+        "latest": latest,
+        "evidence": [evidence_dict(e) for e in r.evidence],
+    }
+
+
+def verdict_text(r: ReviewRecord) -> str:
+    """ "False (FactCheck Desk, 2024-06-20)" or "2/5 Misleading (…)"."""
+    scale = ""
+    if r.value is not None:
+        scale = f"{r.value:g}" + (f"/{r.best:g}" if r.best is not None else "") + " "
+    when = f", {date_text(r.reviewed_on)}" if r.reviewed_on else ""
+    return f"{scale}{r.rating} ({r.reviewer.name}{when})"
 
 
 def actor_dict(actor: Actor, counts: tuple[int, int] | None = None) -> dict[str, Any]:
