@@ -20,7 +20,7 @@ from packaging.requirements import Requirement
 
 ALLOWED = re.compile(
     r"\b(MIT|0?BSD|Apache|ISC|PSF|Python Software Foundation|MPL|Mozilla Public|LGPL|"
-    r"Lesser General Public|Unlicense|Zlib|CC0|Public Domain|HPND|CNRI)",
+    r"Lesser General Public|Unlicense|Zlib|CC0|Public Domain|HPND|CNRI|W3C)",
     re.IGNORECASE,
 )
 # Only a licence that names GPL without the Lesser variant is copyleft here.

@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tracker"
-STAGES = ["record", "ingest", "query", "extract", "render", "cli"]
+STAGES = ["record", "ingest", "query", "exchange", "extract", "render", "cli"]
 
 
 def module_name(path: Path) -> str:

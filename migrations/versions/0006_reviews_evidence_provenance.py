@@ -1,4 +1,4 @@
-"""verdicts, evidence and provenance
+"""verdicts, evidence, provenance, and sources known only by their URL
 
 Revision ID: 0006
 Revises: 0005
@@ -6,9 +6,13 @@ Revises: 0005
 A fact-checker's review of a claim (reviews), documents that support or
 refute a claim or a review (evidence), and a claim's first appearance — a
 stored source or a URL outside the database (claims.first_source_id,
-claims.first_url). Nothing existing changes; downgrading drops them.
+claims.first_url). A source may now lack a stored text when it has a URL
+(a fact-check's record of where a claim appeared): its appearances quote
+nothing, and appearances.source_id gets a foreign key of its own, since the
+composite one checks nothing without a length. Downgrading drops the new
+tables and columns; it refuses while a source without text exists.
 
-SQLite alters `claims` by rebuilding it, which drops its triggers: the
+SQLite alters a table by rebuilding it, which drops its triggers: the
 full-text search triggers of 0003 are made again after each rebuild (their
 SQL copied here, frozen as 0003 wrote it).
 """
@@ -24,20 +28,66 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _search_triggers() -> None:
-    """0003's triggers keeping search_claims in step with claims.text."""
+def _search_triggers(name: str, table: str, column: str) -> None:
+    """0003's triggers keeping the FTS5 table `name` in step with `table`."""
     if op.get_bind().dialect.name != "sqlite":
         return
-    insert = "INSERT INTO search_claims(rowid, text) VALUES (new.id, new.text);"
-    delete = (
-        "INSERT INTO search_claims(search_claims, rowid, text) VALUES ('delete', old.id, old.text);"
-    )
-    op.execute(f"CREATE TRIGGER search_claims_insert AFTER INSERT ON claims BEGIN {insert} END")
-    op.execute(f"CREATE TRIGGER search_claims_delete AFTER DELETE ON claims BEGIN {delete} END")
+    insert = f"INSERT INTO {name}(rowid, {column}) VALUES (new.id, new.{column});"
+    delete = f"INSERT INTO {name}({name}, rowid, {column}) VALUES ('delete', old.id, old.{column});"
+    op.execute(f"CREATE TRIGGER {name}_insert AFTER INSERT ON {table} BEGIN {insert} END")
+    op.execute(f"CREATE TRIGGER {name}_delete AFTER DELETE ON {table} BEGIN {delete} END")
     op.execute(
-        "CREATE TRIGGER search_claims_update AFTER UPDATE OF text ON claims"
+        f"CREATE TRIGGER {name}_update AFTER UPDATE OF {column} ON {table}"
         f" BEGIN {delete} {insert} END"
     )
+
+
+TEXT_OR_URL = (
+    "(text IS NULL AND text_length IS NULL AND content_hash IS NULL AND url IS NOT NULL)"
+    " OR (text IS NOT NULL AND text_length IS NOT NULL AND content_hash IS NOT NULL)"
+)
+QUOTED = (
+    "(quote IS NULL AND start_offset IS NULL AND end_offset IS NULL"
+    " AND source_length IS NULL AND prefix IS NULL AND suffix IS NULL)"
+    " OR (quote IS NOT NULL AND start_offset IS NOT NULL AND end_offset IS NOT NULL"
+    " AND source_length IS NOT NULL AND prefix IS NOT NULL AND suffix IS NOT NULL)"
+)
+QUOTE_COLUMNS = [
+    ("source_length", sa.Integer()),
+    ("quote", sa.Text()),
+    ("start_offset", sa.Integer()),
+    ("end_offset", sa.Integer()),
+    ("prefix", sa.Text()),
+    ("suffix", sa.Text()),
+]
+
+
+def _textless(nullable: bool) -> None:
+    with op.batch_alter_table("sources") as batch:
+        batch.alter_column("text", existing_type=sa.Text(), nullable=nullable)
+        batch.alter_column("text_length", existing_type=sa.Integer(), nullable=nullable)
+        batch.alter_column("content_hash", existing_type=sa.String(length=64), nullable=nullable)
+        if nullable:
+            batch.create_check_constraint("text_or_url", TEXT_OR_URL)
+        else:
+            batch.drop_constraint(op.f("ck_sources_text_or_url"), type_="check")
+    _search_triggers("search_sources", "sources", "text")
+    with op.batch_alter_table("appearances") as batch:
+        for column, kind in QUOTE_COLUMNS:
+            batch.alter_column(column, existing_type=kind, nullable=nullable)
+        if nullable:
+            batch.create_check_constraint("quoted", QUOTED)
+            batch.create_foreign_key(
+                "fk_appearances_source_id_sources",
+                "sources",
+                ["source_id"],
+                ["id"],
+                ondelete="RESTRICT",
+            )
+        else:
+            batch.drop_constraint(op.f("ck_appearances_quoted"), type_="check")
+            batch.drop_constraint(op.f("fk_appearances_source_id_sources"), type_="foreignkey")
+    _search_triggers("search_quotes", "appearances", "quote")
 
 
 def upgrade() -> None:
@@ -55,7 +105,8 @@ def upgrade() -> None:
             "first_appearance", "first_source_id IS NULL OR first_url IS NULL"
         )
         batch.create_index("ix_claims_first_source_id", ["first_source_id"])
-    _search_triggers()
+    _search_triggers("search_claims", "claims", "text")
+    _textless(nullable=True)
 
     op.create_table(
         "reviews",
@@ -130,6 +181,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    textless = op.get_bind().execute(sa.text("SELECT count(*) FROM sources WHERE text IS NULL"))
+    if textless.scalar():
+        raise RuntimeError(
+            "sources without a stored text exist: remove them before downgrading below 0006"
+        )
+    _textless(nullable=False)
     op.drop_table("evidence")
     op.drop_table("reviews")
     with op.batch_alter_table("claims") as batch:
@@ -138,4 +195,4 @@ def downgrade() -> None:
         batch.drop_constraint(op.f("fk_claims_first_source_id_sources"), type_="foreignkey")
         batch.drop_column("first_url")
         batch.drop_column("first_source_id")
-    _search_triggers()
+    _search_triggers("search_claims", "claims", "text")

@@ -28,6 +28,7 @@ from tracker.cli.common import (
     open_session,
     paging,
 )
+from tracker.cli.exchanging import export, import_
 from tracker.cli.extracting import extract
 from tracker.cli.finding import search, source, timeline, topics
 from tracker.cli.report import report
@@ -435,6 +436,8 @@ def main() -> None:
 
 cli.add_command(report)
 cli.add_command(extract)
+cli.add_command(export)
+cli.add_command(import_)
 for command in (search, source, timeline, topics):
     cli.add_command(command)
 for command in [*adding.COMMANDS, *fixing.COMMANDS, *reviewing.COMMANDS]:

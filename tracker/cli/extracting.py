@@ -85,6 +85,8 @@ def extract(ctx: click.Context, target: str, fmt: str, review: bool, accept_all:
             stored = None
         else:
             source = edit.source_row(session, target)
+            if source.text is None:
+                raise click.UsageError(f"source {target!r} has no stored text to read")
             text, source_key = source.text, source.key
             stored = source.key
         proposals = propose(session, text, nlp, stored)

@@ -164,6 +164,11 @@ def source(
         )
         if found is None:
             raise suggest.not_found(session, "source", source_id)
+        if found.text is None:
+            if around is not None or quote is not None:
+                raise click.UsageError(f"source {source_id!r} has no stored text")
+            echo(f"(no stored text: {source_id} is known only by its URL, {found.url})")
+            return
         text = found.text
     if around is None and quote is None:
         echo(text, nl=not text.endswith("\n"))

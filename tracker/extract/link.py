@@ -106,7 +106,7 @@ def matches(session: Session, content: str, claim_text: str) -> list[Link]:
     for claim in _candidates(session, candidate_query([content, claim_text])):
         score = max(
             [alike(content, claim.text), alike(claim_text, claim.text)]
-            + [alike(content, a.quote) for a in claim.appearances]
+            + [alike(content, a.quote) for a in claim.appearances if a.quote is not None]
         )
         if score >= MATCH_THRESHOLD:
             found.append(Link(claim.key, round(score, 1)))
@@ -133,7 +133,7 @@ def denied(
         theirs = set().union(*(sides.get(c.actor.key, set()) for c in claim.claimants))
         if ours and theirs & ours:
             continue  # one's own claims are not denied
-        texts = [claim.text, *(a.quote for a in claim.appearances)]
+        texts = [claim.text, *(a.quote for a in claim.appearances if a.quote is not None)]
         about = set().union(*(_concepts(t) for t in texts))
         named = set().union(*(_named(index, t) for t in texts))
         shared_topic = len(topic & about) / len(topic)

@@ -161,7 +161,7 @@ def _recorded(session: Session, source_key: str | None) -> list[tuple[int, int, 
         .join(Source, Source.id == Appearance.source_id)
         .where(Source.key == source_key)
     )
-    return [(start, end, key) for start, end, key in rows]
+    return [(start, end, key) for start, end, key in rows if start is not None and end is not None]
 
 
 def propose(

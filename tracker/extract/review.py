@@ -98,6 +98,8 @@ def write(session: Session, source_key: str, decisions: list[Decision]) -> list[
     new claims with their appearance and denials, appearances of linked claims."""
     source = edit.source_row(session, source_key)
     text = source.text
+    if text is None:
+        raise InputError(f"source {source_key!r} has no stored text to quote")
     written: list[edit.Written] = []
     new_actors: dict[str, str] = {}
     for d in decisions:

@@ -150,7 +150,7 @@ class SourceSpec:
     language: str | None
     credits: list[str]
     notes: str | None
-    text: str
+    text: str | None  # None: known only by its URL
     where: Where
     archived_url: str | None = None
     retrieved: dt.date | None = None
@@ -158,14 +158,16 @@ class SourceSpec:
     raw_hash: str | None = None  # of the file `tracker add source` read, if any
 
     @property
-    def content_hash(self) -> str:
+    def content_hash(self) -> str | None:
+        if self.text is None:
+            return None
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
 @dataclass
 class AppearanceSpec:
     source: str
-    quote: str
+    quote: str | None  # None only in a source with no stored text
     type: str
     cue: str | None
     via: str | None
@@ -257,6 +259,22 @@ def _actor(path: Path, data: Any, line: int) -> ActorSpec:
     )
 
 
+def _source_text(f: Fields, path: Path, roots: Roots) -> str:
+    """The text a source's `file` holds, read only inside the folders loaded."""
+    text_path = path.parent / f.required("file")
+    if roots is not None and not _inside(text_path, roots or [path.parent]):
+        raise InputError(
+            f"{f.at('file')}: source text {text_path} is outside the folder being loaded;"
+            " a data file reads only files beside or below it (tracker load --allow-outside"
+            " reads it anyway)"
+        )
+    if text_path.is_dir():
+        raise InputError(f"{f.at('file')}: source text {text_path} is a folder, not a file")
+    if not text_path.is_file():
+        raise InputError(f"{f.at('file')}: source text {text_path} does not exist")
+    return _read_text(text_path, MAX_TEXT_BYTES)
+
+
 def _source(path: Path, data: Any, line: int, roots: Roots) -> SourceSpec:
     f = Fields(
         path,
@@ -278,17 +296,10 @@ def _source(path: Path, data: Any, line: int, roots: Roots) -> SourceSpec:
         },
         line,
     )
-    text_path = path.parent / f.required("file")
-    if roots is not None and not _inside(text_path, roots or [path.parent]):
-        raise InputError(
-            f"{f.at('file')}: source text {text_path} is outside the folder being loaded;"
-            " a data file reads only files beside or below it (tracker load --allow-outside"
-            " reads it anyway)"
-        )
-    if text_path.is_dir():
-        raise InputError(f"{f.at('file')}: source text {text_path} is a folder, not a file")
-    if not text_path.is_file():
-        raise InputError(f"{f.at('file')}: source text {text_path} does not exist")
+    if f.data.get("file") is None and f.text("url", required=False):
+        text = None  # a source known only by its URL
+    else:
+        text = _source_text(f, path, roots)
     published = f.date("published")
     retrieved = f.date("retrieved")
     if retrieved and retrieved[1] != "day":
@@ -306,7 +317,7 @@ def _source(path: Path, data: Any, line: int, roots: Roots) -> SourceSpec:
         language=f.text("language", required=False),
         credits=f.texts("credits"),
         notes=f.text("notes", required=False),
-        text=_read_text(text_path, MAX_TEXT_BYTES),
+        text=text,
         where=f.where,
         archived_url=f.text("archived_url", required=False),
         retrieved=retrieved[0] if retrieved else None,
@@ -322,7 +333,9 @@ def _appearance(path: Path, data: Any, line: int) -> AppearanceSpec:
     if occurrence is not None and (not isinstance(occurrence, int) or occurrence < 1):
         raise InputError(f"{f.at('occurrence')}: field 'occurrence' must be a whole number >= 1")
     quote = f.data.get("quote")
-    if not isinstance(quote, str) or not quote:
+    # No quote: an appearance in a source with no stored text (the planner
+    # refuses it anywhere else).
+    if quote is not None and (not isinstance(quote, str) or not quote):
         raise InputError(f"{f.at('quote')}: appearance needs a 'quote' (the exact text)")
     return AppearanceSpec(
         source=f.required("source"),

@@ -131,8 +131,10 @@ def claim_spec(claim: Claim, label: str) -> ClaimSpec:
     """The claim as the loader would read it from a data file."""
     appearances = []
     for a in claim.appearances:
-        starts = occurrences(a.source.text, a.quote)
-        nth = starts.index(a.start_offset) + 1 if len(starts) > 1 else None
+        nth = None
+        if a.source.text is not None and a.quote is not None and a.start_offset is not None:
+            starts = occurrences(a.source.text, a.quote)
+            nth = starts.index(a.start_offset) + 1 if len(starts) > 1 else None
         appearances.append(
             AppearanceSpec(
                 a.source.key,
@@ -282,7 +284,10 @@ def add_source(session: Session, spec: SourceSpec) -> Written:
     _refuse_taken(session, "source", spec.key)
     load_dataset(session, Dataset(sources=[spec]))
     return Written(
-        "added", "source", spec.key, f"added source {spec.key} ({len(spec.text):,} characters)"
+        "added",
+        "source",
+        spec.key,
+        f"added source {spec.key} ({len(spec.text or ''):,} characters)",
     )
 
 

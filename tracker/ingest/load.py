@@ -87,7 +87,9 @@ class _Writer:
         stored = planner.stored
         self.actor_ids = {k: a.id for k, a in stored.actors.items()}
         self.source_ids = {k: s.id for k, s in stored.sources.items()}
-        self.source_lengths = {k: s.length for k, s in stored.sources.items()}
+        self.source_lengths: dict[str, int | None] = {
+            k: s.length for k, s in stored.sources.items()
+        }
         self.claim_ids = {k: c.id for k, c in stored.claims.items()}
         self.inserted: set[Table] = set()
 
@@ -209,7 +211,7 @@ class _Writer:
         def fields(plan: Plan) -> dict[str, Any]:
             state, spec = plan.state, plan.spec
             assert isinstance(state, SourceState)
-            self.source_lengths[spec.key] = len(spec.text)
+            self.source_lengths[spec.key] = len(spec.text) if spec.text is not None else None
             return {
                 "outlet": state.outlet,
                 "title": state.title,
@@ -224,7 +226,7 @@ class _Writer:
                 "content_hash": state.content_hash,
                 "raw_hash": spec.raw_hash,
                 "text": spec.text,
-                "text_length": len(spec.text),
+                "text_length": len(spec.text) if spec.text is not None else None,
             }
 
         self._update(

@@ -195,6 +195,9 @@ class Planner:
             plans.append(Plan(spec, self.sources.get(spec.key), state))
         return plans
 
+    def _known_source(self, key: str) -> bool:
+        return key in self._texts or key in self.sources
+
     def _source_text(self, key: str) -> str | None:
         if key in self._texts:
             return self._texts[key]
@@ -217,6 +220,24 @@ class Planner:
         }
         rows = []
         for app in spec.appearances:
+            if app.source not in texts:
+                texts[app.source] = self._source_text(app.source)
+            if texts[app.source] is None and self._known_source(app.source):
+                # Known only by its URL: nothing there can be quoted.
+                if app.quote is not None:
+                    raise InputError(
+                        f"{app.where}: claim {spec.key!r}: source {app.source!r} has no stored"
+                        " text, so nothing can be quoted from it: leave out 'quote'"
+                    )
+                via = self._actor_key(app.via, app.where, "via") if app.via else None
+                rows.append(
+                    AppearanceState(
+                        app.source, None, None, None, None, None, app.type, app.cue, via
+                    )
+                )
+                continue
+            if app.quote is None:
+                raise InputError(f"{app.where}: appearance needs a 'quote' (the exact text)")
             same = known.get((app.source, app.quote))
             if same is not None and app.occurrence is None and self._unchanged_text(app.source):
                 if app.source not in texts:
@@ -254,7 +275,7 @@ class Planner:
                     via,
                 )
             )
-        seen = Counter((r.source, r.start, r.end) for r in rows)
+        seen = Counter((r.source, r.start, r.end) for r in rows if r.start is not None)
         if any(n > 1 for n in seen.values()):
             raise InputError(f"{spec.where}: claim {spec.key!r} lists the same quote twice")
         return rows
@@ -307,7 +328,7 @@ class Planner:
                     )
                 targets.add(target)
             first = spec.first
-            if first is not None and first.source and self._source_text(first.source) is None:
+            if first is not None and first.source and not self._known_source(first.source):
                 raise InputError(
                     f"{spec.where}: claim {spec.key!r}: unknown source {first.source!r}"
                     " in 'first_appearance'"
@@ -351,7 +372,19 @@ class Planner:
             moved = []
             for app in stored.appearances:
                 if app.source in edited:
-                    new = relocate(edited[app.source].text, app.quote, app.prefix, app.suffix)
+                    text = edited[app.source].text
+                    if (
+                        text is None
+                        or app.quote is None
+                        or app.prefix is None
+                        or app.suffix is None
+                    ):
+                        raise InputError(
+                            f"{edited[app.source].where}: source {app.source!r} gains or loses"
+                            f" its stored text, and claim {claim.key!r} (in the database)"
+                            " appears in it: load that claim's corrected file with it"
+                        )
+                    new = relocate(text, app.quote, app.prefix, app.suffix)
                     if new is None:
                         raise InputError(
                             f"{edited[app.source].where}: source {app.source!r}: the new text no"

@@ -68,17 +68,19 @@ class SourceState(NamedTuple):
     retrieved: dt.date | None
     excerpt: bool
     notes: str | None
-    content_hash: str
+    content_hash: str | None  # None: no stored text
     credits: list[str]  # actor keys
 
 
 class AppearanceState(NamedTuple):
+    """Quote, offsets and context are None in a source with no stored text."""
+
     source: str  # source key
-    quote: str  # the source's own characters at start:end
-    start: int
-    end: int
-    prefix: str
-    suffix: str
+    quote: str | None  # the source's own characters at start:end
+    start: int | None
+    end: int | None
+    prefix: str | None
+    suffix: str | None
     type: str
     cue: str | None
     via: str | None  # actor key

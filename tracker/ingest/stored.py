@@ -65,7 +65,7 @@ class StoredSource:
     id: int
     key: str
     content_hash: str
-    length: int  # of its text
+    length: int | None  # of its text (None: no stored text)
     state: SourceState
 
 
@@ -86,7 +86,7 @@ class Stored:
         self.sources: dict[str, StoredSource] = {}
         self.source_keys: dict[int, str] = {}
         self.claims: dict[str, StoredClaim] = {}
-        self._texts: dict[str, str] = {}
+        self._texts: dict[str, str | None] = {}
 
     # -- actors: all of them (a load checks every name against every actor) --
 
@@ -296,11 +296,14 @@ class Stored:
                 relations.setdefault(claim_id, []).append((relation, key))
         reviews, evidence = self._verdicts(ids)
         firsts = {r.first_source_id for r in rows if r.first_source_id is not None}
-        first_keys = dict(
-            self.connection.execute(select(Source.id, Source.key).where(Source.id.in_(firsts)))
-            if firsts
-            else []
-        )
+        first_keys: dict[int, str] = {}
+        for batch in batches(sorted(firsts)):
+            first_keys.update(
+                (source_id, key)
+                for source_id, key in self.connection.execute(
+                    select(Source.id, Source.key).where(Source.id.in_(batch))
+                )
+            )
         found = []
         for r in rows:
             state = ClaimState(

@@ -50,11 +50,12 @@ class SourceRef:
 class AppearanceRecord:
     source_id: int
     source: SourceRef
-    quote: str
-    start_offset: int
-    end_offset: int
-    prefix: str
-    suffix: str
+    # All None in a source with no stored text (known only by its URL).
+    quote: str | None
+    start_offset: int | None
+    end_offset: int | None
+    prefix: str | None
+    suffix: str | None
     type: str
     cue: str | None
     via: ActorRef | None

@@ -111,7 +111,8 @@ def similar_claims(
         score = alike(text, claim.text)
         for quote in quotes:
             for appearance in claim.appearances:
-                score = max(score, alike(quote, appearance.quote))
+                if appearance.quote is not None:
+                    score = max(score, alike(quote, appearance.quote))
         if score >= THRESHOLD:
             found.append(Match(claim.key, round(score, 1), claim.text))
     return sorted(found, key=lambda m: (-m.score, m.claim))

@@ -110,6 +110,8 @@ def _quotes(connection: Connection) -> Iterator[Fault]:
             | (func.substr(s.text, prefix_from + 1, start - prefix_from) != a.prefix)
             | (func.substr(s.text, a.end_offset + 1, context) != a.suffix)
             | (func.length(s.text) != s.text_length)
+            # Nothing quoted in a source whose text is stored.
+            | (a.quote.is_(None) & s.text.is_not(None))
         )
         .order_by(a.id)
     )

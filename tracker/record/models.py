@@ -173,6 +173,11 @@ class Source(Base):
     __tablename__ = "sources"
     __table_args__ = (
         CheckConstraint("text_length = length(text)", name="text_length"),
+        CheckConstraint(
+            "(text IS NULL AND text_length IS NULL AND content_hash IS NULL AND url IS NOT NULL)"
+            " OR (text IS NOT NULL AND text_length IS NOT NULL AND content_hash IS NOT NULL)",
+            name="text_or_url",
+        ),
         CheckConstraint(_in("published_precision", DATE_PRECISIONS), name="published_precision"),
         CheckConstraint(
             "(published_on IS NULL AND published_precision IS NULL)"
@@ -193,9 +198,11 @@ class Source(Base):
     published_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     published_precision: Mapped[str | None] = mapped_column(String(5))
     language: Mapped[str | None] = mapped_column(String(20))
-    text: Mapped[str] = mapped_column(Text)
-    text_length: Mapped[int] = mapped_column(Integer)
-    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # None: a source known only by its URL (a ClaimReview's appearance): its
+    # appearances quote nothing.
+    text: Mapped[str | None] = mapped_column(Text)
+    text_length: Mapped[int | None] = mapped_column(Integer)
+    content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     # The file it was added from (`tracker add source`), before extraction:
     # adding the same file again finds it.
     raw_hash: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -332,6 +339,14 @@ class Appearance(Base):
             name="offsets",
         ),
         CheckConstraint("length(quote) = end_offset - start_offset", name="quote_length"),
+        # In a source with no stored text nothing is quoted: all of these or none.
+        CheckConstraint(
+            "(quote IS NULL AND start_offset IS NULL AND end_offset IS NULL"
+            " AND source_length IS NULL AND prefix IS NULL AND suffix IS NULL)"
+            " OR (quote IS NOT NULL AND start_offset IS NOT NULL AND end_offset IS NOT NULL"
+            " AND source_length IS NOT NULL AND prefix IS NOT NULL AND suffix IS NOT NULL)",
+            name="quoted",
+        ),
         CheckConstraint(_in("type", APPEARANCE_TYPES), name="type"),
         UniqueConstraint("claim_id", "source_id", "start_offset", "end_offset"),
         Index("ix_appearances_source_id", "source_id"),
@@ -339,13 +354,15 @@ class Appearance(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="RESTRICT"))
-    source_id: Mapped[int] = mapped_column(Integer)
-    source_length: Mapped[int] = mapped_column(Integer)
-    quote: Mapped[str] = mapped_column(Text)
-    start_offset: Mapped[int] = mapped_column(Integer)
-    end_offset: Mapped[int] = mapped_column(Integer)
-    prefix: Mapped[str] = mapped_column(Text)
-    suffix: Mapped[str] = mapped_column(Text)
+    # Its own key as well as the composite one: a quote-less appearance has
+    # no length to check, and must still name a source that exists.
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="RESTRICT"))
+    source_length: Mapped[int | None] = mapped_column(Integer)
+    quote: Mapped[str | None] = mapped_column(Text)
+    start_offset: Mapped[int | None] = mapped_column(Integer)
+    end_offset: Mapped[int | None] = mapped_column(Integer)
+    prefix: Mapped[str | None] = mapped_column(Text)
+    suffix: Mapped[str | None] = mapped_column(Text)
     type: Mapped[str] = mapped_column(String(10))
     cue: Mapped[str | None] = mapped_column(String(100))
     via_actor_id: Mapped[int | None] = mapped_column(
@@ -353,7 +370,7 @@ class Appearance(Base):
     )
 
     claim: Mapped[Claim] = relationship(back_populates="appearances")
-    source: Mapped[Source] = relationship()
+    source: Mapped[Source] = relationship(foreign_keys=[source_id])
     via: Mapped[Actor | None] = relationship()
 
     PREFIX_LENGTH: ClassVar[int] = 32

@@ -108,10 +108,11 @@ def _credits(session: Session, source_ids: set[int]) -> dict[int, list[str]]:
 
 def strongest(appearances: Sequence[AppearanceRecord]) -> AppearanceRecord | None:
     """Direct quotes before paraphrases, then the longest; ties by source and place."""
-    if not appearances:
+    quoted = [a for a in appearances if a.quote is not None]
+    if not quoted:
         return None
-    ranked = sorted(appearances, key=lambda a: (a.source.key, a.start_offset))
-    return max(ranked, key=lambda a: (a.type == "direct", len(a.quote)))
+    ranked = sorted(quoted, key=lambda a: (a.source.key, a.start_offset or 0))
+    return max(ranked, key=lambda a: (a.type == "direct", len(a.quote or "")))
 
 
 class _Builder:
@@ -144,7 +145,7 @@ class _Builder:
         return self.views[found.id]
 
     def quote(self, appearance: AppearanceRecord | None) -> QuoteView | None:
-        if appearance is None:
+        if appearance is None or appearance.quote is None:
             return None
         via = appearance.via.name if appearance.via else None
         return QuoteView(
@@ -158,7 +159,7 @@ class _Builder:
     def focus(self, found: ClaimRecord) -> FocusView:
         """Every quote of the claim, in the order of its sources, and every relation."""
         view = self.claim(found)
-        ordered = sorted(found.appearances, key=lambda a: (a.source.key, a.start_offset))
+        ordered = sorted(found.appearances, key=lambda a: (a.source.key, a.start_offset or 0))
         quotes = [q for q in map(self.quote, ordered) if q is not None]
         relations = [
             RelatedView("out", r.relation, self.claim(r.to_claim))

@@ -323,6 +323,8 @@ def source_row(source: Source, appearances: int) -> list[Any]:
 
 
 APPEARANCE_HEADERS = ["Source", "Outlet", "Published", "Type", "Cue", "Via", "Quote", "Offsets"]
+# An appearance in a source with no stored text: there is nothing to quote.
+NOT_QUOTED = "(not quoted: the source's text is not stored)"
 
 
 def appearance_rows(claim: ClaimRecord) -> list[list[Any]]:
@@ -334,8 +336,8 @@ def appearance_rows(claim: ClaimRecord) -> list[list[Any]]:
             a.type,
             a.cue or "",
             a.via.name if a.via else "",
-            a.quote,
-            f"{a.start_offset}-{a.end_offset}",
+            a.quote if a.quote is not None else NOT_QUOTED,
+            f"{a.start_offset}-{a.end_offset}" if a.start_offset is not None else "",
         ]
         for a in claim.appearances
     ]

@@ -1,0 +1,138 @@
+"""`tracker export` and `tracker import`: the record in and out, whole or a scope."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tracker.cli.common import claim_filter, connect, date_range, echo
+from tracker.cli.writing import writing
+
+EXCHANGE_FORMATS = ("json", "yaml", "csv", "claimreview")
+
+
+@click.command("export")
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(EXCHANGE_FORMATS), default="json", show_default=True,
+    help="json (lossless, the backup format), yaml (data files), csv (spreadsheets),"
+    " claimreview (schema.org JSON-LD).",
+)  # fmt: skip
+@click.option("--actor", metavar="NAME", help="Claims by this actor or countered by it.")
+@click.option("--topic", metavar="TOPIC", help="Claims with this topic.")
+@click.option("--claim", "claims", multiple=True, metavar="ID", help="This claim (repeatable).")
+@click.option("--since", metavar="DATE", help="Stated on or after (YYYY[-MM[-DD]]).")
+@click.option("--until", metavar="DATE", help="Stated on or before (YYYY[-MM[-DD]]).")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path),
+    help="File (json, claimreview; default: standard output) or folder (yaml, csv).",
+)  # fmt: skip
+@click.pass_context
+def export(
+    ctx: click.Context, /, fmt: str, claims: tuple[str, ...], output: Path | None, **kw: Any
+) -> None:
+    """Write the database, or a scope of it, for backup or for other tools.
+
+    A scope (--actor, --topic, --claim, --since, --until) takes the claims it
+    picks, the claims related to them and every source and actor they need,
+    so that it loads on its own. JSON is lossless: exported, imported into
+    an empty database and exported again, it is the same bytes.
+
+    \b
+    Examples:
+      tracker export -o backup.json
+      tracker export -f yaml -o data/            # actors.yaml, sources.yaml, claims.yaml, texts/
+      tracker export -f csv -o sheets/ --topic arms-transfers
+      tracker export -f claimreview --claim miller-arms-charge
+    """
+    from sqlalchemy.orm import Session
+
+    from tracker.exchange import document
+
+    if fmt in ("yaml", "csv") and output is None:
+        raise click.UsageError(f"-f {fmt} writes several files: give a folder with -o")
+    scoped = any(kw.values())
+    with connect(ctx) as engine, Session(engine) as session:
+        flt = claim_filter(session, kw, date_range(kw["since"], kw["until"])) if scoped else None
+        what = document.scope(session, flt, list(claims))
+        if fmt == "json":
+            if output is None:
+                document.write_json(session, what, lambda text: echo(text, "json", nl=False))
+            else:
+                with output.open("w", encoding="utf-8", newline="") as out:
+                    document.write_json(session, what, out.write)
+            return
+        doc = document.document(session, what)
+    if fmt == "yaml":
+        from tracker.exchange.datafiles import write_data_files
+
+        assert output is not None
+        written = write_data_files(doc, output)
+    elif fmt == "csv":
+        from tracker.exchange.csvio import write_csv
+
+        assert output is not None
+        written = write_csv(doc, output)
+    else:
+        import json
+
+        from tracker.exchange.claimreview import to_claimreview
+
+        text = json.dumps(to_claimreview(doc), ensure_ascii=False, indent=2) + "\n"
+        if output is None:
+            echo(text, "json", nl=False)
+            return
+        output.write_text(text, encoding="utf-8")
+        written = [output]
+    counts = ", ".join(f"{len(doc[k])} {k}" for k in ("actors", "sources", "claims"))
+    click.echo(f"exported {counts} to {len(written)} file(s) in {output}", err=True)
+
+
+def _guess(path: Path) -> str:
+    if path.is_dir():
+        return "csv" if (path / "claims.csv").exists() else "yaml"
+    if path.suffix.lower() in (".html", ".htm"):
+        return "claimreview"
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return "yaml"
+    return "json"
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(EXCHANGE_FORMATS),
+    help="Default: from PATH (a folder of CSV or YAML files, .html, .yaml, else JSON).",
+)  # fmt: skip
+@click.pass_context
+def import_(ctx: click.Context, path: Path, fmt: str | None) -> None:
+    """Read what `tracker export` wrote (or ClaimReview JSON-LD, alone, in a
+    list, an @graph, or embedded in an HTML page) into the database, in one
+    transaction: a bad or partial file changes nothing. Importing the same
+    records again changes nothing.
+
+    \b
+    Examples:
+      tracker import backup.json
+      tracker import sheets/ -f csv
+      tracker import fact-check.html -f claimreview
+    """
+    from tracker.exchange import importing
+
+    fmt = fmt or _guess(path)
+    if fmt == "yaml":
+        from tracker.ingest.load import load_paths
+
+        with connect(ctx) as engine:
+            report = load_paths(engine, [path])
+    else:
+        with writing(ctx) as session:
+            report = importing.import_path(session, path, fmt)
+        if report.changed:
+            from tracker.ingest.load import analyze
+
+            with connect(ctx) as engine:
+                if engine.dialect.name == "postgresql":
+                    analyze(engine)
+    click.echo(report.summary().replace("loaded", "imported", 1))

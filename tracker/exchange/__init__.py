@@ -1,0 +1,1 @@
+"""Exchange formats: the export document and its views (JSON, YAML, CSV, ClaimReview)."""
