@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -29,7 +29,7 @@ from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import Runner
-from tracker.ingest.anchor import occurrences
+from tracker.ingest.anchor import anchors
 from tracker.ingest.checks import CONTROL, CONTROL_OR_BREAK
 from tracker.ingest.dataset import (
     ActorSpec,
@@ -763,7 +763,9 @@ HERE = Where(Path("hostile"), 1)
 def appearance(
     source: SourceSpec, quote: str, start: int, cue: str | None, via: str | None
 ) -> AppearanceSpec:
-    nth = occurrences(source.text, quote).index(start) + 1
+    # `occurrence` counts whole-word matches, as the loader does: "(sc" in
+    # "(sctie / (sc" occurs once, not twice.
+    nth = [a.start for a in anchors(source.text, quote)].index(start) + 1
     return AppearanceSpec(source.key, quote, "direct", cue, via, nth, HERE)
 
 
@@ -831,6 +833,8 @@ def add_hostile(session: Session, h: Hostile) -> None:
 
 
 @given(data=hostile_data)
+# The counter-quote also occurs inside a word of the quote: once as whole words.
+@example(data=Hostile("c", "c", "x-4,(sctie", "(sc", "", "", "", "o", "t", "", "", "t"))
 @settings(
     max_examples=25,
     deadline=None,
