@@ -82,12 +82,22 @@ def test_five_places_are_listed_whole() -> None:
 ELLIPSIS = "wait\u2026 what"  # folded: "wait... what", three dots from one character
 
 
-@pytest.mark.parametrize("quote", ["wait.", "wait..", ".. what", ". what", ".."])
-def test_a_typed_quote_may_not_cut_a_character_of_the_source(quote: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        (ELLIPSIS, "wait."),
+        (ELLIPSIS, "wait.."),
+        (ELLIPSIS, ".. what"),
+        (ELLIPSIS, ". what"),
+        (ELLIPSIS, ".."),
+        ("\u2026what now", "..what"),
+    ],
+)
+def test_a_typed_quote_may_not_cut_a_character_of_the_source(text: str, quote: str) -> None:
     """Two dots are not an ellipsis: a match that begins or ends inside one
     source character is no match."""
     with pytest.raises(QuoteNotFound, match="does not occur"):
-        anchor(ELLIPSIS, quote)
+        anchor(text, quote)
 
 
 @pytest.mark.parametrize(
@@ -151,3 +161,10 @@ def test_nothing_to_compare_says_only_not_found(text: str) -> None:
     with pytest.raises(QuoteNotFound) as caught:
         anchor(text, "missiles")
     assert str(caught.value) == "the quote does not occur in the source text"
+
+
+def test_every_occurrence_or_the_same_refusals() -> None:
+    with pytest.raises(QuoteNotFound, match=r"^the quote is empty$"):
+        anchors(TEXT, " ")
+    with pytest.raises(QuoteNotFound, match="closest passage is at 51-73"):
+        anchors(TEXT, "North Korea refused it")

@@ -157,6 +157,9 @@ def test_relocate_prefers_the_longer_shared_context() -> None:
     text = "Sky is green! said:no. Really xaid no"
     found = relocate(text, "no", "said ", "")
     assert found is not None and found.start == len(text) - 2
+    # The same, after the quote: "!too." differs at once, " tox" later.
+    found = relocate("said no!too. said no tox", "no", "said ", " too.")
+    assert found is not None and found.start == 18
     # The context counts at the very start of the text too.
     text = "A denied it. B denied it."
     found = relocate(text, "denied it", "A ", "")
