@@ -9,7 +9,8 @@ in pyproject.toml's [tool.mutmut] (status, anchoring, name resolution, load
 planning) and runs, for each mutant, the configured tests that reach the
 mutated function, on SQLite. A mutant is killed when a test fails, survives
 when all pass, times out when the tests take far longer than unmutated;
-"no tests" means no configured test reaches it. Killed share = killed / total.
+"no tests" means no configured test reaches it, "not checked" that the run
+stopped before it. Killed share = killed / total.
 `mutmut show NAME` prints a mutant's diff. Not run in CI: about half an hour
 on one core.
 """
@@ -36,7 +37,7 @@ MODULES = {
     "tracker.record.names": "name resolution",
     "tracker.ingest.plan": "load planning",
 }
-COLUMNS = ("killed", "survived", "timeout", "no tests")
+COLUMNS = ("killed", "survived", "timeout", "no tests", "not checked")
 # `mutmut results --all true`: "    tracker.ingest.plan.xǁPlannerǁ_same__mutmut_3: killed"
 RESULT = re.compile(r"^\s*(?P<name>\S+__mutmut_\d+): (?P<status>.+?)\s*$")
 
