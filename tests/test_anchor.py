@@ -67,3 +67,104 @@ def test_a_repeated_quote_lists_where_and_how_to_pick() -> None:
 def test_a_long_list_of_places_is_cut() -> None:
     with pytest.raises(QuoteRepeated, match=r"\(at 0, 4, 8, 12, 16 and 2 more\)"):
         anchor("war war war war war war war", "war")
+
+
+def test_one_occurrence_too_few_says_once() -> None:
+    with pytest.raises(QuoteNotFound, match=r"occurrence 2 asked for; the quote occurs once$"):
+        anchor("North Korea denied it.", "Korea", 2)
+
+
+def test_five_places_are_listed_whole() -> None:
+    with pytest.raises(QuoteRepeated, match=r"\(at 0, 4, 8, 12, 16\); say which"):
+        anchor("war war war war war", "war")
+
+
+ELLIPSIS = "wait\u2026 what"  # folded: "wait... what", three dots from one character
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        (ELLIPSIS, "wait."),
+        (ELLIPSIS, "wait.."),
+        (ELLIPSIS, ".. what"),
+        (ELLIPSIS, ". what"),
+        (ELLIPSIS, ".."),
+        ("\u2026what now", "..what"),
+    ],
+)
+def test_a_typed_quote_may_not_cut_a_character_of_the_source(text: str, quote: str) -> None:
+    """Two dots are not an ellipsis: a match that begins or ends inside one
+    source character is no match."""
+    with pytest.raises(QuoteNotFound, match="does not occur"):
+        anchor(text, quote)
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "exact"),
+    [
+        (ELLIPSIS, "wait...", "wait\u2026"),
+        (ELLIPSIS, "... what", "\u2026 what"),
+        ("\u2026", "...", "\u2026"),  # the whole text one character
+        ("He said \u201cno\u201d", '"no"', "\u201cno\u201d"),  # at the very end
+        ("It ends with a line break.\n", "a  line\nbreak", "a line break"),
+    ],
+)
+def test_a_typed_quote_matches_whole_characters_anywhere(text: str, quote: str, exact: str) -> None:
+    assert anchor(text, quote).exact == exact
+
+
+def test_fold_ends_on_trailing_white_space() -> None:
+    folded = fold("a \n")
+    assert folded == ("a ", [0, 1], [1, 3])
+
+
+TEXT_SAID = (
+    "The ministry said on Monday that no weapons were ever shipped to Russia by sea or by air."
+)
+
+
+@pytest.mark.parametrize(
+    ("quote", "passage", "alike"),
+    [
+        # A word dropped from the quote.
+        ("no weapons were shipped to Russia", "no weapons were ever shipped to Russia", 93),
+        # At the start of the text, and at its end.
+        ("The ministry said Monday", "The ministry said on Monday", 94),
+        ("shipped to Russia by sea or air", "shipped to Russia by sea or by air.", 94),
+    ],
+)
+def test_the_closest_passage_is_named_with_its_offsets(
+    quote: str, passage: str, alike: int
+) -> None:
+    start = TEXT_SAID.index(passage)
+    message = (
+        "the quote does not occur in the source text; the closest passage is at"
+        f" {start}-{start + len(passage)} ({alike}% alike): {passage!r}"
+    )
+    with pytest.raises(QuoteNotFound) as caught:
+        anchor(TEXT_SAID, quote)
+    assert str(caught.value) == message
+
+
+def test_a_long_closest_passage_is_cut_at_eighty_characters() -> None:
+    text = " ".join(f"word{i}" for i in range(40))
+    quote = " ".join(f"word{i}" for i in range(3, 17)) + " wordx"
+    with pytest.raises(QuoteNotFound) as caught:
+        anchor(text, quote)
+    shown = str(caught.value).split(": ", 1)[1]
+    assert shown == repr(text[text.index("word3") :][:79] + "\u2026")
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_nothing_to_compare_says_only_not_found(text: str) -> None:
+    with pytest.raises(QuoteNotFound) as caught:
+        anchor(text, "missiles")
+    assert str(caught.value) == "the quote does not occur in the source text"
+
+
+def test_every_occurrence_or_the_same_refusals() -> None:
+    with pytest.raises(QuoteNotFound, match=r"^the quote is empty$"):
+        anchors(TEXT, " ")
+    with pytest.raises(QuoteNotFound, match="closest passage is at 51-73"):
+        anchors(TEXT, "North Korea refused it")

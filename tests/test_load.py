@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -14,8 +15,11 @@ from sqlalchemy.orm import Session
 from tests.conftest import SEEDS
 from tracker.cli import cli
 from tracker.errors import InputError
+from tracker.ingest import plan
+from tracker.ingest.anchor import Anchor
+from tracker.ingest.anchor import anchor as find
 from tracker.ingest.load import load_paths
-from tracker.record.models import Base, Claim
+from tracker.record.models import Appearance, Base, Claim
 
 TABLES = [t.name for t in Base.metadata.sorted_tables]
 
@@ -393,3 +397,49 @@ def test_a_terminal_sees_reading_then_writing(tmp_path: Path) -> None:
     writing = shown.rindex("Writing to the database  [####################################]  100%")
     assert reading < writing < shown.index("loaded 3 file(s)")
     assert "\r\n\r\n" not in shown  # no blank line between the bars and the summary
+
+
+@pytest.mark.parametrize(
+    ("length", "shown"),
+    [(60, "Moscow denied " + "x" * 46), (61, "Moscow denied " + "x" * 45 + "\u2026")],
+)
+def test_a_refused_quote_is_shown_up_to_sixty_characters(
+    engine: Engine, seeds_copy: Path, length: int, shown: str
+) -> None:
+    quote = "Moscow denied " + "x" * (length - 14)
+    edit(
+        seeds_copy / "claims.yaml", "'Moscow and Pyongyang have denied arms transfers'", repr(quote)
+    )
+    assert_refused(engine, seeds_copy, f"quote {shown!r} refused")
+
+
+def test_a_source_edited_with_its_claims_moves_their_quotes(
+    seeded: Engine, seeds_copy: Path
+) -> None:
+    """The claims' files, loaded again beside the edited text, keep nothing of
+    the old offsets: every quote is found again in the new text."""
+    star = next(seeds_copy.glob("002_*.txt"))
+    star.write_text("UPDATED: " + star.read_text(encoding="utf-8"), encoding="utf-8")
+    report = load_paths(seeded, [seeds_copy])
+    assert report.updated["sources"] == 1 and report.updated["claims"] > 0
+    with Session(seeded) as session:
+        for a in session.scalars(select(Appearance)):
+            assert a.source.text[a.start_offset : a.end_offset] == a.quote, a.claim.key
+
+
+def test_a_reload_of_unchanged_files_searches_no_text(
+    seeded: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Quotes the database holds, in texts unchanged, keep their anchors: a
+    reload (most loads) does not search the sources again, but for a quote
+    that says which of its occurrences it is (the seeds have one)."""
+    searched: list[str] = []
+
+    def anchor(text: str, quote: str, *args: Any) -> Anchor:
+        searched.append(quote)
+        return find(text, quote, *args)
+
+    monkeypatch.setattr(plan, "anchor", anchor)
+    report = load_paths(seeded, [SEEDS])
+    assert not report.changed
+    assert searched == ["counter Western sanctions"]

@@ -26,6 +26,8 @@ def test_normalize_folds_case_accents_script_and_punctuation() -> None:
         ("miller", "matthew-miller"),  # surname, any case
         ("Matthew", "matthew-miller"),  # partial name
         ("matt mil", "matthew-miller"),  # word prefixes
+        ("Departmnt", "us-state-department"),  # one word of longer names, misspelled
+        ("Lav", "sergei-lavrov"),  # three letters make a prefix (too short to be fuzzy)
         ("VLADAMIR PUTIN", "vladimir-putin"),  # the misspelling of seed 000
         ("Vladimir Poutine", "vladimir-putin"),  # French transliteration (fuzzy)
         ("Владимир Путин", "vladimir-putin"),  # Cyrillic

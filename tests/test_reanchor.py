@@ -131,3 +131,66 @@ def test_relocate_refuses_a_lone_occurrence_in_other_surroundings() -> None:
     )
     moved = relocate("Intro. " + old, "the sky is green", prefix, suffix)
     assert moved is not None and moved.start == bob + 7
+
+
+TWO_DENIALS = "Moscow denied it. Later, Pyongyang denied it."
+
+
+@pytest.mark.parametrize(
+    ("prefix", "suffix", "start"),
+    [
+        ("Moscow ", "", 7),  # the first place, by what came before
+        ("", ". Later", 7),  # by what came after
+        ("Later, Pyongyang ", "", 35),
+    ],
+)
+def test_relocate_picks_the_place_whose_context_survives(
+    prefix: str, suffix: str, start: int
+) -> None:
+    found = relocate(TWO_DENIALS, "denied it", prefix, suffix)
+    assert found is not None and found.start == start
+
+
+def test_relocate_prefers_the_longer_shared_context() -> None:
+    """The stored prefix ends "said "; one place has "said:" (its last
+    character differs), the other "xaid " (the last four agree): the second."""
+    text = "Sky is green! said:no. Really xaid no"
+    found = relocate(text, "no", "said ", "")
+    assert found is not None and found.start == len(text) - 2
+    # The same, after the quote: "!too." differs at once, " tox" later.
+    found = relocate("said no!too. said no tox", "no", "said ", " too.")
+    assert found is not None and found.start == 18
+    # The context counts at the very start of the text too.
+    text = "A denied it. B denied it."
+    found = relocate(text, "denied it", "A ", "")
+    assert found is not None and found.start == 2
+
+
+def test_relocate_refuses_two_places_alike() -> None:
+    assert relocate("no. no.", "no", "", ".") is None
+
+
+@pytest.mark.parametrize(
+    ("new", "quote", "prefix", "suffix", "start"),
+    [
+        # Only the words before the quote are intact.
+        ("Bob said the sky is green, he insisted.", "the sky is green", "Bob said ", " too.", 9),
+        # Only the words after.
+        ("Carol: the sky is green too.", "the sky is green", "Bob said ", " too.", 7),
+        # It opened the text and still does; the words after changed.
+        ("Sky is green! Really.", "Sky is green", "", ", he said.", 0),
+        # It closed the text and still does; the words before changed.
+        ("She said the sky is green", "the sky is green", "He said: ", "", 9),
+    ],
+)
+def test_relocate_keeps_a_quote_whose_context_holds_on_one_side(
+    new: str, quote: str, prefix: str, suffix: str, start: int
+) -> None:
+    found = relocate(new, quote, prefix, suffix)
+    assert found is not None and (found.start, found.exact) == (start, quote)
+
+
+def test_relocate_refuses_an_opening_quote_moved_inside_the_text() -> None:
+    """Stored at the start of the text (no prefix), it now follows other words
+    and the words after it changed: another passage."""
+    assert relocate("Note. Sky is green! she said.", "Sky is green", "", ", he said.") is None

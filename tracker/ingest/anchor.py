@@ -28,7 +28,6 @@ class QuoteRepeated(QuoteNotFound):
     """The quote occurs more than once and nothing says which is meant."""
 
     def __init__(self, spans: list[tuple[int, int]], pick: str) -> None:
-        self.spans = spans
         shown = ", ".join(str(s) for s, _ in spans[:_LISTED])
         more = f" and {len(spans) - _LISTED} more" if len(spans) > _LISTED else ""
         super().__init__(
@@ -169,7 +168,7 @@ def closest(text: str, quote: str) -> tuple[int, int, float] | None:
     alignment so that words added or dropped in the quote still find it."""
     folded = fold(text)
     folded_quote = fold(quote).text.strip(" ")
-    if not folded.text or not folded_quote:
+    if not folded.text.strip(" ") or not folded_quote:  # no word to offer
         return None
     found = fuzz.partial_ratio_alignment(folded_quote, folded.text)
     if found is None or found.dest_end <= found.dest_start:
