@@ -73,6 +73,9 @@ def test_offsets_stay_inside_the_source(seeded: Engine) -> None:
             Appearance(
                 claim=claim(session, "miller-arms-charge"),
                 source=source,
+                # The relationship follows source_id alone (a source without
+                # text has no length): the length is the loader's to write.
+                source_length=source.text_length,
                 quote="x" * 10,
                 start_offset=end - 10,
                 end_offset=end,

@@ -31,7 +31,10 @@ def only_sources(tmp_path: Path) -> Path:
 def appearances_of(engine: Engine, key: str) -> list[tuple[str, int, int]]:
     with Session(engine) as session:
         rows = session.scalars(
-            select(Appearance).join(Source).where(Source.key == key).order_by(Appearance.id)
+            select(Appearance)
+            .join(Source, Source.id == Appearance.source_id)
+            .where(Source.key == key)
+            .order_by(Appearance.id)
         )
         return [(a.quote, a.start_offset, a.end_offset) for a in rows]
 
@@ -110,7 +113,7 @@ def test_claims_quoting_other_unloaded_sources_keep_them(seeded: Engine, tmp_pat
     with Session(seeded) as session:
         quoting = session.scalar(
             select(func.count(Appearance.claim_id.distinct()))
-            .join(Source)
+            .join(Source, Source.id == Appearance.source_id)
             .where(Source.key == "star-advertiser-20240618")
         )
     report = load_paths(seeded, [folder])

@@ -166,7 +166,7 @@ _yes = click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def remove_claim(
     ctx: click.Context, claim_id: str, with_relations: bool, yes: bool, fmt: str
 ) -> None:
-    """Remove CLAIM with its appearances, claimants and topics.
+    """Remove CLAIM with its appearances, claimants, topics, verdicts and evidence.
 
     \b
     Examples:

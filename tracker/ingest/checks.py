@@ -93,6 +93,8 @@ def check_dataset(dataset: Dataset) -> None:
         check_text(c.where, what, "text", c.text, required=True, one_line=False)
         _each(c.where, what, "topics", c.topics, claim["topics"])
         for app in c.appearances:
-            # Required where the source's text is stored: the planner knows.
-            check_text(app.where, what, "quote", app.quote, one_line=False)
+            # Left out only where the source has no stored text (the planner
+            # knows which); given, it must hold more than white space.
+            if app.quote is not None:
+                check_text(app.where, what, "quote", app.quote, required=True, one_line=False)
             check_text(app.where, what, "cue", app.cue, limit=LIMITS["appearance"]["cue"])
