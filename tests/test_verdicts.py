@@ -183,3 +183,18 @@ def test_data_files_carry_verdicts_and_refuse_bad_ones(
     assert result.output.count("\n") == 1
     assert ok(run, "claims", "-f", "json") == before
     assert seeds.is_dir()
+
+
+def test_listings_and_reports_show_the_latest_verdicts(desk: Runner) -> None:
+    ok(desk, "review", "miller-arms-charge", "--by", "factcheck-desk", "--rating", "Unproven",
+       "--date", "2024-06-19")  # fmt: skip
+    ok(desk, "review", "miller-arms-charge", "--by", "factcheck-desk", "--rating", "Accurate",
+       "--date", "2024-06-20")  # fmt: skip
+    table = ok(desk, "contested", "--reviewed", "-f", "plain")
+    assert "Accurate (FactCheck Desk, 2024-06-20)" in table and "Unproven" not in table
+    # CSV keeps the status alone in its column.
+    csv = ok(desk, "contested", "--reviewed", "-f", "csv")
+    assert "Accurate" not in csv and ",contested," in csv
+    report = ok(desk, "report", "--claim", "miller-arms-charge")
+    assert "**Verdicts:** Accurate (FactCheck Desk, 2024-06-20)" in report
+    assert "Unproven" not in report

@@ -240,5 +240,8 @@ def echo_claims(session: Session, flt: ClaimFilter, fmt: str, empty: str, page: 
         counted = replace(flt, limit=None)
         noun = "contests" if flt.challenged else "claims"
         pager = Paging(page, lambda: queries.count_claims(session, counted), noun)
+    from tracker.render.formats import DATA_FORMATS
+
     claims = queries.iter_claims(session, flt)
-    echo_listing(fmt, views.CLAIM_HEADERS, claims, views.claim_row, views.claim_dict, empty, pager)
+    row = views.claim_row if fmt in DATA_FORMATS else views.claim_row_with_verdicts
+    echo_listing(fmt, views.CLAIM_HEADERS, claims, row, views.claim_dict, empty, pager)

@@ -141,6 +141,7 @@ class _Builder:
                 status=views.status(found),
                 topics=[t.topic for t in found.topics],
                 quote=self.quote(strongest(found.appearances)),
+                verdicts=tuple(views.verdict_text(r) for r in found.latest_reviews()),
             )
         return self.views[found.id]
 

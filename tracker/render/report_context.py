@@ -58,6 +58,8 @@ class ClaimView:
     status: str
     topics: list[str]
     quote: QuoteView | None  # the strongest: direct before paraphrase, then longest
+    # Each reviewer's latest verdict: "2/5 Misleading (FactCheck Desk, 2024-06-20)".
+    verdicts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -279,6 +279,16 @@ def claim_row(claim: ClaimRecord) -> list[Any]:
     ]
 
 
+def claim_row_with_verdicts(claim: ClaimRecord) -> list[Any]:
+    """A table row for people: each reviewer's latest verdict under the status
+    (CSV and TSV keep the status alone in its column)."""
+    row = claim_row(claim)
+    verdicts = [verdict_text(r) for r in claim.latest_reviews()]
+    if verdicts:
+        row[5] = "\n".join([row[5], *verdicts])
+    return row
+
+
 TIMELINE_HEADERS = ["Date", "ID", "By", "Claim", "Contest"]
 
 
