@@ -48,22 +48,22 @@ def export(
     """
     from sqlalchemy.orm import Session
 
-    from tracker.exchange import document
+    from tracker.exchange import export as exporting
 
     if fmt in ("yaml", "csv") and output is None:
         raise click.UsageError(f"-f {fmt} writes several files: give a folder with -o")
     scoped = any(kw.values())
     with connect(ctx) as engine, Session(engine) as session:
         flt = claim_filter(session, kw, date_range(kw["since"], kw["until"])) if scoped else None
-        what = document.scope(session, flt, list(claims))
+        what = exporting.scope(session, flt, list(claims))
         if fmt == "json":
             if output is None:
-                document.write_json(session, what, lambda text: echo(text, "json", nl=False))
+                exporting.write_json(session, what, lambda text: echo(text, "json", nl=False))
             else:
                 with output.open("w", encoding="utf-8", newline="") as out:
-                    document.write_json(session, what, out.write)
+                    exporting.write_json(session, what, out.write)
             return
-        doc = document.document(session, what)
+        doc = exporting.document(session, what)
     if fmt == "yaml":
         from tracker.exchange.datafiles import write_data_files
 

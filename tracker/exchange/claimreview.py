@@ -53,29 +53,17 @@ the claim) is read as the claim's appearance.
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import math
-import re
-from collections.abc import Iterable, Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
-from anyascii import anyascii
-
-from tracker import dates
 from tracker.errors import InputError
+from tracker.exchange import jsonld as ld
 from tracker.vocabulary import RELATION_TYPES
 
 NAMESPACE = "https://github.com/tracker/tracker/ns#"
 PREFIX = "tracker"
 SCHEMA = "https://schema.org"
-_SCHEMA_PREFIXES = ("https://schema.org/", "http://schema.org/", "schema:")
 _PERSON_KINDS = ("person", "unnamed")
-_SLUG_WORDS = 8
-_SLUG_LENGTH = 60
-# A datePublished may be a DateTime; the tracker keeps the date part.
-_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?(?=$|[T ])")
 
 Node = dict[str, Any]
 # The document's records, their keys in its order (docs/exchange.md).
@@ -223,17 +211,17 @@ class _Reader:
     def read(self, data: Any) -> dict[str, Any]:
         if not isinstance(data, (dict, list)):
             raise InputError(
-                f"not JSON-LD: expected an object or a list of objects, not {_kind(data)}"
+                f"not JSON-LD: expected an object or a list of objects, not {ld.kind(data)}"
             )
         found: list[tuple[str, str, Node]] = []
         others: set[str] = set()
         schema_seen = seen_any = False
-        for path, top in _objects([data] if isinstance(data, dict) else data, ""):
+        for path, top in ld.objects([data] if isinstance(data, dict) else data, ""):
             seen_any = True
-            in_schema = _names_schema(top.get("@context"))
+            in_schema = ld.names_schema(top.get("@context"))
             self._bind_extension(top.get("@context"))
-            for where, node in _nodes(path, top):
-                types = _types(node, in_schema)
+            for where, node in ld.nodes(path, top):
+                types = ld.types(node, in_schema)
                 schema_seen = schema_seen or in_schema or bool(types)
                 if isinstance(node.get("@id"), str) and len(node) > 2:
                     self.index[node["@id"]] = node
@@ -251,11 +239,11 @@ class _Reader:
             ref["@id"]
             for kind, _, node in found
             if kind == "ClaimReview"
-            and isinstance(ref := _first(node, "itemReviewed"), dict)
+            and isinstance(ref := ld.first(node, "itemReviewed"), dict)
             and isinstance(ref.get("@id"), str)
         }
         for kind, _, node in found:
-            item = self._deref(_first(node, "itemReviewed")) if kind == "ClaimReview" else node
+            item = self._deref(ld.first(node, "itemReviewed")) if kind == "ClaimReview" else node
             stated = self._ext(item, "id") if isinstance(item, dict) else None
             if isinstance(stated, str):
                 self.reserved.add(stated)
@@ -275,40 +263,42 @@ class _Reader:
 
     def _claim_review(self, where: str, node: Node) -> None:
         what = f"ClaimReview at {where}"
-        text = _text(node, "claimReviewed")
+        text = ld.text(node, "claimReviewed")
         if text is None:
             raise InputError(f"{what} has no claimReviewed (the text of the claim)")
-        rating = self._deref(_first(node, "reviewRating"))
+        rating = self._deref(ld.first(node, "reviewRating"))
         if not isinstance(rating, dict):
             raise InputError(f"{what} has no reviewRating")
-        value = _number(_first(rating, "ratingValue"))
+        value = ld.number(ld.first(rating, "ratingValue"))
         # Some publishers put the verdict's words in ratingValue.
-        label = _text(rating, "alternateName") or _text(rating, "name")
+        label = ld.text(rating, "alternateName") or ld.text(rating, "name")
         if label is None and value is None:
-            label = _text(rating, "ratingValue")
+            label = ld.text(rating, "ratingValue")
         if label is None:
             raise InputError(f"{what}: its reviewRating has no alternateName (the rating's label)")
-        reviewer = self._actor(_first(node, "author") or _first(node, "publisher"), "organization")
+        reviewer = self._actor(
+            ld.first(node, "author") or ld.first(node, "publisher"), "organization"
+        )
         if reviewer is None:
             raise InputError(f"{what} has no author with a name or url")
-        item = self._deref(_first(node, "itemReviewed"))
+        item = self._deref(ld.first(node, "itemReviewed"))
         claim = self._claim(text, item if isinstance(item, dict) else None, f"{what}.itemReviewed")
         review: Node = {
             "reviewer": reviewer,
             "rating": label,
             "value": value,
-            "best": _number(_first(rating, "bestRating")),
-            "worst": _number(_first(rating, "worstRating")),
-            "date": _date(node, what, day=True),
-            "url": _text(node, "url"),
-            "explanation": _text(node, "reviewBody") or _text(node, "description"),
+            "best": ld.number(ld.first(rating, "bestRating")),
+            "worst": ld.number(ld.first(rating, "worstRating")),
+            "date": ld.date(node, what, day=True),
+            "url": ld.text(node, "url"),
+            "explanation": ld.text(node, "reviewBody") or ld.text(node, "description"),
             "evidence": [],
         }
         if review not in claim["reviews"]:
             claim["reviews"].append(review)
 
     def _standalone(self, where: str, node: Node) -> None:
-        text = _text(node, "text") or _text(node, "name")
+        text = ld.text(node, "text") or ld.text(node, "name")
         if text is None:
             raise InputError(f"Claim at {where} has no text")
         self._claim(text, node, f"Claim at {where}")
@@ -317,32 +307,34 @@ class _Reader:
         stated = self._ext(item, "id") if item else None
         key = stated if isinstance(stated, str) else self.claim_ids.get(text)
         if key is None:
-            key = _unique(_slug(text, "claim"), self.claims.keys() | self.reserved)
+            key = ld.unique(ld.slug(text, "claim"), self.claims.keys() | self.reserved)
         claim = self.claims.get(key)
         if claim is None:
-            claim = self.claims[key] = _record(
+            claim = self.claims[key] = ld.record(
                 _CLAIM, id=key, text=text, claimants=[], topics=[], appearances=[],
                 relations=[], reviews=[], evidence=[],
             )  # fmt: skip
             self.claim_ids.setdefault(text, key)
         if item is None:
             return claim
-        for author in _values(item, "author"):
+        for author in ld.values(item, "author"):
             actor = self._actor(author, "person")
             if actor and actor not in claim["claimants"]:
                 claim["claimants"].append(actor)
-        claim["stated"] = claim["stated"] or _date(item, where, day=False)
-        works = _values(item, "appearance")
-        if "Claim" not in _types(item, True):
+        claim["stated"] = claim["stated"] or ld.date(item, where, day=False)
+        works = ld.values(item, "appearance")
+        if "Claim" not in ld.types(item, True):
             works.append(item)
         for work in works:
             source = self._source(work, where)
             if source and all(a["source"] != source for a in claim["appearances"]):
-                claim["appearances"].append(_record(_APPEARANCE, source=source, type="paraphrase"))
-        first = _first(item, "firstAppearance")
+                claim["appearances"].append(
+                    ld.record(_APPEARANCE, source=source, type="paraphrase")
+                )
+        first = ld.first(item, "firstAppearance")
         if first is not None:
             self.firsts.setdefault(key, (first, where))
-        for n, relation in enumerate(_listed(self._ext(item, "relations"))):
+        for n, relation in enumerate(ld.listed(self._ext(item, "relations"))):
             name = self._ext(relation, "relation") if isinstance(relation, dict) else None
             target = self._ext(relation, "to") if isinstance(relation, dict) else None
             if name not in RELATION_TYPES or not isinstance(target, str):
@@ -360,12 +352,12 @@ class _Reader:
         url = (
             work
             if isinstance(work, str)
-            else _text(work, "url")
+            else ld.text(work, "url")
             if isinstance(work, dict)
             else None
         )
         described = isinstance(work, dict) and any(
-            _first(work, prop) is not None for prop in ("headline", "name", "publisher")
+            ld.first(work, prop) is not None for prop in ("headline", "name", "publisher")
         )
         if url and not described:
             # A bare url is a stored source only when the records show one there.
@@ -379,24 +371,24 @@ class _Reader:
         if isinstance(work, str):
             url, title, published, outlet = work.strip() or None, None, None, None
         elif isinstance(work, dict):
-            url = _text(work, "url")
-            title = _text(work, "headline") or _text(work, "name")
-            published = _date(work, where, day=False)
-            outlet = self._name(_first(work, "publisher"))
+            url = ld.text(work, "url")
+            title = ld.text(work, "headline") or ld.text(work, "name")
+            published = ld.date(work, where, day=False)
+            outlet = self._name(ld.first(work, "publisher"))
         else:
             return None
         if url:
-            lookup, base = url, _slug(_without_scheme(url), "source", None)
+            lookup, base = url, ld.slug(ld.without_scheme(url), "source", None)
         elif title:
-            lookup, base = f"{title}\n{outlet or ''}", _slug(title, "source")
+            lookup, base = f"{title}\n{outlet or ''}", ld.slug(title, "source")
         else:
             return None
         key = self.source_ids.get(lookup)
         if key is None:
-            key = _unique(base, self.sources.keys())
+            key = ld.unique(base, self.sources.keys())
             self.source_ids[lookup] = key
-            self.sources[key] = _record(
-                _SOURCE, id=key, outlet=outlet or _host(url), title=title or url, url=url,
+            self.sources[key] = ld.record(
+                _SOURCE, id=key, outlet=outlet or ld.host(url), title=title or url, url=url,
                 published=published, credits=[], excerpt=False,
             )  # fmt: skip
         else:
@@ -404,7 +396,7 @@ class _Reader:
             source = self.sources[key]
             if title and source["title"] == url:
                 source["title"] = title
-            if outlet and source["outlet"] == _host(url):
+            if outlet and source["outlet"] == ld.host(url):
                 source["outlet"] = outlet
             source["published"] = source["published"] or published
         return key
@@ -416,11 +408,11 @@ class _Reader:
             return None
         key = self.actor_ids.get(name)
         if key is None:
-            types = _types(value, True) if isinstance(value, dict) else set()
+            types = ld.types(value, True) if isinstance(value, dict) else set()
             kind = "person" if "Person" in types else "organization" if types else default_kind
-            key = _unique(_slug(name, "actor"), self.actors.keys())
+            key = ld.unique(ld.slug(name, "actor"), self.actors.keys())
             self.actor_ids[name] = key
-            self.actors[key] = _record(_ACTOR, id=key, name=name, kind=kind, aliases=[], roles=[])
+            self.actors[key] = ld.record(_ACTOR, id=key, name=name, kind=kind, aliases=[], roles=[])
         return key
 
     def _name(self, value: Any) -> str | None:
@@ -428,7 +420,7 @@ class _Reader:
         if isinstance(value, str):
             return value.strip() or None
         if isinstance(value, dict):
-            return _text(value, "name") or _host(_text(value, "url"))
+            return ld.text(value, "name") or ld.host(ld.text(value, "url"))
         return None
 
     def _deref(self, value: Any) -> Any:
@@ -451,132 +443,3 @@ class _Reader:
             if prefix + term in node:
                 return node[prefix + term]
         return None
-
-
-def _objects(items: Iterable[Any], path: str) -> Iterator[tuple[str, Node]]:
-    for n, item in enumerate(items):
-        where = f"{path}[{n}]"
-        if isinstance(item, list):
-            yield from _objects(item, where)
-        elif isinstance(item, dict):
-            yield where, item
-        else:
-            raise InputError(f"not JSON-LD: {where} is {_kind(item)}, not an object")
-
-
-def _nodes(path: str, top: Node) -> Iterator[tuple[str, Node]]:
-    if "@graph" in top:
-        yield from _objects(_listed(top["@graph"]), f"{path}.@graph")
-    if "@type" in top:
-        yield path, top
-
-
-def _names_schema(ctx: Any) -> bool:
-    if isinstance(ctx, str):
-        bare = ctx.strip().rstrip("/").removeprefix("https://").removeprefix("http://")
-        return bare == "schema.org"
-    if isinstance(ctx, list):
-        return any(_names_schema(part) for part in ctx)
-    if isinstance(ctx, dict):
-        return any(_names_schema(iri) for iri in ctx.values() if isinstance(iri, str))
-    return False
-
-
-def _types(node: Node, in_schema: bool) -> set[str]:
-    found = set()
-    for name in _listed(node.get("@type")):
-        if not isinstance(name, str):
-            continue
-        prefix = next((p for p in _SCHEMA_PREFIXES if name.startswith(p)), None)
-        if prefix:
-            found.add(name.removeprefix(prefix))
-        elif in_schema and ":" not in name:
-            found.add(name)
-    return found
-
-
-def _values(node: Node, name: str) -> list[Any]:
-    for key in (name, *(prefix + name for prefix in _SCHEMA_PREFIXES)):
-        if key in node:
-            return list(_listed(node[key]))
-    return []
-
-
-def _first(node: Node, name: str) -> Any:
-    values = _values(node, name)
-    return values[0] if values else None
-
-
-def _text(node: Node, name: str) -> str | None:
-    value = _first(node, name)
-    if isinstance(value, dict):
-        value = value.get("@value")
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
-
-
-def _number(value: Any) -> int | float | None:
-    value = value.get("@value") if isinstance(value, dict) else value
-    if isinstance(value, str):
-        with contextlib.suppress(ValueError):
-            value = float(value) if re.search(r"[.eE]", value) else int(value)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return None
-    return value
-
-
-def _date(node: Node, where: str, *, day: bool) -> str | None:
-    raw = _text(node, "datePublished")
-    if raw is None:
-        return None
-    match = _DATE.match(raw)
-    try:
-        if match is None:
-            raise ValueError(raw)
-        dates.parse(match.group())
-    except ValueError:
-        raise InputError(f"{where}: datePublished {raw!r} is not a date (YYYY-MM-DD)") from None
-    if day and len(match.group()) != len("2024-06-18"):
-        raise InputError(f"{where}: datePublished {raw!r} is not a day (YYYY-MM-DD)")
-    return match.group()
-
-
-def _record(keys: str, **values: Any) -> Node:
-    return dict.fromkeys(keys.split()) | values
-
-
-def _listed(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _slug(text: str, kind: str, words: int | None = _SLUG_WORDS) -> str:
-    found = re.findall(r"[a-z0-9]+", anyascii(text).lower())[:words]
-    return "-".join(found)[:_SLUG_LENGTH].rstrip("-") or kind
-
-
-def _unique(base: str, taken: Iterable[str]) -> str:
-    used = set(taken)
-    key, n = base, 1
-    while key in used:
-        n += 1
-        key = f"{base}-{n}"
-    return key
-
-
-def _without_scheme(url: str) -> str:
-    return re.sub(r"^[a-z][a-z0-9+.-]*://(www\.)?", "", url, flags=re.IGNORECASE)
-
-
-def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    host = urlsplit(url).hostname
-    return host.removeprefix("www.") if host else None
-
-
-def _kind(value: Any) -> str:
-    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
-    return "null" if value is None else names.get(type(value), type(value).__name__)

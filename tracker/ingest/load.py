@@ -30,13 +30,13 @@ from tracker.ingest.plan import Planner, check_unique_keys
 from tracker.ingest.states import (
     ActorState,
     ClaimState,
-    EvidenceState,
     LoadReport,
     Plan,
     SourceState,
     State,
 )
 from tracker.ingest.stored import batches
+from tracker.ingest.verdict_rows import verdict_rows
 from tracker.record import lock, sides
 from tracker.record.models import (
     Actor,
@@ -280,51 +280,13 @@ class _Writer:
         self._write_verdicts(plans)
 
     def _write_verdicts(self, plans: list[Plan]) -> None:
-        """Reviews get their ids here, for their evidence to point at."""
-        reviews: list[dict[str, Any]] = []
-        evidence: list[dict[str, Any]] = []
-
-        def backing(items: list[EvidenceState], **owner: int | None) -> None:
-            evidence.extend(
-                {
-                    **owner,
-                    "position": i,
-                    "url": e.url,
-                    "title": e.title,
-                    "kind": e.kind,
-                    "published_on": e.published,
-                    "shows": e.shows,
-                    "stance": e.stance,
-                }
-                for i, e in enumerate(items)
-            )
-
-        next_id = self._next_id(Review)
+        claims: list[tuple[int, ClaimState]] = []
         for plan in plans:
-            state = plan.state
-            assert isinstance(state, ClaimState)
-            claim_id = self.claim_ids[plan.spec.key]
-            for i, r in enumerate(state.reviews):
-                reviews.append(
-                    {
-                        "id": next_id,
-                        "claim_id": claim_id,
-                        "position": i,
-                        "reviewer_id": self.actor_ids[r.reviewer],
-                        "rating": r.rating,
-                        "rating_value": r.value,
-                        "best_rating": r.best,
-                        "worst_rating": r.worst,
-                        "reviewed_on": r.reviewed,
-                        "url": r.url,
-                        "explanation": r.explanation,
-                    }
-                )
-                backing(r.evidence, claim_id=None, review_id=next_id)
-                next_id += 1
-            backing(state.evidence, claim_id=claim_id, review_id=None)
-        self._insert(Review, reviews)
-        self._insert(Evidence, evidence)
+            assert isinstance(plan.state, ClaimState)
+            claims.append((self.claim_ids[plan.spec.key], plan.state))
+        rows = verdict_rows(claims, self.actor_ids, self._next_id(Review))
+        self._insert(Review, rows.reviews)
+        self._insert(Evidence, rows.evidence)
 
     def _children(self, plans: list[Plan], kind: str) -> Iterable[dict[str, Any]]:
         for plan in plans:

@@ -1,0 +1,288 @@
+"""The phrases of an attribution, found among a sentence's tokens: cues
+(reporting verbs and source markers), the noun phrase of a speaker before or
+after its cue, and what was said — a quotation, or the clause after or
+before the cue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tracker.extract import lexicon
+from tracker.extract.segment import CLOSING, OPENING, OUTSIDE, Token
+
+BOUNDARY = frozenset(",;:-()[]\u2013\u2014")  # en and em dashes
+END = frozenset(".!?…")
+MAX_SPEAKER = 12
+
+
+@dataclass
+class Cue:
+    first: int  # token indexes in the sentence, end exclusive
+    last: int
+    stance: str
+    lemma: str
+    marker: bool = False  # "according to", "as per"
+
+
+def find_cues(tokens: list[Token]) -> list[Cue]:
+    cues: list[Cue] = []
+    i = 0
+    while i < len(tokens):
+        found = _cue_at(tokens, i, bool(cues))
+        if found is None:
+            i += 1
+            continue
+        cues.append(found)
+        i = found.last
+        if found.marker:
+            # "according to the Russian state media": a name, not a cue.
+            i += len(speaker_after(tokens, i)) or 0
+    return cues
+
+
+def _cue_at(tokens: list[Token], i: int, after_cue: bool) -> Cue | None:
+    if tokens[i].quote != OUTSIDE or tokens[i].lower not in lexicon.FIRST_WORDS:
+        return None
+    words = [t.lower for t in tokens[i : i + 4]]
+    for marker in lexicon.SOURCE_MARKERS:
+        if tuple(words[: len(marker)]) == marker:
+            return Cue(i, i + len(marker), "asserts", " ".join(marker), marker=True)
+    for passive in lexicon.PASSIVE_CUES:
+        if tuple(words[: len(passive)]) == passive:
+            return Cue(
+                i, i + len(passive), "asserts", "tell" if passive[-1] == "telling" else "say"
+            )
+    for size in range(min(lexicon.LONGEST_CUE, len(words)), 0, -1):
+        entry = lexicon.CUES.get(tuple(words[:size]))
+        if entry is None:
+            continue
+        if size == 1 and not _verb_here(tokens, i, after_cue):
+            return None
+        return Cue(i, i + size, entry.stance, entry.lemma)
+    return None
+
+
+def _verb_here(tokens: list[Token], i: int, after_cue: bool) -> bool:
+    """Whether a cue word is a verb with a speaker here, not a noun ("the
+    charges"), a participle ("a letter published by"), a passive ("was
+    reported") or a capitalized word of a name or title."""
+    word = tokens[i]
+    before = tokens[i - 1] if i else None
+    after = tokens[i + 1] if i + 1 < len(tokens) else None
+    if word.capital and i > 0:
+        return False
+    if before is not None and before.lower in lexicon.PASSIVE_BEFORE:
+        return False
+    if after is not None and after.lower in ("by", "of"):
+        return False
+    if word.lower.endswith("ing"):
+        # ", saying …": a second statement of the same speaker.
+        return after_cue and before is not None and before.text == ","
+    if word.lower in lexicon.NOUN_FORMS:
+        # "state media", "a report": a verb only before what it introduces.
+        subject = before is not None and (
+            before.lower in lexicon.PRONOUNS
+            or (before.capital and i > 1)
+            or before.lower in lexicon.SPEAKER_NOUNS
+        )
+        introduces = after is not None and (
+            after.lower == "that" or after.text == ":" or after.quote == OPENING
+        )
+        return subject and introduces
+    if word.lower in lexicon.AMBIGUOUS:
+        return before is not None and (
+            before.capital
+            or before.lower in lexicon.PRONOUNS
+            or before.lower in lexicon.SPEAKER_NOUNS
+            or before.lower in lexicon.AUXILIARIES
+        )
+    return True
+
+
+def speaker_before(tokens: list[Token], cue: Cue) -> list[Token]:
+    """The noun phrase that ends where the cue's clause begins."""
+    end = cue.first
+    while end > 0 and tokens[end - 1].lower in lexicon.AUXILIARIES:
+        end -= 1
+    if end > 1 and tokens[end - 1].text == "," and tokens[end - 1].quote == OUTSIDE:
+        # "Putin, according to TASS, said" and "Putin, 71, said": the
+        # speaker is before the aside.
+        opening = end - 2
+        while opening > 0 and tokens[opening].text != "," and tokens[opening].quote == OUTSIDE:
+            opening -= 1
+        if opening > 0 and tokens[opening].text == "," and end - opening <= MAX_SPEAKER:
+            end = opening
+    if end and tokens[end - 1].lower in ("and", "or", "but"):
+        return []  # "… and pledged": the subject is the first verb's
+    start = end
+    while start > 0:
+        token = tokens[start - 1]
+        if token.quote != OUTSIDE or token.text in BOUNDARY or token.lower in lexicon.CLAUSE_WORDS:
+            break
+        if token.text in END:
+            break
+        start -= 1
+    phrase = tokens[start:end]
+    while phrase and phrase[0].lower in lexicon.LEADING:
+        phrase = phrase[1:]
+    if phrase and phrase[0].lower in lexicon.PREPOSITIONS:
+        # "Earlier this week Putin said": the speaker starts at the name.
+        names = [k for k, t in enumerate(phrase) if k and t.capital and not phrase[k - 1].capital]
+        phrase = phrase[names[-1] :] if names else []
+    if len(phrase) > MAX_SPEAKER:
+        phrase = phrase[-MAX_SPEAKER:]
+    # "the United States, Japan and South Korea condemned": a list of names.
+    while (
+        phrase and start > 1 and tokens[start - 1].text == "," and _is_list(tokens, start, phrase)
+    ):
+        head = speaker_before(tokens, Cue(start - 1, start, "", ""))
+        if not head or (not head[0].capital and head[0].lower not in lexicon.DETERMINERS):
+            break
+        phrase = head + tokens[start - 1 : start] + phrase
+        start = tokens.index(head[0])
+    return phrase if _names_speaker(phrase) else []
+
+
+def _is_list(tokens: list[Token], start: int, phrase: list[Token]) -> bool:
+    return any(t.lower == "and" for t in phrase) and all(
+        t.capital or t.lower == "and" for t in phrase
+    )
+
+
+def _names_speaker(phrase: list[Token]) -> bool:
+    if not phrase or not any(t.word for t in phrase):
+        return False
+    if len(phrase) == 1 and phrase[0].lower in lexicon.PRONOUNS:
+        return True
+    if phrase[0].lower == "to":
+        return False  # "To report comments …": an infinitive
+    if phrase[0].lower in lexicon.DETERMINERS and 1 < len(phrase) <= 5:
+        return True  # "The engineer said": a noun phrase in subject place
+    return any(
+        (t.capital and t.lower not in lexicon.FUNCTION_WORDS) or t.lower in lexicon.SPEAKER_NOUNS
+        for t in phrase
+    )
+
+
+def speaker_after(tokens: list[Token], start: int) -> list[Token]:
+    """`"…," said Putin`: the noun phrase after an inverted cue."""
+    end = start
+    while end < len(tokens) and tokens[end].quote == OUTSIDE and tokens[end].text not in BOUNDARY:
+        if tokens[end].text in END:
+            break
+        end += 1
+    phrase = tokens[start:end][:MAX_SPEAKER]
+    return phrase if _names_speaker(phrase) else []
+
+
+def quote_before(tokens: list[Token], at: int) -> list[Token] | None:
+    """The quotation that ends just before token `at` (a comma between)."""
+    k = at - 1
+    if k >= 0 and tokens[k].text == "," and tokens[k].quote == OUTSIDE:
+        k -= 1
+    if k < 0 or tokens[k].quote != CLOSING:
+        return None
+    opening = k
+    while opening > 0 and tokens[opening].quote != OPENING:
+        opening -= 1
+    return _inside(tokens[opening + 1 : k])
+
+
+def _inside(tokens: list[Token]) -> list[Token] | None:
+    """A quotation's words without a trailing comma (the reporter's lead-in
+    to the attribution)."""
+    while tokens and tokens[-1].text == ",":
+        tokens = tokens[:-1]
+    return tokens or None
+
+
+def content_after(
+    tokens: list[Token], start: int, stop: int, lemma: str = ""
+) -> tuple[list[Token], str] | None:
+    """What was said, from token `start` to `stop`: (tokens, type)."""
+    k = start
+    # Audience and adjuncts before the statement: "told reporters that",
+    # "said in a joint statement at the time that", "said:".
+    that = next(
+        (
+            j
+            for j in range(k, min(stop, k + 12))
+            if tokens[j].lower == "that" and tokens[j].quote == OUTSIDE
+        ),
+        None,
+    )
+    adjunct = that is not None and (
+        that == k or tokens[k].lower in lexicon.PREPOSITIONS or lemma in ("tell", "repeat")
+    )
+    if (
+        that is not None
+        and adjunct
+        and all(
+            tokens[j].quote == OUTSIDE and tokens[j].text not in BOUNDARY for j in range(k, that)
+        )
+    ):
+        k = that + 1
+    while k < stop and tokens[k].text in (":", ","):
+        k += 1
+    if lemma == "tell":
+        # "told reporters (that) …": the audience is not what was said.
+        audience = k
+        while audience < min(stop, k + 4) and tokens[audience].quote == OUTSIDE:
+            if tokens[audience].text in BOUNDARY or tokens[audience].lower == "that":
+                break
+            audience += 1
+        if audience > k and audience < stop and tokens[audience].lower in ("that", ":", ","):
+            k = audience + 1
+        elif audience > k and all(t.lower in lexicon.AUDIENCE for t in tokens[k:audience]):
+            k = audience
+    if lemma in lexicon.PLEDGE_TO and k < stop and tokens[k].lower == "to":
+        k += 1  # "pledged to build": what is pledged is building
+    end = stop
+    while end > k and (tokens[end - 1].text in END or tokens[end - 1].text in ",;:"):
+        end -= 1
+    body = tokens[k:end]
+    if not body:
+        return None
+    if body[0].quote == OPENING:
+        closing = next((j for j, t in enumerate(body) if t.quote == CLOSING), None)
+        rest = body[closing + 1 :] if closing is not None else []
+        if closing is not None and not [t for t in rest if t.text not in END and t.text != ","]:
+            quoted = _inside(body[1:closing])
+            return (quoted, "direct") if quoted else None
+    body = _without_setting(body)
+    while len(body) > 1 and body[-1].quote == CLOSING and body[-2].text in (",", ".", "!", "?"):
+        body = body[:-2]  # "…trust,”": the mark and the stop belong to the sentence
+    return (body, "paraphrase") if body else None
+
+
+def _without_setting(body: list[Token]) -> list[Token]:
+    """What was said, without where and how it was said: "… in a letter
+    published …", "…, seeking support …"."""
+    for k in range(1, len(body) - 1):
+        token, following = body[k], body[k + 1]
+        if token.quote != OUTSIDE:
+            continue
+        if token.text == "," and following.lower.endswith("ing") and following.quote == OUTSIDE:
+            return body[:k]
+        if (
+            token.lower == "in"
+            and following.lower in lexicon.DETERMINERS
+            and k + 2 < len(body)
+            and body[k + 2].lower in lexicon.MEDIUMS
+        ):
+            return body[:k]
+        if token.lower in ("as", "while") and following.lower in lexicon.PRONOUNS:
+            return body[:k]
+    return body
+
+
+def clause_before(tokens: list[Token], at: int) -> list[Token]:
+    """`…, X said`: the clause before the comma that precedes the speaker."""
+    end = at
+    if end == 0 or tokens[end - 1].text != ",":
+        return []
+    end -= 1
+    clause = tokens[:end]
+    while clause and (clause[0].lower in lexicon.LEADING or clause[0].text == ","):
+        clause = clause[1:]
+    return clause
