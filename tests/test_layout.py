@@ -1,6 +1,6 @@
 """The package's shape: no import cycles, and each stage of the pipeline
-imports only from the stages before it (record → ingest → query → render →
-cli). Every import counts, also those inside functions."""
+imports only from the stages before it (record → ingest → query → exchange →
+extract → render → cli). Every import counts, also those inside functions."""
 
 from __future__ import annotations
 
