@@ -49,6 +49,7 @@ def export(
     from sqlalchemy.orm import Session
 
     from tracker.exchange import export as exporting
+    from tracker.exchange.csvio import TABLES
 
     if fmt in ("yaml", "csv") and output is None:
         raise click.UsageError(f"-f {fmt} writes several files: give a folder with -o")
@@ -63,17 +64,21 @@ def export(
                 with output.open("w", encoding="utf-8", newline="") as out:
                     exporting.write_json(session, what, out.write)
             return
+        if fmt == "csv":
+            from tracker.exchange.csvio import write_csv
+
+            assert output is not None
+            # Record by record, straight to the sheets: never the archive whole.
+            streamed = exporting.streamed(session, what)
+            write_csv(streamed, output)
+            click.echo(f"exported {what.counts()} to {len(TABLES)} file(s) in {output}", err=True)
+            return
         doc = exporting.document(session, what)
     if fmt == "yaml":
         from tracker.exchange.datafiles import write_data_files
 
         assert output is not None
         written = write_data_files(doc, output)
-    elif fmt == "csv":
-        from tracker.exchange.csvio import write_csv
-
-        assert output is not None
-        written = write_csv(doc, output)
     else:
         import json
 
@@ -85,8 +90,7 @@ def export(
             return
         output.write_text(text, encoding="utf-8")
         written = [output]
-    counts = ", ".join(f"{len(doc[k])} {k}" for k in ("actors", "sources", "claims"))
-    click.echo(f"exported {counts} to {len(written)} file(s) in {output}", err=True)
+    click.echo(f"exported {what.counts()} to {len(written)} file(s) in {output}", err=True)
 
 
 def _guess(path: Path) -> str:

@@ -40,8 +40,10 @@ import csv
 import io
 import math
 import re
+from collections.abc import Iterable
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from tracker.errors import InputError
 from tracker.limits import MAX_SHOWN, MAX_TEXT_BYTES
@@ -167,13 +169,13 @@ def _own(record: dict[str, Any], where: str) -> Cell:
     return _encode(record["id"], T, f"{where}.id")
 
 
-def _strings(out: list[list[Cell]], own: Cell, record: dict[str, Any], key: str, w: str) -> None:
+def _strings(out: _Sink, own: Cell, record: dict[str, Any], key: str, w: str) -> None:
     for n, item in enumerate(_list(record, key, w)):
         out.append([own, n + 1, _encode(item, T, f"{w}.{key}[{n}]")])
 
 
 def _records(
-    out: list[list[Cell]],
+    out: _Sink,
     head: list[Cell],
     record: dict[str, Any],
     key: str,
@@ -195,20 +197,46 @@ def write_csv(doc: dict[str, Any], folder: Path) -> list[Path]:
     raises ValueError: it comes from the exporter, so that is a bug.
     """
     _fields(doc, _DOC_KEYS, "document")
-    rows: dict[str, list[list[Cell]]] = {name: [] for name in TABLES}
+    folder.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as files:
+        rows: dict[str, _Sink] = {}
+        for name, columns in TABLES.items():
+            # utf-8-sig: Excel reads a CSV without the mark in the local code page.
+            out = files.enter_context((folder / name).open("w", encoding="utf-8-sig", newline=""))
+            # Strings always quoted: the csv module of Python 3.11 leaves a lone
+            # CR unquoted when records end in "\n", and a reader splits on it.
+            writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+            writer.writerow([column for column, _ in columns])
+            rows[name] = _Sink(writer)
+        _write_rows(doc, rows)
+    return [folder / name for name in TABLES]
+
+
+class _Sink:
+    """Rows go straight to their file: a document streamed in (the export
+    yields its records one at a time) is never held whole."""
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+
+    def append(self, row: list[Cell]) -> None:
+        self.writer.writerow(row)
+
+
+def _write_rows(doc: dict[str, Any], rows: dict[str, _Sink]) -> None:
     rows["export.csv"].append([_encode(doc["tracker_export"], INT, "tracker_export")])
-    for n, actor in enumerate(_list(doc, "actors", "document")):
+    for n, actor in enumerate(_each(doc, "actors", "document")):
         w = f"actors[{n}]"
         own = _own(_fields(actor, _ACTOR_KEYS, w), w)
         rows["actors.csv"].append(_row(actor, _ACTOR, w))
         _strings(rows["aliases.csv"], own, actor, "aliases", w)
         _records(rows["roles.csv"], [own], actor, "roles", _ROLE, w)
-    for n, source in enumerate(_list(doc, "sources", "document")):
+    for n, source in enumerate(_each(doc, "sources", "document")):
         w = f"sources[{n}]"
         own = _own(_fields(source, _SOURCE_KEYS, w), w)
         rows["sources.csv"].append(_row(source, _SOURCE, w))
         _strings(rows["credits.csv"], own, source, "credits", w)
-    for n, claim in enumerate(_list(doc, "claims", "document")):
+    for n, claim in enumerate(_each(doc, "claims", "document")):
         w = f"claims[{n}]"
         own = _own(_fields(claim, _CLAIM_KEYS, w), w)
         first = claim["first_appearance"]
@@ -231,19 +259,14 @@ def write_csv(doc: dict[str, Any], folder: Path) -> list[Path]:
             rows["reviews.csv"].append([own, r + 1, *_row(review, _REVIEW, rw)])
             _records(rows["evidence.csv"], [own, r + 1], review, "evidence", _EVIDENCE, rw)
         _records(rows["evidence.csv"], [own, None], claim, "evidence", _EVIDENCE, w)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, columns in TABLES.items():
-        path = folder / name
-        # utf-8-sig: Excel reads a CSV without the mark in the local code page.
-        with path.open("w", encoding="utf-8-sig", newline="") as out:
-            # Strings always quoted: the csv module of Python 3.11 leaves a lone
-            # CR unquoted when records end in "\n", and a reader splits on it.
-            writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
-            writer.writerow([column for column, _ in columns])
-            writer.writerows(rows[name])
-        written.append(path)
-    return written
+
+
+def _each(doc: dict[str, Any], key: str, where: str) -> Iterable[Any]:
+    """A top-level list of the document, or the generator the export streams."""
+    items = doc[key]
+    if isinstance(items, (str, bytes, dict)) or not hasattr(items, "__iter__"):
+        raise ValueError(f"{where}.{key}: expected a list, not {type(items).__name__}")
+    return cast(Iterable[Any], items)
 
 
 # --- reading -------------------------------------------------------------------------------

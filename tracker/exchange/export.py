@@ -50,6 +50,12 @@ class Scope:
     source_ids: list[int]
     actor_ids: list[int]
 
+    def counts(self) -> str:
+        return (
+            f"{len(self.actor_ids)} actors, {len(self.source_ids)} sources,"
+            f" {len(self.claim_ids)} claims"
+        )
+
 
 def _closure(session: Session, ids: set[int]) -> set[int]:
     """`ids` with the claims related to them (both ways, one step), then
@@ -281,6 +287,16 @@ def claims(session: Session, ids: list[int]) -> Iterator[Record]:
                 "evidence": [_evidence(e) for e in c.evidence],
             }
         session.expunge_all()
+
+
+def streamed(session: Session, what: Scope) -> Record:
+    """The document with its records as generators: read once, in order."""
+    return {
+        "tracker_export": FORMAT_VERSION,
+        "actors": actors(session, what.actor_ids),
+        "sources": sources(session, what.source_ids),
+        "claims": claims(session, what.claim_ids),
+    }
 
 
 def document(session: Session, what: Scope) -> Record:
