@@ -28,6 +28,12 @@ def compact(day: dt.date, precision: str) -> str:
     return day.strftime({"day": "%Y%m%d", "month": "%Y%m", "year": "%Y"}[precision])
 
 
+def recency(day: dt.date | None) -> tuple[bool, dt.date]:
+    """Sort key of "the latest" verdict: dated after undated, then by date
+    (ties go to the one recorded last, which callers add)."""
+    return (day is not None, day or dt.date.min)
+
+
 def period_end(day: dt.date, precision: str) -> dt.date:
     """The last day of the period that starts on `day`."""
     if precision == "year":

@@ -9,18 +9,9 @@ from typing import Any
 
 import yaml
 
-from tracker.ingest.anchor import occurrences
+from tracker.ingest.anchor import occurrence_at
 
 Record = dict[str, Any]
-
-
-def _occurrence(text: str | None, quote: str | None, start: int | None) -> int | None:
-    """Which occurrence of a recurring quote starts at `start` (None: it occurs
-    once, or nothing is quoted)."""
-    if text is None or quote is None:
-        return None
-    starts = occurrences(text, quote)
-    return starts.index(start) + 1 if len(starts) > 1 and start in starts else None
 
 
 def _tidy(record: Record) -> Record:
@@ -97,7 +88,7 @@ def write_data_files(doc: Record, folder: Path) -> list[Path]:
     for c in doc["claims"]:
         c = dict(c)
         c["appearances"] = [
-            {**a, "occurrence": _occurrence(texts_of[a["source"]], a["quote"], a["start"])}
+            {**a, "occurrence": occurrence_at(texts_of[a["source"]], a["quote"], a["start"])}
             for a in c["appearances"]
         ]
         claims.append(_claim(c))

@@ -10,9 +10,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tracker import dates
 from tracker.errors import InputError
 from tracker.exchange.export import FORMAT_VERSION, Record
-from tracker.ingest.anchor import occurrences
+from tracker.ingest.anchor import occurrence_at
 from tracker.ingest.dataset import (
     ActorSpec,
     AppearanceSpec,
@@ -60,8 +61,6 @@ class _Reader:
     def date(
         self, record: Record, key: str, where: str, day: bool = False
     ) -> tuple[dt.date, str] | None:
-        from tracker import dates
-
         value = self.text(record, key, where)
         if value is None:
             return None
@@ -184,12 +183,8 @@ def _claim(r: _Reader, c: Record, at: str, where: Where, texts: dict[str, str]) 
         source, quote = str(r.text(a, "source", at, True)), r.text(a, "quote", at)
         start = a.get("start")
         # The stored offsets say which occurrence of a recurring quote it is.
-        text = texts.get(source)
-        occurrence = None
-        if text is not None and quote is not None and isinstance(start, int):
-            starts = occurrences(text, quote)
-            if len(starts) > 1 and start in starts:
-                occurrence = starts.index(start) + 1
+        offset = start if isinstance(start, int) else None
+        occurrence = occurrence_at(texts.get(source), quote, offset)
         appearances.append(
             AppearanceSpec(
                 source,

@@ -59,10 +59,7 @@ def _named(index: ActorIndex, text: str) -> set[str]:
     found = set()
     for size in range(4, 0, -1):
         for k in range(len(words) - size + 1):
-            phrase = " ".join(words[k : k + size])
-            actor = index.one(phrase)
-            if actor is None and phrase in lexicon.CAPITALS:
-                actor = index.one(normalize(lexicon.CAPITALS[phrase]))
+            actor = index.named(" ".join(words[k : k + size]))
             if actor is not None:
                 found.add(actor)
     return found

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tracker.errors import InputError
 from tracker.extract.propose import Proposal
 from tracker.ingest import edit
+from tracker.ingest.anchor import occurrence_at
 from tracker.ingest.dataset import ActorSpec, AppearanceSpec, ClaimSpec
 
 # A denial link at or above this score is written with an accepted denial;
@@ -86,13 +87,6 @@ def review(
     return decisions
 
 
-def _occurrence(text: str, quote: str, start: int) -> int | None:
-    """Which occurrence of `quote` starts at `start`, when it occurs more than once."""
-    if text.count(quote) < 2:
-        return None
-    return text.count(quote, 0, start) + 1
-
-
 def write(session: Session, source_key: str, decisions: list[Decision]) -> list[edit.Written]:
     """Write the accepted proposals in the caller's transaction: new actors,
     new claims with their appearance and denials, appearances of linked claims."""
@@ -112,7 +106,7 @@ def write(session: Session, source_key: str, decisions: list[Decision]) -> list[
             type=a.type,
             cue=a.cue.text,
             via=p.via_actor,
-            occurrence=_occurrence(text, a.content.text, a.content.start),
+            occurrence=occurrence_at(text, a.content.text, a.content.start),
             where=edit.where(f"proposal {a.cue.start}"),
         )
         if d.link_to is not None:
@@ -180,7 +174,7 @@ def data_file(
         }
         if p.via_actor:
             appearance["via"] = p.via_actor
-        occurrence = _occurrence(text, a.content.text, a.content.start)
+        occurrence = occurrence_at(text, a.content.text, a.content.start)
         if occurrence:
             appearance["occurrence"] = occurrence
         claim: dict[str, object] = {

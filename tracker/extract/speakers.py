@@ -59,16 +59,22 @@ class ActorIndex:
         keys = self.by_name.get(normalized, set())
         return next(iter(keys)) if len(keys) == 1 else None
 
+    def named(self, normalized: str) -> str | None:
+        """The one actor a normalised name designates: an alias, or a capital
+        standing for its government."""
+        found = self.one(normalized)
+        capital = lexicon.CAPITALS.get(normalized)
+        if found is None and capital is not None:
+            found = self.one(normalize(capital))
+        return found
+
     def ending(self, phrase: str) -> tuple[str | None, list[str]]:
         """The actor named by the longest ending of `phrase`, and the words
         before that name (the description: "a Kremlin aide")."""
         words = normalize(phrase).split()
         for start in range(max(0, len(words) - MAX_NAME_WORDS), len(words)):
-            found = self.one(" ".join(words[start:]))
+            found = self.named(" ".join(words[start:]))
             if found is not None:
-                return found, words[:start]
-            capital = lexicon.CAPITALS.get(" ".join(words[start:]))
-            if capital is not None and (found := self.one(normalize(capital))) is not None:
                 return found, words[:start]
         return None, words
 

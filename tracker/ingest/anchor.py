@@ -132,6 +132,15 @@ def occurrences(text: str, quote: str) -> list[int]:
     return starts
 
 
+def occurrence_at(text: str | None, quote: str | None, start: int | None) -> int | None:
+    """Which occurrence of `quote` starts at `start`, as a data file's
+    `occurrence: N` names it; None when it occurs once (or nothing is quoted)."""
+    if text is None or quote is None or start is None:
+        return None
+    starts = occurrences(text, quote)
+    return starts.index(start) + 1 if len(starts) > 1 and start in starts else None
+
+
 def _all_matches(text: str, quote: str) -> list[tuple[int, int]]:
     exact = occurrences(text, quote)
     if exact:

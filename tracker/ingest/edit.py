@@ -10,7 +10,6 @@ transaction and its write lock) and returns what it wrote.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,8 +17,9 @@ from pathlib import Path
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from tracker import dates
 from tracker.errors import InputError, NotFound
-from tracker.ingest.anchor import occurrences
+from tracker.ingest.anchor import occurrence_at
 from tracker.ingest.dataset import (
     ActorSpec,
     AppearanceSpec,
@@ -131,10 +131,7 @@ def claim_spec(claim: Claim, label: str) -> ClaimSpec:
     """The claim as the loader would read it from a data file."""
     appearances = []
     for a in claim.appearances:
-        nth = None
-        if a.source.text is not None and a.quote is not None and a.start_offset is not None:
-            starts = occurrences(a.source.text, a.quote)
-            nth = starts.index(a.start_offset) + 1 if len(starts) > 1 else None
+        nth = occurrence_at(a.source.text, a.quote, a.start_offset)
         appearances.append(
             AppearanceSpec(
                 a.source.key,
@@ -211,12 +208,8 @@ def add_evidence(
         theirs = [r for r in spec.reviews if r.reviewer == reviewer]
         if not theirs:
             raise NotFound(f"{reviewer!r} has not reviewed claim {claim_key!r}")
-        # As listings pick "the latest": dated after undated, then by date,
-        # then the one recorded last.
-        order = sorted(
-            range(len(theirs)),
-            key=lambda i: (theirs[i].reviewed is not None, theirs[i].reviewed or dt.date.min, i),
-        )
+        # "The latest" as listings pick it; among equals, the one recorded last.
+        order = sorted(range(len(theirs)), key=lambda i: (dates.recency(theirs[i].reviewed), i))
         theirs[order[-1]].evidence.append(item)
         owner = f"{reviewer}'s review of {claim_key}"
     load_dataset(session, Dataset(claims=[spec]))

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from tracker import dates
+
 
 @dataclass(slots=True)
 class ActorRef:
@@ -133,7 +135,7 @@ class ClaimRecord:
         older than dated, and among equals the one recorded last)."""
         latest: dict[str, tuple[tuple[bool, dt.date], int, ReviewRecord]] = {}
         for i, r in enumerate(self.reviews):
-            rank = (r.reviewed_on is not None, r.reviewed_on or dt.date.min)
+            rank = dates.recency(r.reviewed_on)
             seen = latest.get(r.reviewer.key)
             if seen is None or (rank, i) >= (seen[0], seen[1]):
                 latest[r.reviewer.key] = (rank, i, r)
