@@ -9,6 +9,7 @@ not a skip.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -80,10 +81,25 @@ def empty_engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once, by Alembic, for tests to copy:
+    most tests need the schema, not the migrations' run time."""
+    path = tmp_path_factory.mktemp("template") / "head.db"
+    template = db.create(f"sqlite:///{path}")
+    migrate.upgrade(template)
+    template.dispose()  # the last connection closed: the WAL is folded in
+    return path
+
+
 @pytest.fixture
-def engine(empty_engine: Engine) -> Engine:
+def engine(empty_engine: Engine, request: pytest.FixtureRequest) -> Engine:
     """A database at the current schema revision, with no data."""
-    migrate.upgrade(empty_engine)
+    database = empty_engine.url.database
+    if empty_engine.dialect.name == "sqlite" and database and not Path(database).exists():
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), database)
+    else:
+        migrate.upgrade(empty_engine)
     return empty_engine
 
 

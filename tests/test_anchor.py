@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.ingest.anchor import QuoteNotFound, QuoteRepeated, anchor, anchors, fold
+from tracker.ingest.anchor import (
+    QuoteNotFound,
+    QuoteRepeated,
+    anchor,
+    anchors,
+    fold,
+    occurrence_at,
+)
 
 TEXT = "North Korea supplied missiles, the spokesman said. North Korea denied it."
 
@@ -49,6 +56,41 @@ def test_fold_keeps_each_characters_source_span() -> None:
     assert folded.text == "a... éb"
     assert folded.starts == [0, 1, 1, 1, 2, 3, 6]
     assert folded.ends == [1, 2, 2, 2, 3, 5, 7]
+
+
+def test_a_lone_character_with_a_canonical_form_matches_it() -> None:
+    """NFC maps some single characters to another: the angstrom sign (U+212B)
+    is the letter A with ring above (U+00C5), typed either way."""
+    sign, letter = "\u212b", "\u00c5"
+    found = anchor(f"a gap of one {sign}ngstr\u00f6m, it said", f"one {letter}ngstr\u00f6m")
+    assert (found.start, found.exact) == (9, f"one {sign}ngstr\u00f6m")
+    assert anchor(f"one {letter}ngstrom wide", f"one {sign}ngstrom").exact == f"one {letter}ngstrom"
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "start", "occurrence"),
+    [
+        ("no. no. no.", "no.", 0, 1),
+        ("no. no. no.", "no.", 4, 2),
+        ("no. no. no.", "no.", 8, 3),
+        # Occurrences may overlap, as the loader counts them.
+        ("a a a", "a a", 2, 2),
+        # Said once: nothing to pick.
+        ("yes. no.", "no.", 5, None),
+        # Not an occurrence at all.
+        ("no. no. no.", "no.", 1, None),
+        # Nothing quoted, or no text to quote from.
+        ("no. no.", None, 0, None),
+        (None, "no.", 0, None),
+        ("no. no.", "no.", None, None),
+    ],
+)
+def test_occurrence_at_numbers_the_occurrences_of_a_recurring_quote(
+    text: str | None, quote: str | None, start: int | None, occurrence: int | None
+) -> None:
+    assert occurrence_at(text, quote, start) == occurrence
+    if occurrence is not None:
+        assert anchor(text or "", quote or "", occurrence).start == start
 
 
 def test_a_repeated_quote_lists_where_and_how_to_pick() -> None:
@@ -154,6 +196,14 @@ def test_a_long_closest_passage_is_cut_at_eighty_characters() -> None:
         anchor(text, quote)
     shown = str(caught.value).split(": ", 1)[1]
     assert shown == repr(text[text.index("word3") :][:79] + "\u2026")
+
+
+def test_a_closest_passage_of_eighty_characters_is_shown_whole() -> None:
+    passage = " ".join(f"word{i}" for i in range(13))
+    assert len(passage) == 80
+    with pytest.raises(QuoteNotFound) as caught:
+        anchor(passage + " and more. Other words entirely.", passage.replace("word7", "wordx"))
+    assert str(caught.value).endswith(f"at 0-80 (99% alike): {passage!r}")
 
 
 @pytest.mark.parametrize("text", ["", "   "])

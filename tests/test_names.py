@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from tracker.errors import Ambiguous, NotFound
@@ -58,3 +59,48 @@ def test_unknown_name_suggests_the_nearest(session: Session) -> None:
     with pytest.raises(NotFound, match=r"no actor matches 'Zelensky'\. Nearest: ") as caught:
         resolve_actor(session, "Zelensky")
     assert caught.value.exit_code == 1
+
+
+def test_a_stray_word_in_a_name_of_several_is_not_ignored(session: Session) -> None:
+    """Word by word, "Vladimirr" is close to "Vladimir"; the name typed has
+    two words, and as a whole it is close to no one."""
+    assert resolve_actor(session, "Vladimirr").key == "vladimir-putin"
+    with pytest.raises(NotFound, match=r"no actor matches 'Vladimirr X'"):
+        resolve_actor(session, "Vladimirr X")
+
+
+def test_an_exact_miss_names_the_three_nearest_and_the_way_out(session: Session) -> None:
+    with pytest.raises(NotFound) as caught:
+        resolve_actor(session, "Putin V", exact=True)
+    assert str(caught.value) == (
+        "no actor is named 'Putin V' exactly. Nearest: Vladimir Putin; Yuri Ushakov;"
+        " Russian government. Give its id or a whole alias (see `tracker actors`),"
+        " or add it with `tracker add actor`."
+    )
+    # An exact alias needs no ranking; a partial name is not one.
+    assert resolve_actor(session, "vladimir putin", exact=True).key == "vladimir-putin"
+
+
+def test_with_no_actor_at_all_there_is_nothing_near(engine: Engine) -> None:
+    with Session(engine) as empty:
+        for exact in (True, False):
+            with pytest.raises(NotFound) as caught:
+                resolve_actor(empty, "Miller", exact=exact)
+            assert "Nearest" not in str(caught.value)
+            assert str(caught.value).startswith("no actor ")
+
+
+def test_candidates_are_listed_in_full(session: Session) -> None:
+    with pytest.raises(Ambiguous) as caught:
+        resolve_actor(session, "Korea")
+    assert str(caught.value) == (
+        "'Korea' matches 5 actors: Kim Jong Un; Korean Central News Agency;"
+        " North Korean government; North Korean state media; South Korean government."
+        " Give more of the name."
+    )
+    with pytest.raises(Ambiguous) as caught:
+        resolve_actor(session, "Koreaa")
+    assert str(caught.value) == (
+        "'Koreaa' is close to 2 actors: South Korean government; North Korean government."
+        " Give more of the name."
+    )

@@ -169,6 +169,16 @@ def test_relocate_prefers_the_longer_shared_context() -> None:
     assert found is not None and found.start == 2
 
 
+def test_relocate_counts_every_shared_character() -> None:
+    """Three characters of the stored suffix survive at the first place, one
+    at the second (whose last two agree again): the first."""
+    found = relocate("P QabcX P QaXcd", "Q", "P ", "abcd")
+    assert found is not None and found.start == 2
+    # The same before the quote, counted from its end.
+    found = relocate("abXdQ XbcdQ", "Q", "abcd", "")
+    assert found is not None and found.start == 10
+
+
 def test_relocate_refuses_two_places_alike() -> None:
     assert relocate("no. no.", "no", "", ".") is None
 

@@ -90,7 +90,9 @@ def fold(text: str) -> Folded:
         j = i + 1
         while j < n and unicodedata.combining(text[j]):
             j += 1
-        cluster = text[i:j] if j == i + 1 else unicodedata.normalize("NFC", text[i:j])
+        # NFC on a lone character too: a singleton such as the angstrom sign
+        # (U+212B) is the letter Å (U+00C5) as typed.
+        cluster = unicodedata.normalize("NFC", text[i:j])
         for c in cluster:
             for folded in _FOLD.get(c, c):
                 out.append(folded)
@@ -146,7 +148,7 @@ def _all_matches(text: str, quote: str) -> list[tuple[int, int]]:
     if exact:
         return [(s, s + len(quote)) for s in exact]
     folded_text = fold(text)
-    folded_quote = fold(quote).text.strip(" ")
+    folded_quote = fold(quote).text.strip()
     if not folded_quote:
         return []
     spans = (
@@ -176,8 +178,8 @@ def closest(text: str, quote: str) -> tuple[int, int, float] | None:
     whole words, grown or shrunk a few words either way from the best
     alignment so that words added or dropped in the quote still find it."""
     folded = fold(text)
-    folded_quote = fold(quote).text.strip(" ")
-    if not folded.text.strip(" ") or not folded_quote:  # no word to offer
+    folded_quote = fold(quote).text.strip()
+    if not folded.text.strip() or not folded_quote:  # no word to offer
         return None
     found = fuzz.partial_ratio_alignment(folded_quote, folded.text)
     if found is None or found.dest_end <= found.dest_start:

@@ -108,15 +108,9 @@ def resolve_actor(session: Session, name: str, exact: bool = False) -> Actor:
         owners = {e.actor_id for e in entries if e.normalized == query}
         if len(owners) == 1:
             return session.get_one(Actor, owners.pop())
-        scores: dict[int, float] = {}
-        for entry in entries:
-            scores[entry.actor_id] = max(
-                scores.get(entry.actor_id, 0.0), _fuzzy_score(query, entry)
-            )
-        near = sorted(scores.items(), key=lambda i: -i[1])[:3]
-        hint = f" Nearest: {'; '.join(_names(session, [a for a, _ in near]))}." if near else ""
         raise NotFound(
-            f"no actor is named {name!r} exactly.{hint} Give its id or a whole alias"
+            f"no actor is named {name!r} exactly.{_nearest(session, _ranked(query, entries))}"
+            " Give its id or a whole alias"
             " (see `tracker actors`), or add it with `tracker add actor`."
         )
 
@@ -134,14 +128,9 @@ def resolve_actor(session: Session, name: str, exact: bool = False) -> Actor:
             candidates,
         )
 
-    best: dict[int, float] = {}
-    for entry in entries:
-        score = _fuzzy_score(query, entry)
-        if score > best.get(entry.actor_id, -1.0):
-            best[entry.actor_id] = score
-    ranked = sorted(best.items(), key=lambda item: -item[1])
-    if len(query) >= 3 and ranked and ranked[0][1] >= FUZZY_THRESHOLD:
-        top = [aid for aid, score in ranked if score >= ranked[0][1] - FUZZY_TIE]
+    near = _ranked(query, entries)
+    if len(query) >= 3 and near and near[0][1] >= FUZZY_THRESHOLD:
+        top = [aid for aid, score in near if score >= near[0][1] - FUZZY_TIE]
         if len(top) == 1:
             return session.get_one(Actor, top[0])
         candidates = _names(session, top)
@@ -150,9 +139,22 @@ def resolve_actor(session: Session, name: str, exact: bool = False) -> Actor:
             " Give more of the name.",
             candidates,
         )
-    nearest = _names(session, [aid for aid, _ in ranked[:3]])
-    hint = f" Nearest: {'; '.join(nearest)}." if nearest else ""
-    raise NotFound(f"no actor matches {name!r}.{hint} See `tracker actors`.")
+    raise NotFound(f"no actor matches {name!r}.{_nearest(session, near)} See `tracker actors`.")
+
+
+def _ranked(query: str, entries: list[_Entry]) -> list[tuple[int, float]]:
+    """(actor id, its best alias's fuzzy score), best first."""
+    best: dict[int, float] = {}
+    for entry in entries:
+        score = _fuzzy_score(query, entry)
+        best[entry.actor_id] = max(best.get(entry.actor_id, score), score)
+    return sorted(best.items(), key=lambda item: -item[1])
+
+
+def _nearest(session: Session, near: list[tuple[int, float]]) -> str:
+    """The hint naming the three nearest actors, if there is any actor."""
+    names = _names(session, [actor_id for actor_id, _ in near[:3]])
+    return f" Nearest: {'; '.join(names)}." if names else ""
 
 
 def member_ids(session: Session, organization_id: int) -> set[int]:
