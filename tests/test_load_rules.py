@@ -1,0 +1,251 @@
+"""Each rule of load planning, broken once: one line naming the file, the
+entity and what is wrong, and nothing written. The data is small and made
+up, so that each case breaks one rule and nothing else."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from tracker.errors import InputError
+from tracker.ingest.load import load_paths
+from tracker.record.models import Appearance, Claim, Source
+
+TEXT = "Ana Kovac said the bridge was closed. Ben Ortiz denied it: the bridge is open."
+
+
+def dataset() -> dict[str, Any]:
+    """Two people of two sides, an agency, a wire report and an outside page."""
+    return {
+        "actors": [
+            {"id": "ana", "name": "Ana Kovac", "kind": "person", "aliases": ["Kovac"]},
+            {"id": "ben", "name": "Ben Ortiz", "kind": "person",
+             "roles": [{"title": "Mayor", "of": "town"}]},
+            {"id": "town", "name": "Town Hall", "kind": "government"},
+            {"id": "wire", "name": "Wire Agency", "kind": "organization"},
+        ],
+        "sources": [
+            {"id": "report", "file": "report.txt", "outlet": "Daily", "title": "Bridge",
+             "published": "2024-05-01", "credits": ["wire"]},
+            {"id": "page", "url": "https://town.example/bridge", "outlet": "Town Hall",
+             "title": "Bridge notice"},
+        ],
+        "claims": [
+            {"id": "closed", "text": "The bridge was closed.", "claimants": ["ana"],
+             "stated": "2024-05-01",
+             "appearances": [{"source": "report", "quote": "the bridge was closed",
+                              "via": "wire"}]},
+            {"id": "open", "text": "The bridge is open.", "claimants": ["ben"],
+             "stated": "2024-05-01",
+             "appearances": [{"source": "report", "quote": "the bridge is open"},
+                             {"source": "page"}],
+             "first_appearance": {"source": "page"},
+             "relations": {"denies": ["closed"]},
+             "reviews": [{"by": "wire", "rating": "True"}]},
+        ],
+    }  # fmt: skip
+
+
+def write(folder: Path, data: dict[str, Any]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "report.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "data.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return folder
+
+
+def counts(engine: Engine) -> tuple[int, int, int]:
+    with Session(engine) as session:
+        return (
+            session.scalar(select(func.count()).select_from(Claim)) or 0,
+            session.scalar(select(func.count()).select_from(Source)) or 0,
+            session.scalar(select(func.count()).select_from(Appearance)) or 0,
+        )
+
+
+def test_the_dataset_itself_loads(engine: Engine, tmp_path: Path) -> None:
+    load_paths(engine, [write(tmp_path / "a", dataset())])
+    assert counts(engine) == (2, 2, 3)
+    with Session(engine) as session:
+        page = session.scalars(select(Appearance).where(Appearance.quote.is_(None))).one()
+        assert (page.start_offset, page.end_offset) == (None, None)
+
+
+def claim(data: dict[str, Any], key: str) -> dict[str, Any]:
+    return next(c for c in data["claims"] if c["id"] == key)
+
+
+def actor(data: dict[str, Any], key: str) -> dict[str, Any]:
+    return next(a for a in data["actors"] if a["id"] == key)
+
+
+def _alias_empty(d: dict[str, Any]) -> None:
+    actor(d, "ana")["aliases"].append("...")
+
+
+def _alias_too_long(d: dict[str, Any]) -> None:
+    actor(d, "ana")["aliases"].append("\u4e2d" * 100)
+
+
+def _alias_taken(d: dict[str, Any]) -> None:
+    actor(d, "ben")["aliases"] = ["kovac"]
+
+
+def _role_in_itself(d: dict[str, Any]) -> None:
+    actor(d, "town")["roles"] = [{"title": "Seat", "of": "town"}]
+
+
+def _role_unknown(d: dict[str, Any]) -> None:
+    actor(d, "ben")["roles"][0]["of"] = "city"
+
+
+def _id_reads_as_name(d: dict[str, Any]) -> None:
+    d["actors"].append({"id": "ben-ortiz", "name": "Someone Else", "kind": "person"})
+
+
+def _credits_twice(d: dict[str, Any]) -> None:
+    d["sources"][0]["credits"] = ["wire", "wire"]
+
+
+def _credits_unknown(d: dict[str, Any]) -> None:
+    d["sources"][0]["credits"] = ["agency"]
+
+
+def _claimant_twice(d: dict[str, Any]) -> None:
+    claim(d, "closed")["claimants"] = ["ana", "ana"]
+
+
+def _claimant_unknown(d: dict[str, Any]) -> None:
+    claim(d, "closed")["claimants"] = ["anna"]
+
+
+def _relation_unknown(d: dict[str, Any]) -> None:
+    claim(d, "open")["relations"] = {"denies": ["shut"]}
+
+
+def _relation_self(d: dict[str, Any]) -> None:
+    claim(d, "open")["relations"] = {"disputes": ["open"]}
+
+
+def _relation_twice(d: dict[str, Any]) -> None:
+    claim(d, "open")["relations"] = {"denies": ["closed"], "disputes": ["closed"]}
+
+
+def _retracts_another_claimant(d: dict[str, Any]) -> None:
+    claim(d, "open")["relations"] = {"retracts": ["closed"]}
+
+
+def _first_unknown(d: dict[str, Any]) -> None:
+    claim(d, "open")["first_appearance"] = {"source": "gazette"}
+
+
+def _quote_from_url_only(d: dict[str, Any]) -> None:
+    claim(d, "open")["appearances"][1]["quote"] = "the bridge is open"
+
+
+def _no_quote(d: dict[str, Any]) -> None:
+    del claim(d, "open")["appearances"][0]["quote"]
+
+
+def _source_unknown(d: dict[str, Any]) -> None:
+    claim(d, "open")["appearances"][0]["source"] = "gazette"
+
+
+def _quote_twice(d: dict[str, Any]) -> None:
+    appearances = claim(d, "open")["appearances"]
+    appearances.append(dict(appearances[0], type="paraphrase"))
+
+
+def _via_unknown(d: dict[str, Any]) -> None:
+    claim(d, "closed")["appearances"][0]["via"] = "agency"
+
+
+def _reviewer_unknown(d: dict[str, Any]) -> None:
+    claim(d, "open")["reviews"][0]["by"] = "checker"
+
+
+def _quote_absent(d: dict[str, Any]) -> None:
+    claim(d, "open")["appearances"][0]["quote"] = "the bridge is shut"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_alias_empty, "actor 'ana': alias '...' is empty"),
+        (_alias_too_long, "actor 'ana': alias '\u4e2d\u4e2d"),
+        (_alias_taken, "actor 'ben': alias 'kovac' already names actor 'ana'"),
+        (_role_in_itself, "actor 'town' cannot hold a role in itself"),
+        (_role_unknown, "unknown actor 'city' in 'of'"),
+        (_id_reads_as_name,
+         "actor id 'ben-ortiz' reads as a name of actor 'ben', which would no longer find it"),
+        (_credits_twice, "source 'report' credits an agency twice"),
+        (_credits_unknown, "unknown actor 'agency' in 'credits'"),
+        (_claimant_twice, "claim 'closed' names a claimant twice"),
+        (_claimant_unknown, "unknown actor 'anna' in 'claimants'"),
+        (_relation_unknown, "claim 'open': unknown claim 'shut' in 'denies'"),
+        (_relation_self, "claim 'open' cannot disputes itself"),
+        (_relation_twice, "claim 'open' relates to 'closed' more than once"),
+        (_retracts_another_claimant,
+         "claim 'open' retracts 'closed', but only a claimant can withdraw a claim"),
+        (_first_unknown, "claim 'open': unknown source 'gazette' in 'first_appearance'"),
+        (_quote_from_url_only,
+         "claim 'open': source 'page' has no stored text, so nothing can be quoted from it"),
+        (_no_quote, "appearance needs a 'quote' (the exact text)"),
+        (_source_unknown, "claim 'open': unknown source 'gazette'"),
+        (_quote_twice, "claim 'open' lists the same quote twice"),
+        (_via_unknown, "unknown actor 'agency' in 'via'"),
+        (_reviewer_unknown, "unknown actor 'checker' in 'by'"),
+        (_quote_absent, "claim 'open': quote 'the bridge is shut' refused: the quote does not"),
+    ],
+)  # fmt: skip
+def test_each_rule_refuses_with_its_own_line(
+    engine: Engine, tmp_path: Path, change: Any, message: str
+) -> None:
+    data = copy.deepcopy(dataset())
+    change(data)
+    with pytest.raises(InputError) as caught:
+        load_paths(engine, [write(tmp_path / "bad", data)])
+    line = str(caught.value)
+    assert message in line and "\n" not in line, line
+    assert line.startswith(str(tmp_path / "bad" / "data.yaml") + ":"), line
+    assert counts(engine) == (0, 0, 0)
+
+
+def test_a_loaded_url_only_source_is_known_to_later_files(engine: Engine, tmp_path: Path) -> None:
+    """The source is in the database, not in the files: still known, still
+    without a text to quote."""
+    load_paths(engine, [write(tmp_path / "a", dataset())])
+    later = {
+        "claims": [
+            {"id": "reopened", "text": "The bridge reopened.", "claimants": ["ben"],
+             "appearances": [{"source": "page"}], "first_appearance": {"source": "page"}},
+        ]
+    }  # fmt: skip
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "more.yaml").write_text(yaml.safe_dump(later), encoding="utf-8")
+    load_paths(engine, [tmp_path / "b"])
+    assert counts(engine) == (3, 2, 4)
+    claim(later, "reopened")["appearances"][0]["quote"] = "reopened"
+    (tmp_path / "b" / "more.yaml").write_text(yaml.safe_dump(later), encoding="utf-8")
+    with pytest.raises(InputError, match="source 'page' has no stored text"):
+        load_paths(engine, [tmp_path / "b"])
+
+
+def test_a_source_that_loses_its_text_takes_no_quote_along(engine: Engine, tmp_path: Path) -> None:
+    load_paths(engine, [write(tmp_path / "a", dataset())])
+    data = dataset()
+    source = data["sources"][0]
+    del source["file"]
+    source["url"] = "https://daily.example/bridge"
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "sources.yaml").write_text(yaml.safe_dump({"sources": [source]}), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_paths(engine, [folder])
+    assert "source 'report' gains or loses its stored text, and claim" in str(caught.value)
+    assert counts(engine) == (2, 2, 3)
