@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from tracker.errors import Ambiguous, NotFound
-from tracker.record.names import normalize, resolve_actor
+from tracker.record.models import Actor, Role
+from tracker.record.names import member_ids, normalize, resolve_actor
 
 
 def test_normalize_folds_case_accents_script_and_punctuation() -> None:
@@ -104,3 +105,37 @@ def test_candidates_are_listed_in_full(session: Session) -> None:
         "'Koreaa' is close to 2 actors: South Korean government; North Korean government."
         " Give more of the name."
     )
+
+
+def keys(session: Session, ids: set[int]) -> set[str]:
+    return set(session.scalars(select(Actor.key).where(Actor.id.in_(ids))))
+
+
+def id_of(session: Session, key: str) -> int:
+    return session.scalars(select(Actor.id).where(Actor.key == key)).one()
+
+
+def test_members_are_found_at_any_depth_and_only_there(session: Session) -> None:
+    us = member_ids(session, id_of(session, "united-states"))
+    assert keys(session, us) == {"united-states", "us-state-department", "matthew-miller"}
+    russia = keys(session, member_ids(session, id_of(session, "russia")))
+    assert russia == {
+        "russia", "vladimir-putin", "yuri-ushakov", "alexander-kozlov", "sergei-lavrov", "tass"
+    }  # fmt: skip
+    assert keys(session, member_ids(session, id_of(session, "matthew-miller"))) == {
+        "matthew-miller"
+    }
+
+
+def test_members_in_a_cycle_are_each_found_once(session: Session) -> None:
+    """The Department made a member of Miller: the walk still ends."""
+    session.add(
+        Role(
+            actor_id=id_of(session, "us-state-department"),
+            organization_id=id_of(session, "matthew-miller"),
+            title="Employer",
+        )
+    )
+    session.flush()
+    found = keys(session, member_ids(session, id_of(session, "matthew-miller")))
+    assert found == {"matthew-miller", "us-state-department"}
