@@ -5,6 +5,7 @@ up, so that each case breaks one rule and nothing else."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from tracker.errors import InputError
 from tracker.ingest.load import load_paths
-from tracker.record.models import Appearance, Claim, Source
+from tracker.record.models import Appearance, Claim, Evidence, Review, Source
 
 TEXT = "Ana Kovac said the bridge was closed. Ben Ortiz denied it: the bridge is open."
 
@@ -47,7 +48,14 @@ def dataset() -> dict[str, Any]:
                              {"source": "page"}],
              "first_appearance": {"source": "page"},
              "relations": {"denies": ["closed"]},
-             "reviews": [{"by": "wire", "rating": "True"}]},
+             "reviews": [{"by": "wire", "rating": "True", "value": 5, "best": 5, "worst": 1,
+                          "date": "2024-05-02", "url": "https://wire.example/check",
+                          "explanation": "The mayor's office confirmed it.",
+                          "evidence": [{"url": "https://town.example/photo", "stance": "supports",
+                                        "title": "Photo", "shows": "Cars crossing"}]}],
+             "evidence": [{"url": "https://town.example/log", "title": "Traffic log",
+                           "kind": "dataset", "date": "2024-05-01",
+                           "shows": "Traffic both ways", "stance": "supports"}]},
         ],
     }  # fmt: skip
 
@@ -74,6 +82,24 @@ def test_the_dataset_itself_loads(engine: Engine, tmp_path: Path) -> None:
     with Session(engine) as session:
         page = session.scalars(select(Appearance).where(Appearance.quote.is_(None))).one()
         assert (page.start_offset, page.end_offset) == (None, None)
+        review = session.scalars(select(Review)).one()
+        assert (review.reviewer.key, review.rating, review.rating_value) == ("wire", "True", 5)
+        assert (review.best_rating, review.worst_rating) == (5, 1)
+        assert (review.reviewed_on, review.url) == (
+            dt.date(2024, 5, 2),
+            "https://wire.example/check",
+        )
+        assert review.explanation == "The mayor's office confirmed it."
+        evidence = session.scalars(select(Evidence).order_by(Evidence.url)).all()
+        assert [
+            (e.url, e.title, e.kind, e.published_on, e.shows, e.stance, e.review_id is None)
+            for e in evidence
+        ] == [
+            ("https://town.example/log", "Traffic log", "dataset", dt.date(2024, 5, 1),
+             "Traffic both ways", "supports", True),
+            ("https://town.example/photo", "Photo", None, None, "Cars crossing", "supports",
+             False),
+        ]  # fmt: skip
 
 
 def claim(data: dict[str, Any], key: str) -> dict[str, Any]:

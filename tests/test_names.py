@@ -42,6 +42,11 @@ def test_normalize_folds_case_accents_script_and_punctuation() -> None:
         ("Pyongyang", "north-korea"),
         ("Washington", "united-states"),
         ("Seoul", "south-korea"),
+        # A whole alias wins over the longer names it begins ("Russian President").
+        ("Russia", "russia"),
+        # Three letters may be fuzzy; a score of exactly the threshold (80) is enough.
+        ("TSS", "tass"),
+        ("Putim", "vladimir-putin"),
     ],
 )
 def test_names_resolve(session: Session, typed: str, key: str) -> None:
@@ -87,8 +92,12 @@ def test_with_no_actor_at_all_there_is_nothing_near(engine: Engine) -> None:
         for exact in (True, False):
             with pytest.raises(NotFound) as caught:
                 resolve_actor(empty, "Miller", exact=exact)
-            assert "Nearest" not in str(caught.value)
-            assert str(caught.value).startswith("no actor ")
+            assert str(caught.value) == (
+                "no actor is named 'Miller' exactly. Give its id or a whole alias"
+                " (see `tracker actors`), or add it with `tracker add actor`."
+                if exact
+                else "no actor matches 'Miller'. See `tracker actors`."
+            )
 
 
 def test_candidates_are_listed_in_full(session: Session) -> None:
@@ -105,6 +114,13 @@ def test_candidates_are_listed_in_full(session: Session) -> None:
         "'Koreaa' is close to 2 actors: South Korean government; North Korean government."
         " Give more of the name."
     )
+    assert caught.value.candidates == ["South Korean government", "North Korean government"]
+
+
+def test_a_name_of_no_letters_asks_for_one(session: Session) -> None:
+    with pytest.raises(NotFound) as caught:
+        resolve_actor(session, "...")
+    assert str(caught.value) == "no actor matches '...': give a name"
 
 
 def keys(session: Session, ids: set[int]) -> set[str]:
