@@ -282,6 +282,25 @@ def test_a_retracted_corroboration_corroborates_nothing(world: Session) -> None:
     assert found.status["confirmation"] == "retracted"
 
 
+def test_retraction_outranks_corroboration(world: Session) -> None:
+    """Confirmed by another side, then withdrawn by its claimant: retracted,
+    and the corroborated filter leaves it out."""
+    found = outcome(
+        world,
+        ROLES,
+        {
+            "claim": C(["spokesperson"], DAY),
+            "confirmation": C(["outsider"], DAY, [("corroborates", "claim")]),
+            "withdrawal": C(["spokesperson"], LATER, [("retracts", "claim")]),
+        },
+    )
+    assert found.status == {
+        "claim": "retracted",
+        "confirmation": "uncontested",
+        "withdrawal": "uncontested",
+    }
+
+
 def test_roles_in_a_cycle_still_end(world: Session) -> None:
     roles = {"a": ["b"], "b": ["c"], "c": ["a"], "d": []}
     found = outcome(

@@ -161,7 +161,8 @@ def status_is(wanted: str) -> ColumnElement[bool]:
     if wanted == "retracted":
         return is_retracted
     if wanted == "contested":
-        return and_(~is_retracted, _in_contest(Claim.id))
+        # A contest is between standing claims: a retracted claim is in none.
+        return _in_contest(Claim.id)
     if wanted == "corroborated":
         return and_(~is_retracted, ~_in_contest(Claim.id), _corroborated(Claim.id))
     if wanted == "uncontested":
