@@ -5,6 +5,7 @@ never commands the terminal."""
 from __future__ import annotations
 
 import os
+import select
 import sqlite3
 import subprocess
 import sys
@@ -387,10 +388,16 @@ def test_a_writer_waits_past_the_busy_timeout(seeded: Engine) -> None:
     url = seeded.url.render_as_string(hide_password=False)
     with lock.write_connection(seeded):
         waiting = _loader(url, SEEDS_FOLDER)
+        # Timed from the moment it says it waits (a busy machine may take
+        # seconds just to start it), then past the busy timeout.
+        assert waiting.stderr is not None
+        ready, _, _ = select.select([waiting.stderr], [], [], 120)
+        assert ready, "the loader never said it was waiting"
+        said = waiting.stderr.readline()
         time.sleep(db.SQLITE_BUSY_TIMEOUT_MS / 1000 + 1.5)
     out, err = waiting.communicate(timeout=120)
     assert waiting.returncode == 0, err
-    assert err.startswith("Waiting up to 900 s for the write lock")
+    assert said.startswith("Waiting up to 900 s for the write lock")
     assert "0 new, 0 updated" in out
 
 

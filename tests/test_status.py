@@ -32,6 +32,7 @@ from tracker.ingest.fields import Where
 from tracker.ingest.load import load_dataset
 from tracker.query import queries
 from tracker.query.queries import ClaimFilter
+from tracker.record.status import status_is
 from tracker.vocabulary import COUNTER_RELATIONS, STATUSES
 
 HERE = Where(Path("test_status"), 1)
@@ -338,6 +339,26 @@ def test_two_claims_countering_each_other_are_one_contest(
     )
     assert found.status == {"a": "contested", "b": "contested"}
     assert found.heads == [head]
+
+
+def test_an_answer_that_is_no_contest_leaves_the_contest_listed(world: Session) -> None:
+    """b, countered by the earlier a, relates back to a by agreeing: no
+    counter, so b still heads its contest."""
+    found = outcome(
+        world,
+        ROLES,
+        {
+            "a": C(["foreign"], DAY, [("denies", "b")]),
+            "b": C(["spokesperson"], LATER, [("supports", "a")]),
+        },
+    )
+    assert found.status == {"a": "contested", "b": "contested"}
+    assert found.heads == ["b"]
+
+
+def test_an_unknown_status_is_an_error() -> None:
+    with pytest.raises(ValueError, match=r"^unknown status 'disputed'$"):
+        status_is("disputed")
 
 
 def test_a_chain_of_answers_is_one_contest_per_challenged_claim(world: Session) -> None:

@@ -32,13 +32,16 @@ The rules (README, "Concepts"):
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     and_,
     case,
     exists,
+    func,
     literal,
     or_,
     select,
@@ -170,18 +173,17 @@ def status_is(wanted: str) -> ColumnElement[bool]:
     raise ValueError(f"unknown status {wanted!r}")
 
 
+# Undated claims come after every dated one: a day no claim is stated on.
+_UNDATED = literal(dt.date(9999, 12, 31), Date)
+
+
 def _earlier(first: type[Claim], second: type[Claim]) -> ColumnElement[bool]:
     """`first` comes before `second` in time: dated before undated, then by
-    date, then by id. Every branch is guarded against NULL dates, so the
-    answer is true or false, never SQL's unknown (which NOT would keep)."""
-    both_dated = and_(first.stated_on.is_not(None), second.stated_on.is_not(None))
-    both_undated = and_(first.stated_on.is_(None), second.stated_on.is_(None))
-    return or_(
-        and_(first.stated_on.is_not(None), second.stated_on.is_(None)),
-        and_(both_dated, first.stated_on < second.stated_on),
-        and_(both_dated, first.stated_on == second.stated_on, first.key < second.key),
-        and_(both_undated, first.key < second.key),
-    )
+    date, then by id. Never NULL (which NOT would keep): an undated claim
+    compares as the last day there is."""
+    first_on = func.coalesce(first.stated_on, _UNDATED)
+    second_on = func.coalesce(second.stated_on, _UNDATED)
+    return or_(first_on < second_on, and_(first_on == second_on, first.key < second.key))
 
 
 def challenged(
@@ -203,7 +205,7 @@ def challenged(
         )
         # Claim is two levels up: correlate it explicitly, or SQL would read
         # "any claim" here.
-        .correlate_except(back)
+        .correlate(Claim, incoming)
     )
     listed_elsewhere = and_(answered_back, _earlier(answerer, Claim))
     if in_scope is not None:
