@@ -71,8 +71,10 @@ def test_an_edit_after_the_last_quote_keeps_offsets(seeded: Engine, tmp_path: Pa
     with (folder / STAR).open("a", encoding="utf-8") as f:
         f.write("\nCorrection appended.\n")
     before = appearances_of(seeded, "star-advertiser-20240618")
-    load_paths(seeded, [folder])
+    report = load_paths(seeded, [folder])
     assert sorted(appearances_of(seeded, "star-advertiser-20240618")) == sorted(before)
+    # Checked, and not one moved: none counts as re-anchored.
+    assert report.reanchored == 0 and report.updated["sources"] == 1
     with Session(seeded) as session:
         source = session.scalars(
             select(Source).where(Source.key == "star-advertiser-20240618")

@@ -373,17 +373,15 @@ class Planner:
             for app in stored.appearances:
                 if app.source in edited:
                     text = edited[app.source].text
-                    if (
-                        text is None
-                        or app.quote is None
-                        or app.prefix is None
-                        or app.suffix is None
-                    ):
+                    # Quote, prefix and suffix are stored together or not at
+                    # all (the `quoted` constraint).
+                    if text is None or app.quote is None:
                         raise InputError(
                             f"{edited[app.source].where}: source {app.source!r} gains or loses"
                             f" its stored text, and claim {claim.key!r} (in the database)"
                             " appears in it: load that claim's corrected file with it"
                         )
+                    assert app.prefix is not None and app.suffix is not None
                     new = relocate(text, app.quote, app.prefix, app.suffix)
                     if new is None:
                         raise InputError(
