@@ -45,7 +45,7 @@ def dataset() -> dict[str, Any]:
             {"id": "open", "text": "The bridge is open.", "claimants": ["ben"],
              "stated": "2024-05-01",
              "appearances": [{"source": "report", "quote": "the bridge is open"},
-                             {"source": "page"}],
+                             {"source": "page", "cue": "posted", "via": "town"}],
              "first_appearance": {"source": "page"},
              "relations": {"denies": ["closed"]},
              "reviews": [{"by": "wire", "rating": "True", "value": 5, "best": 5, "worst": 1,
@@ -82,6 +82,7 @@ def test_the_dataset_itself_loads(engine: Engine, tmp_path: Path) -> None:
     with Session(engine) as session:
         page = session.scalars(select(Appearance).where(Appearance.quote.is_(None))).one()
         assert (page.start_offset, page.end_offset) == (None, None)
+        assert (page.cue, page.via.key if page.via else None) == ("posted", "town")
         review = session.scalars(select(Review)).one()
         assert (review.reviewer.key, review.rating, review.rating_value) == ("wire", "True", 5)
         assert (review.best_rating, review.worst_rating) == (5, 1)
@@ -191,6 +192,10 @@ def _via_unknown(d: dict[str, Any]) -> None:
     claim(d, "closed")["appearances"][0]["via"] = "agency"
 
 
+def _via_unknown_on_a_page(d: dict[str, Any]) -> None:
+    claim(d, "open")["appearances"][1]["via"] = "agency"
+
+
 def _reviewer_unknown(d: dict[str, Any]) -> None:
     claim(d, "open")["reviews"][0]["by"] = "checker"
 
@@ -225,6 +230,7 @@ def _quote_absent(d: dict[str, Any]) -> None:
         (_source_unknown, "claim 'open': unknown source 'gazette'"),
         (_quote_twice, "claim 'open' lists the same quote twice"),
         (_via_unknown, "unknown actor 'agency' in 'via'"),
+        (_via_unknown_on_a_page, "unknown actor 'agency' in 'via'"),
         (_reviewer_unknown, "unknown actor 'checker' in 'by'"),
         (_quote_absent, "claim 'open': quote 'the bridge is shut' refused: the quote does not"),
     ],
@@ -273,5 +279,33 @@ def test_a_source_that_loses_its_text_takes_no_quote_along(engine: Engine, tmp_p
     (folder / "sources.yaml").write_text(yaml.safe_dump({"sources": [source]}), encoding="utf-8")
     with pytest.raises(InputError) as caught:
         load_paths(engine, [folder])
-    assert "source 'report' gains or loses its stored text, and claim" in str(caught.value)
+    assert str(caught.value) == (
+        f"{folder / 'sources.yaml'}:2: source 'report' gains or loses its stored text, and"
+        " claim 'closed' (in the database) appears in it: load that claim's corrected file"
+        " with it"
+    )
     assert counts(engine) == (2, 2, 3)
+
+
+def test_a_later_file_quotes_a_stored_text(engine: Engine, tmp_path: Path) -> None:
+    """The source is in the database only: its stored text is read, once,
+    for every quote the new files take from it."""
+    load_paths(engine, [write(tmp_path / "a", dataset())])
+    later = {
+        "claims": [
+            {"id": f"said-{n}", "text": f"Claim {n}.", "claimants": ["ana"],
+             "appearances": [{"source": "report", "quote": quote}]}
+            for n, quote in enumerate(["Ana Kovac said", "Ben Ortiz denied it"])
+        ]
+    }  # fmt: skip
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "more.yaml").write_text(yaml.safe_dump(later), encoding="utf-8")
+    load_paths(engine, [tmp_path / "b"])
+    with Session(engine) as session:
+        rows = session.execute(
+            select(Claim.key, Appearance.start_offset, Appearance.end_offset)
+            .join(Appearance, Appearance.claim_id == Claim.id)
+            .where(Claim.key.like("said-%"))
+            .order_by(Claim.key)
+        ).all()
+    assert [tuple(r) for r in rows] == [("said-0", 0, 14), ("said-1", 38, 57)]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import SEEDS
 from tracker.errors import InputError
-from tracker.ingest.anchor import relocate
+from tracker.ingest.anchor import CONTEXT, relocate
 from tracker.ingest.load import load_paths
 from tracker.record.models import Appearance, Source
 
@@ -26,6 +26,11 @@ def only_sources(tmp_path: Path) -> Path:
     for text in SEEDS.glob("*.txt"):
         shutil.copy(text, folder)
     return folder
+
+
+def line_of(path: Path, needle: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, start=1) if needle in line)
 
 
 def appearances_of(engine: Engine, key: str) -> list[tuple[str, int, int]]:
@@ -52,6 +57,9 @@ def test_quotes_follow_an_edited_text(seeded: Engine, tmp_path: Path) -> None:
         for a in session.scalars(select(Appearance)):
             assert a.source.text[a.start_offset : a.end_offset] == a.quote
             assert a.source_length == len(a.source.text)
+            # The context moved with it: "UPDATED: " now opens the first prefixes.
+            assert a.prefix == a.source.text[max(0, a.start_offset - CONTEXT) : a.start_offset]
+            assert a.suffix == a.source.text[a.end_offset : a.end_offset + CONTEXT]
 
 
 def test_a_quote_edited_away_is_refused(seeded: Engine, tmp_path: Path) -> None:
@@ -62,7 +70,13 @@ def test_a_quote_edited_away_is_refused(seeded: Engine, tmp_path: Path) -> None:
     before = appearances_of(seeded, "star-advertiser-20240618")
     with pytest.raises(InputError, match="moscow-pyongyang-deny-arms") as caught:
         load_paths(seeded, [folder])
-    assert "no longer holds the quote" in str(caught.value)
+    assert str(caught.value) == (
+        f"{folder / 'sources.yaml'}:{line_of(folder / 'sources.yaml', 'id: star-advertiser-20240618')}:"
+        " source 'star-advertiser-20240618': the new text no longer holds the quote"
+        " 'Moscow and Pyongyang have denied arms transfers' of claim"
+        " 'moscow-pyongyang-deny-arms' (in the database); load that claim's corrected"
+        " file with it"
+    )
     assert appearances_of(seeded, "star-advertiser-20240618") == before
 
 
