@@ -70,8 +70,9 @@ def test_a_quote_edited_away_is_refused(seeded: Engine, tmp_path: Path) -> None:
     before = appearances_of(seeded, "star-advertiser-20240618")
     with pytest.raises(InputError, match="moscow-pyongyang-deny-arms") as caught:
         load_paths(seeded, [folder])
+    sources = folder / "sources.yaml"
     assert str(caught.value) == (
-        f"{folder / 'sources.yaml'}:{line_of(folder / 'sources.yaml', 'id: star-advertiser-20240618')}:"
+        f"{sources}:{line_of(sources, 'id: star-advertiser-20240618')}:"
         " source 'star-advertiser-20240618': the new text no longer holds the quote"
         " 'Moscow and Pyongyang have denied arms transfers' of claim"
         " 'moscow-pyongyang-deny-arms' (in the database); load that claim's corrected"
