@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import Phase, settings
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
@@ -28,6 +29,13 @@ from tracker.record import db, migrate
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("TRACKER_TEST_REQUIRE_POSTGRES") == "1"
+
+
+# Mutation testing (benchmarks/mutation.py) asks only whether a test fails: the
+# same examples, no shrinking of a failure, no example database between runs.
+settings.register_profile(
+    "mutation", phases=[Phase.explicit, Phase.reuse, Phase.generate], database=None
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
