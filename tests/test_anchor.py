@@ -218,3 +218,15 @@ def test_every_occurrence_or_the_same_refusals() -> None:
         anchors(TEXT, " ")
     with pytest.raises(QuoteNotFound, match="closest passage is at 51-73"):
         anchors(TEXT, "North Korea refused it")
+
+
+def test_the_context_is_up_to_32_characters_either_side() -> None:
+    text = "A" * 40 + " the bridge was closed " + "B" * 40
+    found = anchor(text, "the bridge was closed")
+    assert (found.prefix, found.suffix) == ("A" * 31 + " ", " " + "B" * 31)
+    near_the_start = anchor("Ana said the bridge was closed.", "Ana said")
+    assert (near_the_start.prefix, near_the_start.suffix) == ("", " the bridge was closed.")
+
+
+def test_punctuation_ending_a_quote_cuts_no_word() -> None:
+    assert anchor("in version 2.0 today", "in version 2.").exact == "in version 2."

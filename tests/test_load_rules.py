@@ -83,6 +83,12 @@ def test_the_dataset_itself_loads(engine: Engine, tmp_path: Path) -> None:
         page = session.scalars(select(Appearance).where(Appearance.quote.is_(None))).one()
         assert (page.start_offset, page.end_offset) == (None, None)
         assert (page.cue, page.via.key if page.via else None) == ("posted", "town")
+        firsts = dict(
+            session.execute(
+                select(Claim.key, Source.key).join(Source, Source.id == Claim.first_source_id)
+            ).all()
+        )
+        assert firsts == {"open": "page"}
         review = session.scalars(select(Review)).one()
         assert (review.reviewer.key, review.rating, review.rating_value) == ("wire", "True", 5)
         assert (review.best_rating, review.worst_rating) == (5, 1)
@@ -309,3 +315,93 @@ def test_a_later_file_quotes_a_stored_text(engine: Engine, tmp_path: Path) -> No
             .order_by(Claim.key)
         ).all()
     assert [tuple(r) for r in rows] == [("said-0", 0, 14), ("said-1", 38, 57)]
+
+
+def test_a_first_appearance_outside_the_database_is_kept(engine: Engine, tmp_path: Path) -> None:
+    data = dataset()
+    claim(data, "open")["first_appearance"] = {"url": "https://town.example/first"}
+    load_paths(engine, [write(tmp_path / "a", data)])
+    with Session(engine) as session:
+        first = session.execute(
+            select(Claim.first_source_id, Claim.first_url).where(Claim.key == "open")
+        ).one()
+    assert tuple(first) == (None, "https://town.example/first")
+
+
+def reload(engine: Engine, folder: Path, change: Any) -> None:
+    data = dataset()
+    change(data)
+    load_paths(engine, [write(folder, data)])
+
+
+def stored_appearances(engine: Engine) -> list[tuple[Any, ...]]:
+    with Session(engine) as session:
+        rows = session.scalars(select(Appearance)).all()
+        return sorted(
+            ((a.quote, a.start_offset, a.type, a.cue, a.via.key if a.via else None) for a in rows),
+            key=repr,
+        )
+
+
+def test_a_reload_changes_an_unmoved_quotes_type_cue_and_via(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The quote is the same in the same text (its anchor is kept without a
+    search); what the files say around it still changes."""
+    load_paths(engine, [write(tmp_path / "a", dataset())])
+
+    def change(d: dict[str, Any]) -> None:
+        first = claim(d, "closed")["appearances"][0]
+        first.update(type="paraphrase", cue="said", via="town")
+
+    reload(engine, tmp_path / "b", change)
+    assert ("the bridge was closed", 15, "paraphrase", "said", "town") in (
+        stored_appearances(engine)
+    )
+    report = load_paths(engine, [tmp_path / "b"])
+    assert report.updated["claims"] == 0 and report.unchanged["claims"] == 2
+
+    def unknown_via(d: dict[str, Any]) -> None:
+        change(d)
+        claim(d, "closed")["appearances"][0]["via"] = "agency"
+
+    with pytest.raises(InputError) as caught:
+        reload(engine, tmp_path / "c", unknown_via)
+    assert str(caught.value).startswith(f"{tmp_path / 'c' / 'data.yaml'}:")
+    assert "unknown actor 'agency' in 'via'" in str(caught.value)
+
+
+def test_a_recurring_quote_still_needs_its_occurrence_on_reload(
+    engine: Engine, tmp_path: Path
+) -> None:
+    def second(d: dict[str, Any]) -> None:
+        claim(d, "open")["appearances"][0].update(quote="the bridge", occurrence=2)
+
+    reload(engine, tmp_path / "a", second)
+    assert ("the bridge", 59) in [a[:2] for a in stored_appearances(engine)]
+
+    def unsaid(d: dict[str, Any]) -> None:
+        claim(d, "open")["appearances"][0]["quote"] = "the bridge"
+
+    with pytest.raises(InputError, match="the quote occurs 2 times in the source"):
+        reload(engine, tmp_path / "b", unsaid)
+
+
+def test_only_its_claimants_retract_a_claim_in_the_database(engine: Engine, tmp_path: Path) -> None:
+    load_paths(engine, [write(tmp_path / "a", dataset())])
+    (tmp_path / "b").mkdir()
+    withdrawal = {
+        "id": "withdrawn",
+        "text": "The bridge was not closed.",
+        "claimants": ["ben"],
+        "appearances": [{"source": "page"}],
+        "relations": {"retracts": ["closed"]},
+    }
+    more = tmp_path / "b" / "more.yaml"
+    more.write_text(yaml.safe_dump({"claims": [withdrawal]}), encoding="utf-8")
+    with pytest.raises(InputError, match="only a claimant can withdraw a claim"):
+        load_paths(engine, [tmp_path / "b"])
+    withdrawal["claimants"] = ["ana"]
+    more.write_text(yaml.safe_dump({"claims": [withdrawal]}), encoding="utf-8")
+    load_paths(engine, [tmp_path / "b"])
+    assert counts(engine) == (3, 2, 4)
