@@ -230,3 +230,20 @@ def test_the_context_is_up_to_32_characters_either_side() -> None:
 
 def test_punctuation_ending_a_quote_cuts_no_word() -> None:
     assert anchor("in version 2.0 today", "in version 2.").exact == "in version 2."
+
+
+def test_an_occurrence_out_of_range_says_how_many_there_are() -> None:
+    assert anchor(TEXT, "North Korea", 2).start == 51
+    for wrong in (0, 3):
+        with pytest.raises(QuoteNotFound) as caught:
+            anchor(TEXT, "North Korea", wrong)
+        assert str(caught.value) == f"occurrence {wrong} asked for; the quote occurs 2 times"
+
+
+def test_a_quote_inside_longer_words_is_shown_where_it_is() -> None:
+    with pytest.raises(QuoteNotFound) as caught:
+        anchor(TEXT, "supplied missile")
+    assert str(caught.value) == (
+        "the quote occurs only inside longer words ('rth Korea supplied missiles, the spo' at 12);"
+        " quote whole words"
+    )

@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 
 from tracker.errors import InputError
 from tracker.ingest.load import load_paths
-from tracker.record.models import Appearance, Claim, Evidence, Review, Source
+from tracker.record.models import (
+    Actor,
+    Alias,
+    Appearance,
+    Claim,
+    Evidence,
+    Review,
+    Source,
+)
 
 TEXT = "Ana Kovac said the bridge was closed. Ben Ortiz denied it: the bridge is open."
 
@@ -25,15 +33,19 @@ def dataset() -> dict[str, Any]:
     """Two people of two sides, an agency, a wire report and an outside page."""
     return {
         "actors": [
-            {"id": "ana", "name": "Ana Kovac", "kind": "person", "aliases": ["Kovac"]},
+            # Its own name again among its aliases: said once.
+            {"id": "ana", "name": "Ana Kovac", "kind": "person", "aliases": ["Kovac", "Ana Kovac"]},
             {"id": "ben", "name": "Ben Ortiz", "kind": "person",
              "roles": [{"title": "Mayor", "of": "town"}]},
             {"id": "town", "name": "Town Hall", "kind": "government"},
-            {"id": "wire", "name": "Wire Agency", "kind": "organization"},
+            # An id that reads as one of its own names is no clash.
+            {"id": "wire", "name": "Wire Agency", "kind": "organization", "aliases": ["Wire"]},
         ],
         "sources": [
             {"id": "report", "file": "report.txt", "outlet": "Daily", "title": "Bridge",
-             "published": "2024-05-01", "credits": ["wire"]},
+             "published": "2024-05", "credits": ["wire"], "language": "en",
+             "url": "https://daily.example/bridge", "archived_url": "https://archive.example/1",
+             "retrieved": "2024-05-03", "excerpt": True, "notes": "Wire copy."},
             {"id": "page", "url": "https://town.example/bridge", "outlet": "Town Hall",
              "title": "Bridge notice"},
         ],
@@ -83,6 +95,25 @@ def test_the_dataset_itself_loads(engine: Engine, tmp_path: Path) -> None:
         page = session.scalars(select(Appearance).where(Appearance.quote.is_(None))).one()
         assert (page.start_offset, page.end_offset) == (None, None)
         assert (page.cue, page.via.key if page.via else None) == ("posted", "town")
+        report = session.scalars(select(Source).where(Source.key == "report")).one()
+        assert (report.outlet, report.title, report.url, report.language) == (
+            "Daily",
+            "Bridge",
+            "https://daily.example/bridge",
+            "en",
+        )
+        assert (report.published_on, report.published_precision) == (dt.date(2024, 5, 1), "month")
+        assert (report.archived_url, report.retrieved_on, report.excerpt, report.notes) == (
+            "https://archive.example/1",
+            dt.date(2024, 5, 3),
+            True,
+            "Wire copy.",
+        )
+        assert [c.actor.key for c in report.credits] == ["wire"]
+        names = session.execute(
+            select(Actor.key, Alias.alias).join(Alias, Alias.actor_id == Actor.id)
+        ).all()
+        assert sorted(n for k, n in names if k == "ana") == ["Ana Kovac", "Kovac"]
         firsts = dict(
             session.execute(
                 select(Claim.key, Source.key).join(Source, Source.id == Claim.first_source_id)
