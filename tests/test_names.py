@@ -155,3 +155,13 @@ def test_members_in_a_cycle_are_each_found_once(session: Session) -> None:
     session.flush()
     found = keys(session, member_ids(session, id_of(session, "matthew-miller")))
     assert found == {"matthew-miller", "us-state-department"}
+
+
+def test_an_id_resolves_first_even_when_no_name_reads_like_it(session: Session) -> None:
+    session.add(Actor(key="desk-7", name="Fact Desk", kind="organization"))
+    session.flush()
+    assert resolve_actor(session, "desk-7").name == "Fact Desk"
+    assert resolve_actor(session, "desk-7", exact=True).name == "Fact Desk"
+    # The id is a whole word of no alias: read as a name, it finds nothing.
+    with pytest.raises(NotFound):
+        resolve_actor(session, "desk 7")
