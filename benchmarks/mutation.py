@@ -10,7 +10,7 @@ mutmut (installed into this interpreter if missing) mutates each group's
 modules and runs, for each mutant, those of the group's own tests that reach
 the mutated function, on SQLite: status by tests/test_status.py, name
 resolution by tests/test_names.py, anchoring and load planning by the
-anchoring and loading tests. Another test of the suite could only kill more,
+anchoring, loading and editing tests. Another test of the suite could only kill more,
 so the figure is a lower bound; narrow selections keep a run to about an
 hour on two cores (the status tests alone take a minute a mutant that
 survives). The group's selection is written into pyproject.toml's
@@ -59,6 +59,7 @@ GROUPS = {
             "tests/test_reanchor.py",
             "tests/test_load.py",
             "tests/test_load_rules.py",
+            "tests/test_edit.py",
         ],
     ),
 }

@@ -106,6 +106,11 @@ def test_a_repeated_quote_lists_where_and_how_to_pick() -> None:
     assert [a.start for a in anchors(TEXT, "North Korea")] == [0, 51]
 
 
+def test_a_data_file_says_which_with_occurrence_n() -> None:
+    with pytest.raises(QuoteRepeated, match=r"say which with occurrence: N \(1-2\)$"):
+        anchor(TEXT, "North Korea")
+
+
 def test_a_long_list_of_places_is_cut() -> None:
     with pytest.raises(QuoteRepeated, match=r"\(at 0, 4, 8, 12, 16 and 2 more\)"):
         anchor("war war war war war war war", "war")

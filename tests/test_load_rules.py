@@ -436,3 +436,25 @@ def test_only_its_claimants_retract_a_claim_in_the_database(engine: Engine, tmp_
     more.write_text(yaml.safe_dump({"claims": [withdrawal]}), encoding="utf-8")
     load_paths(engine, [tmp_path / "b"])
     assert counts(engine) == (3, 2, 4)
+
+
+def test_an_edited_text_moves_the_context_of_claims_outside_the_files(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Words inserted between the two quotes: the first keeps its place and
+    gains a new suffix, the second moves and gains a new prefix."""
+    load_paths(engine, [write(tmp_path / "a", dataset())])
+    folder = tmp_path / "b"
+    folder.mkdir()
+    edited = TEXT.replace("denied it:", "denied it all:")
+    (folder / "report.txt").write_text(edited, encoding="utf-8")
+    sources = {"sources": dataset()["sources"][:1]}
+    (folder / "sources.yaml").write_text(yaml.safe_dump(sources), encoding="utf-8")
+    report = load_paths(engine, [folder])
+    assert report.reanchored == 2
+    with Session(engine) as session:
+        for a in session.scalars(select(Appearance).where(Appearance.quote.is_not(None))):
+            assert a.start_offset is not None and a.end_offset is not None
+            assert edited[a.start_offset : a.end_offset] == a.quote
+            assert a.prefix == edited[max(0, a.start_offset - 32) : a.start_offset]
+            assert a.suffix == edited[a.end_offset : a.end_offset + 32]

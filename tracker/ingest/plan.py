@@ -240,15 +240,11 @@ class Planner:
                 raise InputError(f"{app.where}: appearance needs a 'quote' (the exact text)")
             same = known.get((app.source, app.quote))
             if same is not None and app.occurrence is None and self._unchanged_text(app.source):
-                if app.source not in texts:
-                    texts[app.source] = self._source_text(app.source)
                 text = texts[app.source]
                 if text is not None and text.count(app.quote) == 1:
                     via = self._actor_key(app.via, app.where, "via") if app.via else None
                     rows.append(same._replace(type=app.type, cue=app.cue, via=via))
                     continue
-            if app.source not in texts:
-                texts[app.source] = self._source_text(app.source)
             text = texts[app.source]
             if text is None:
                 raise InputError(f"{app.where}: claim {spec.key!r}: unknown source {app.source!r}")
