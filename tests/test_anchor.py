@@ -11,6 +11,7 @@ from tracker.ingest.anchor import (
     anchors,
     fold,
     occurrence_at,
+    occurrences,
 )
 
 TEXT = "North Korea supplied missiles, the spokesman said. North Korea denied it."
@@ -252,3 +253,29 @@ def test_a_quote_inside_longer_words_is_shown_where_it_is() -> None:
         "the quote occurs only inside longer words ('rth Korea supplied missiles, the spo' at 12);"
         " quote whole words"
     )
+
+
+def test_an_exact_occurrence_wins_over_typed_variants() -> None:
+    """Said once exactly and once with a typographic apostrophe: the exact
+    one, not a choice between two."""
+    text = "I don't know. I don\u2019t know."
+    assert anchor(text, "I don't know.").start == 0
+    assert anchor(text, "I don\u2019t know.").start == 14
+
+
+def test_occurrences_may_overlap() -> None:
+    assert occurrences("aaa", "aa") == [0, 1]
+    assert occurrences("no. no.", "yes") == []
+
+
+def test_an_empty_quote_says_so() -> None:
+    for quote in ("", "  \n"):
+        with pytest.raises(QuoteNotFound) as caught:
+            anchor(TEXT, quote)
+        assert str(caught.value) == "the quote is empty"
+
+
+def test_a_cut_word_at_the_start_of_the_text_is_shown_from_there() -> None:
+    with pytest.raises(QuoteNotFound) as caught:
+        anchor("Ukrainian forces advanced.", "Ukrain")
+    assert "('Ukrainian forces' at 0)" in str(caught.value)

@@ -282,6 +282,11 @@ def test_each_rule_refuses_with_its_own_line(
     line = str(caught.value)
     assert message in line and "\n" not in line, line
     assert line.startswith(str(tmp_path / "bad" / "data.yaml") + ":"), line
+    if change is _id_reads_as_name:  # at the actor whose id clashes
+        written = (tmp_path / "bad" / "data.yaml").read_text(encoding="utf-8").splitlines()
+        assert line.startswith(
+            f"{tmp_path / 'bad' / 'data.yaml'}:{written.index('- id: ben-ortiz') + 1}:"
+        )
     assert counts(engine) == (0, 0, 0)
 
 
