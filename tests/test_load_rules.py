@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from tracker.errors import InputError
+from tracker.ingest import plan
 from tracker.ingest.load import load_paths
 from tracker.record.models import (
     Actor,
@@ -37,7 +38,8 @@ def dataset() -> dict[str, Any]:
             {"id": "ana", "name": "Ana Kovac", "kind": "person", "aliases": ["Kovac", "Ana Kovac"]},
             {"id": "ben", "name": "Ben Ortiz", "kind": "person",
              "roles": [{"title": "Mayor", "of": "town"}]},
-            {"id": "town", "name": "Town Hall", "kind": "government"},
+            {"id": "town", "name": "Town Hall", "kind": "government",
+             "description": "The town's government"},
             # An id that reads as one of its own names is no clash.
             {"id": "wire", "name": "Wire Agency", "kind": "organization", "aliases": ["Wire"]},
         ],
@@ -114,6 +116,12 @@ def test_the_dataset_itself_loads(engine: Engine, tmp_path: Path) -> None:
             select(Actor.key, Alias.alias).join(Alias, Alias.actor_id == Actor.id)
         ).all()
         assert sorted(n for k, n in names if k == "ana") == ["Ana Kovac", "Kovac"]
+        town = session.scalars(select(Actor).where(Actor.key == "town")).one()
+        assert (town.name, town.kind, town.description) == (
+            "Town Hall",
+            "government",
+            "The town's government",
+        )
         firsts = dict(
             session.execute(
                 select(Claim.key, Source.key).join(Source, Source.id == Claim.first_source_id)
@@ -463,3 +471,12 @@ def test_an_edited_text_moves_the_context_of_claims_outside_the_files(
             assert edited[a.start_offset : a.end_offset] == a.quote
             assert a.prefix == edited[max(0, a.start_offset - 32) : a.start_offset]
             assert a.suffix == edited[a.end_offset : a.end_offset + 32]
+
+
+def test_an_alias_may_fill_its_column_exactly(engine: Engine, tmp_path: Path) -> None:
+    data = dataset()
+    actor(data, "ana")["aliases"].append("k" * plan.NORMALIZED_WIDTH)
+    load_paths(engine, [write(tmp_path / "a", data)])
+    actor(data, "ana")["aliases"].append("j" * (plan.NORMALIZED_WIDTH + 1))
+    with pytest.raises(InputError, match=f"at most {plan.NORMALIZED_WIDTH} fit"):
+        load_paths(engine, [write(tmp_path / "b", data)])

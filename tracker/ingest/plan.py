@@ -35,7 +35,7 @@ from tracker.record.models import ActorName
 from tracker.record.names import normalize
 
 # Transliteration can lengthen a name (one Chinese character, several letters).
-_NORMALIZED_WIDTH = int(cast(String, ActorName.__table__.c.normalized.type).length or 0)
+NORMALIZED_WIDTH = int(cast(String, ActorName.__table__.c.normalized.type).length or 0)
 
 
 def _evidence(e: EvidenceSpec) -> EvidenceState:
@@ -62,7 +62,6 @@ class Planner:
     from the files'."""
 
     def __init__(self, session: Session, dataset: Dataset, report: LoadReport) -> None:
-        self.session = session
         self.data = dataset
         self.report = report
         self._new_actor_keys = {s.key for s in dataset.actors}
@@ -134,11 +133,11 @@ class Planner:
                 norm = normalize(alias)
                 if not norm:
                     raise InputError(f"{spec.where}: actor {spec.key!r}: alias {alias!r} is empty")
-                if len(norm) > _NORMALIZED_WIDTH:
+                if len(norm) > NORMALIZED_WIDTH:
                     raise InputError(
                         f"{spec.where}: actor {spec.key!r}: alias {_short(alias)!r} is"
                         f" {len(norm)} characters long once transliterated;"
-                        f" at most {_NORMALIZED_WIDTH} fit"
+                        f" at most {NORMALIZED_WIDTH} fit"
                     )
                 if owner.get(norm, spec.key) != spec.key:
                     raise InputError(
