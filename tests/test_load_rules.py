@@ -480,3 +480,23 @@ def test_an_alias_may_fill_its_column_exactly(engine: Engine, tmp_path: Path) ->
     actor(data, "ana")["aliases"].append("j" * (plan.NORMALIZED_WIDTH + 1))
     with pytest.raises(InputError, match=f"at most {plan.NORMALIZED_WIDTH} fit"):
         load_paths(engine, [write(tmp_path / "b", data)])
+
+
+def test_a_new_name_that_reads_as_a_stored_id_is_refused_where_it_is_given(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The id is in the database; the name clashing with it is in the file."""
+    load_paths(engine, [write(tmp_path / "a", dataset())])
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "more.yaml").write_text(
+        "actors:\n  - id: wire-service\n    name: Wire Service\n    kind: organization\n"
+        "    aliases: [town]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        load_paths(engine, [folder])
+    assert str(caught.value) == (
+        f"{folder / 'more.yaml'}:2: actor id 'town' reads as a name of actor 'wire-service',"
+        " which would no longer find it: choose another id"
+    )

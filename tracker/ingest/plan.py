@@ -165,7 +165,8 @@ class Planner:
         for key in keys:
             other = owner.get(key.replace("-", " "))
             if other is not None and other != key:
-                where = next((s.where for s in self.data.actors if key in (s.key, other)), "")
+                # The actor of the two that the files define: the one to change.
+                where = next((s.where for s in self.data.actors if s.key in (key, other)), "")
                 raise InputError(
                     f"{where}: actor id {key!r} reads as a name of actor {other!r},"
                     " which would no longer find it: choose another id"
