@@ -497,6 +497,6 @@ def test_a_new_name_that_reads_as_a_stored_id_is_refused_where_it_is_given(
     with pytest.raises(InputError) as caught:
         load_paths(engine, [folder])
     assert str(caught.value) == (
-        f"{folder / 'more.yaml'}:2: actor id 'town' reads as a name of actor 'wire-service',"
-        " which would no longer find it: choose another id"
+        f"{folder / 'more.yaml'}:2: actor 'wire-service': a name reads as the id of actor"
+        " 'town', which would no longer find it: choose another name"
     )

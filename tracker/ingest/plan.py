@@ -161,15 +161,20 @@ class Planner:
     def _check_ids_against_names(self, owner: dict[str, str]) -> None:
         """An id is matched before any name (`by-actor moscow`): no actor's id
         may read as another actor's name, or that name would find it."""
-        keys = set(self.actors) | self._new_actor_keys
-        for key in keys:
+        defined = {s.key: s.where for s in self.data.actors}
+        for key in set(self.actors) | self._new_actor_keys:
             other = owner.get(key.replace("-", " "))
-            if other is not None and other != key:
-                # The actor of the two that the files define: the one to change.
-                where = next((s.where for s in self.data.actors if s.key in (key, other)), "")
+            if other is None or other == key:
+                continue
+            if key in defined:
                 raise InputError(
-                    f"{where}: actor id {key!r} reads as a name of actor {other!r},"
+                    f"{defined[key]}: actor id {key!r} reads as a name of actor {other!r},"
                     " which would no longer find it: choose another id"
+                )
+            if other in defined:  # the id is in the database; the name is new
+                raise InputError(
+                    f"{defined[other]}: actor {other!r}: a name reads as the id of actor"
+                    f" {key!r}, which would no longer find it: choose another name"
                 )
 
     def _plan_sources(self) -> list[Plan]:
