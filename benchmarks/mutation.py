@@ -13,10 +13,10 @@ resolution by tests/test_names.py, anchoring and load planning by the
 anchoring, loading and editing tests. Another test of the suite could only
 kill more, so the figure is a lower bound; narrow selections keep a run to
 about 35 minutes on two cores, 24 of them for status (its tests take a
-minute and a half for each mutant that survives). The group's selection is written into pyproject.toml's
-[tool.mutmut] for the run and put back after; results are saved to
-mutation-results/GROUP.txt (`mutmut show NAME` in that group's run prints a
-mutant's diff while its mutants/ folder lasts).
+minute and a half for each mutant that survives). The group's selection is
+written into pyproject.toml's [tool.mutmut] for the run and put back after;
+results are saved to mutation-results/GROUP.txt (`mutmut show NAME` in that
+group's run prints a mutant's diff while its mutants/ folder lasts).
 
 A mutant is killed when a test fails, survives when all pass, times out when
 the tests take six times as long as unmutated (a loop that never ends: caught
