@@ -111,22 +111,13 @@ def tally(results: str) -> tuple[dict[str, Counter[str]], list[str]]:
 
 def table(counts: dict[str, Counter[str]]) -> str:
     head = ("module", "total", *COLUMNS, "other", "caught share")
+    named = [(f"{label} ({module})", counts[module]) for module, label in MODULES.items()]
     rows = []
-    everything: Counter[str] = sum(counts.values(), Counter())
-    for module, label in [*MODULES.items(), ("all", "all four")]:
-        c = everything if module == "all" else counts[module]
+    for name, c in [*named, ("all four", sum(counts.values(), Counter()))]:
         total = sum(c.values())
         other = total - sum(c[k] for k in COLUMNS)
         share = f"{100 * (c['killed'] + c['timeout']) / total:.1f}%" if total else "-"
-        rows.append(
-            (
-                label if module == "all" else f"{label} ({module})",
-                str(total),
-                *(str(c[k]) for k in COLUMNS),
-                str(other),
-                share,
-            )
-        )
+        rows.append((name, str(total), *(str(c[k]) for k in COLUMNS), str(other), share))
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join(" --- " for _ in head) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)

@@ -45,6 +45,14 @@ def pytest_configure(config: pytest.Config) -> None:
         )
 
 
+def line_of(path: Path, needle: str) -> int:
+    """The number of the first line of `path` holding `needle`."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test may touch the user's default database or inherit a URL."""

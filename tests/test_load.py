@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, line_of
 from tracker.cli import cli
 from tracker.errors import InputError
 from tracker.ingest import plan
@@ -47,13 +47,6 @@ def edit(path: Path, old: str, new: str) -> None:
     content = path.read_text(encoding="utf-8")
     assert old in content, old
     path.write_text(content.replace(old, new, 1), encoding="utf-8")
-
-
-def line_of(path: Path, needle: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(needle)
 
 
 def test_second_load_changes_nothing(seeded: Engine) -> None:

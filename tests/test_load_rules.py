@@ -14,8 +14,10 @@ import yaml
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from tests.conftest import line_of
 from tracker.errors import InputError
 from tracker.ingest import plan
+from tracker.ingest.anchor import CONTEXT
 from tracker.ingest.load import load_paths
 from tracker.record.models import (
     Actor,
@@ -291,10 +293,8 @@ def test_each_rule_refuses_with_its_own_line(
     assert message in line and "\n" not in line, line
     assert line.startswith(str(tmp_path / "bad" / "data.yaml") + ":"), line
     if change is _id_reads_as_name:  # at the actor whose id clashes
-        written = (tmp_path / "bad" / "data.yaml").read_text(encoding="utf-8").splitlines()
-        assert line.startswith(
-            f"{tmp_path / 'bad' / 'data.yaml'}:{written.index('- id: ben-ortiz') + 1}:"
-        )
+        data_file = tmp_path / "bad" / "data.yaml"
+        assert line.startswith(f"{data_file}:{line_of(data_file, '- id: ben-ortiz')}:")
     assert counts(engine) == (0, 0, 0)
 
 
@@ -469,8 +469,8 @@ def test_an_edited_text_moves_the_context_of_claims_outside_the_files(
         for a in session.scalars(select(Appearance).where(Appearance.quote.is_not(None))):
             assert a.start_offset is not None and a.end_offset is not None
             assert edited[a.start_offset : a.end_offset] == a.quote
-            assert a.prefix == edited[max(0, a.start_offset - 32) : a.start_offset]
-            assert a.suffix == edited[a.end_offset : a.end_offset + 32]
+            assert a.prefix == edited[max(0, a.start_offset - CONTEXT) : a.start_offset]
+            assert a.suffix == edited[a.end_offset : a.end_offset + CONTEXT]
 
 
 def test_an_alias_may_fill_its_column_exactly(engine: Engine, tmp_path: Path) -> None:

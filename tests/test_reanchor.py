@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, line_of
 from tracker.errors import InputError
 from tracker.ingest.anchor import CONTEXT, relocate
 from tracker.ingest.load import load_paths
@@ -26,11 +26,6 @@ def only_sources(tmp_path: Path) -> Path:
     for text in SEEDS.glob("*.txt"):
         shutil.copy(text, folder)
     return folder
-
-
-def line_of(path: Path, needle: str) -> int:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return next(n for n, line in enumerate(lines, start=1) if needle in line)
 
 
 def appearances_of(engine: Engine, key: str) -> list[tuple[str, int, int]]:
