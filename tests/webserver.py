@@ -70,6 +70,7 @@ class WebServer:
         """Serve `body` (text is sent as UTF-8) at `path`; returns its URL."""
         raw = body.encode("utf-8") if isinstance(body, str) else body
         headers = {"Content-Type": content_type} if content_type else {}
+        headers.update(options.pop("headers", None) or {})  # type: ignore[call-overload]
         self.routes[path] = Route(body=raw, headers=headers, **options)  # type: ignore[arg-type]
         return self.url(path)
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import socket
+import ssl
 import time
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -93,7 +94,7 @@ def refusal(address: str) -> str | None:
             return f"{why} (IPv4 {inner} inside IPv6)" if why else None
     for flag, name in _KINDS:
         if getattr(ip, flag):
-            return f"a {name} address"
+            return f"{'an' if name[0] in 'aeiou' else 'a'} {name} address"
     return None if ip.is_global else "not a public address"
 
 
@@ -223,12 +224,17 @@ class _Body(httpx.SyncByteStream):
         self._response.close()
 
 
+def ssl_context() -> ssl.SSLContext:
+    """Certificates verified against certifi's roots, as httpx does by default."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 class _Transport(httpx.BaseTransport):
     """httpx over an httpcore pool whose connections the guard opens."""
 
     def __init__(self, guard: _Guard) -> None:
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=ssl_context(),
             network_backend=guard,
             max_connections=2,
             retries=0,
@@ -263,16 +269,19 @@ def fetch(
     *,
     allow_private: bool = False,
     accept: Collection[str] = PAGE_TYPES,
-    timeout: float = FETCH_TIMEOUT,
-    max_bytes: int = MAX_FETCH_BYTES,
-    max_redirects: int = MAX_REDIRECTS,
+    timeout: float | None = None,
+    max_bytes: int | None = None,
+    max_redirects: int | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> Download:
-    """GET `url`, following redirects, within the bounds given (defaults:
-    tracker.limits). A body of a media type not in `accept` is refused (one
-    with no Content-Type is returned, `media_type` None: the caller decides).
-    Any failure is a FetchError naming `url` (AddressRefused for an address
-    that is not public, unless `allow_private`)."""
+    """GET `url`, following redirects, within the bounds given (None: those
+    of tracker.limits). A body of a media type not in `accept` is refused
+    (one with no Content-Type is returned, `media_type` None: the caller
+    decides). Any failure is a FetchError naming `url` (AddressRefused for an
+    address that is not public, unless `allow_private`)."""
+    timeout = FETCH_TIMEOUT if timeout is None else timeout
+    max_bytes = MAX_FETCH_BYTES if max_bytes is None else max_bytes
+    max_redirects = MAX_REDIRECTS if max_redirects is None else max_redirects
     start = checked_url(url)
     guard = _Guard(allow_private, time.monotonic() + timeout)
     request_headers = {
@@ -283,16 +292,18 @@ def fetch(
         **(headers or {}),
     }
     current, redirects = start, list[str]()
+    # Each request built and sent by hand, not by an httpx.Client: a client
+    # reads the Location of every redirect itself, and fails on a bad one
+    # before this code can say where it pointed.
+    extensions = {"timeout": httpx.Timeout(timeout).as_dict()}
     try:
-        with httpx.Client(
-            transport=_Transport(guard),
-            trust_env=False,
-            follow_redirects=False,
-            timeout=timeout,
-            headers=request_headers,
-        ) as client:
+        with _Transport(guard) as transport:
             while True:
-                with client.stream("GET", current) as response:
+                request = httpx.Request("GET", current, headers=request_headers)
+                request.extensions = extensions
+                response = transport.handle_request(request)
+                response.request = request
+                try:
                     if not response.is_redirect:
                         return _read(start, response, accept, max_bytes, redirects)
                     location = response.headers["location"]
@@ -301,12 +312,14 @@ def fetch(
                         target = checked_url(current.join(location), lead)
                     except httpx.InvalidURL as exc:
                         raise FetchError(f"{lead}, not a valid URL: {exc}") from None
-                    if str(target) in (str(start), *redirects):
-                        raise FetchError(f"{start}: redirects in a loop (back to {target})")
-                    if len(redirects) == max_redirects:
-                        raise FetchError(f"{start}: redirects more than {max_redirects} times")
-                    redirects.append(str(target))
-                    current = target
+                finally:
+                    response.close()
+                if str(target) in (str(start), *redirects):
+                    raise FetchError(f"{start}: redirects in a loop (back to {target})")
+                if len(redirects) == max_redirects:
+                    raise FetchError(f"{start}: redirects more than {max_redirects} times")
+                redirects.append(str(target))
+                current = target
     except AddressRefused as exc:
         through = f" (redirected to {redirects[-1]})" if redirects else ""
         raise AddressRefused(f"{start}{through}: not fetched: {exc}") from None

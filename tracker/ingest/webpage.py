@@ -31,7 +31,6 @@ from tracker.ingest import download, sourcefile
 from tracker.ingest.dataset import Dataset, SourceSpec
 from tracker.ingest.edit import Written, where
 from tracker.ingest.load import load_dataset
-from tracker.limits import FETCH_TIMEOUT, MAX_FETCH_BYTES, MAX_REDIRECTS
 from tracker.record.models import Appearance, Claim, Source
 
 # A scheme, then "//": what a browser would take as an address, not a file.
@@ -81,16 +80,17 @@ def fetch_page(
     url: str,
     *,
     allow_private: bool = False,
-    timeout: float = FETCH_TIMEOUT,
-    max_bytes: int = MAX_FETCH_BYTES,
-    max_redirects: int = MAX_REDIRECTS,
+    timeout: float | None = None,
+    max_bytes: int | None = None,
+    max_redirects: int | None = None,
 ) -> WebPage:
     """Fetch `url` and read it as `tracker add source` reads a saved file:
     HTML (text/html, application/xhtml+xml) through the same decoding and
     extraction, in the encoding HTTP declares (else the page's own);
     text/plain and text/markdown as a text file is read, UTF-8 unless HTTP
     declares otherwise. A page with no Content-Type is taken as a file of its
-    address's name would be. Anything else is refused (download.PAGE_TYPES)."""
+    address's name would be. Anything else is refused (download.PAGE_TYPES).
+    Bounds left None are tracker.limits'."""
     got = download.fetch(
         url,
         allow_private=allow_private,
