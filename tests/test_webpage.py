@@ -20,13 +20,15 @@ from tests.conftest import Runner
 from tests.test_edit import refused
 from tests.test_load import snapshot
 from tests.webserver import WebServer
-from tracker.ingest import download, sourcefile
+from tracker.errors import AddressRefused
+from tracker.ingest import download, sourcefile, webpage
 from tracker.record.models import Source
 
 WALKTHROUGH = Path(__file__).resolve().parent.parent / "docs" / "walkthrough"
 ARTICLE = (WALKTHROUGH / "zembla-tankers.html").read_text(encoding="utf-8")
 KEY = "example-wire-20250304"
 QUOTE = "three tankers had crossed"
+EMBARGO = "Zembla has denied breaching the embargo"
 UPDATE = "<p>UPDATE: The ministry repeated its denial on Wednesday, calling it a lie.</p>"
 
 
@@ -339,3 +341,27 @@ def test_the_readme_example_runs(
         result = run(*words[1:])
         printed = (result.stdout + result.stderr).replace(f":{web.port}/", ":8000/")
         assert printed == expected.replace("2025-03-05", today), command
+
+
+def test_the_python_api_says_what_moved(run: Runner, seeded: Engine, web: WebServer) -> None:
+    """What a web server would call: fetch (its own allow setting), then
+    update the source in its own transaction."""
+    url = web.page("/zembla", ARTICLE)
+    ok(run("add", "source", url, "--allow-private"))
+    quote_claim(run)
+    old = stored(seeded).text
+    assert old is not None
+    web.page("/zembla", ARTICLE.replace("three tankers", "<b>UPDATE</b> three tankers"))
+    with pytest.raises(AddressRefused):
+        webpage.fetch_page(url)
+    page = webpage.fetch_page(url, allow_private=True)
+    with Session(seeded) as session, session.begin():
+        (source,) = webpage.sources_at(session, page)
+        result = webpage.refetch(session, source, page)
+    start, later = old.index(QUOTE), old.index(EMBARGO)
+    assert result.moved == [
+        webpage.Moved("tankers-crossed", QUOTE, (start, start + 25), (start + 7, start + 32)),
+        webpage.Moved("embargo-denied", EMBARGO, (later, later + 39), (later + 7, later + 46)),
+    ]
+    assert result.kept == 0 and result.written.action == "updated"
+    assert stored(seeded).text == page.found.text

@@ -28,8 +28,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.ingest import download, sourcefile
-from tracker.ingest.dataset import Dataset, SourceSpec
-from tracker.ingest.edit import Written, where
+from tracker.ingest.dataset import Dataset
+from tracker.ingest.edit import Written, source_spec
 from tracker.ingest.load import load_dataset
 from tracker.record.models import Appearance, Claim, Source
 
@@ -119,27 +119,6 @@ def sources_at(session: Session, page: WebPage) -> list[Source]:
     return list(found)
 
 
-def stored_spec(source: Source, label: str) -> SourceSpec:
-    """The source as the loader would read it from a data file."""
-    return SourceSpec(
-        key=source.key,
-        outlet=source.outlet,
-        title=source.title,
-        url=source.url,
-        published=source.published_on,
-        published_precision=source.published_precision,
-        language=source.language,
-        credits=[c.actor.key for c in source.credits],
-        notes=source.notes,
-        text=source.text,
-        where=where(label),
-        archived_url=source.archived_url,
-        retrieved=source.retrieved_on,
-        excerpt=source.excerpt,
-        raw_hash=source.raw_hash,
-    )
-
-
 def _quotes(session: Session, source_id: int) -> dict[str, list[tuple[str, int, int]]]:
     """Each claim's quotes in the source, in the order they are recorded."""
     rows = session.execute(
@@ -165,7 +144,7 @@ def refetch(
     Nothing changed, nothing is written."""
     key, url, source_id = source.key, page.download.final_url, source.id
     old_length, retrieved = source.text_length, source.retrieved_on
-    stored = stored_spec(source, url)
+    stored = source_spec(source, url)
     new = page.found
     spec = replace(stored, text=new.text, raw_hash=new.raw_hash, retrieved=new.retrieved)
     text_changed = spec.content_hash != stored.content_hash
