@@ -22,6 +22,7 @@ from hypothesis import Phase, settings
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
+from tests.webserver import web  # noqa: F401  # the test web server, for every test
 from tracker.cli import cli
 from tracker.ingest.load import load_paths
 from tracker.record import db, migrate

@@ -29,3 +29,11 @@ class Ambiguous(TrackerError):
 
 class SchemaError(TrackerError):
     """The database is not at the schema revision this tracker expects."""
+
+
+class FetchError(InputError):
+    """A page could not be fetched, or was refused: the message names the URL."""
+
+
+class AddressRefused(FetchError):
+    """A fetch would reach a private, loopback or otherwise non-public address."""

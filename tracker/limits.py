@@ -12,3 +12,16 @@ MAX_DATA_BYTES = 256 * 2**20
 # How much of a value an error message quotes: a 10,000-character name is
 # named by its start, not echoed whole.
 MAX_SHOWN = 80
+
+# Fetching a page (tracker.ingest.download). A news article's HTML, scripts
+# and inline styles included, is rarely over 2 MiB; 16 MiB leaves room for
+# the heaviest without letting a hostile server fill memory.
+MAX_FETCH_BYTES = 16 * 2**20
+# The whole fetch, every redirect and byte included: a server that answers
+# slowly, or dribbles its page a byte at a time, is given up on after this.
+FETCH_TIMEOUT = 30.0
+# Browsers follow 20; a news URL behind a shortener and an https upgrade
+# needs three or four. More is a misconfigured or hostile site.
+MAX_REDIRECTS = 10
+# A URL is stored with its source, in a column this wide (sources.url).
+MAX_URL_LENGTH = 2000

@@ -13,7 +13,12 @@ from tracker.cli.writing import actor_key, report, write_format, writing
 from tracker.vocabulary import ACTOR_KINDS, COUNTER_RELATIONS
 
 if TYPE_CHECKING:
-    pass
+    import datetime as dt
+
+    from sqlalchemy.orm import Session
+
+    from tracker.ingest.edit import Written
+    from tracker.ingest.webpage import WebPage
 
 
 # -- add ----------------------------------------------------------------------------
@@ -34,7 +39,7 @@ def add() -> None:
 
 
 @add.command("source")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", metavar="FILE|URL")
 @click.option("--id", "key", metavar="ID", help="The source's id (default: from outlet and date).")
 @click.option("--title", help="Overrides the title the file gives.")
 @click.option("--outlet", help="Overrides the outlet (site name) the file gives.")
@@ -46,31 +51,57 @@ def add() -> None:
 @click.option("--retrieved", metavar="DATE", help="When the text was retrieved (YYYY-MM-DD).")
 @click.option("--excerpt", is_flag=True, help="The text is an excerpt of the document.")
 @click.option("--notes", help="Why the date, credits... are what they are.")
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Fetch from private, loopback and link-local addresses too (your own network).",
+)
 @write_format
 @click.pass_context
 def add_source(
-    ctx: click.Context, /, file: Path, key: str | None, fmt: str, **options: Any
+    ctx: click.Context, /, file: str, key: str | None, allow_private: bool, fmt: str, **options: Any
 ) -> None:
-    """Store an article from a file: plain text, Markdown with YAML front
-    matter (title, outlet, url, published, credits, language), or an HTML
-    page saved from a browser (its text and metadata extracted offline).
+    """Store an article from a file or the web: plain text, Markdown with
+    YAML front matter (title, outlet, url, published, credits, language), or
+    an HTML page saved from a browser (its text and metadata extracted
+    offline), or a page at an http(s) URL, fetched and read the same way.
 
     Adding the same file or text again changes nothing and names the source
-    that holds it. Prints the new source's id.
+    that holds it. Adding the same URL again fetches it again: a changed page
+    replaces the source's text, and the quotes recorded in it follow (what
+    moved is said). Prints the source's id.
 
     \b
     Examples:
       tracker add source page.html
       tracker add source statement.txt --outlet "Ministry of Foreign Affairs" \\
           --title "Statement on ..." --published 2024-06-19
+      tracker add source https://example.org/2025/03/04/article --credit Reuters
     """
     from tracker import dates
-    from tracker.ingest import edit, sourcefile
+    from tracker.errors import AddressRefused
+    from tracker.ingest import edit, sourcefile, webpage
     from tracker.ingest.dataset import SourceSpec
 
-    found = sourcefile.read(file)
-    published = parse_date(options["published"], "--published") or found.published
+    page = None
+    if webpage.is_url(file):
+        try:
+            page = webpage.fetch_page(file, allow_private=allow_private)
+        except AddressRefused as exc:
+            raise AddressRefused(f"{exc} (--allow-private fetches it)") from None
+        found = page.found
+    else:
+        path = click.Path(exists=True, dir_okay=False, path_type=Path).convert(file, None, ctx)
+        found = sourcefile.read(path)
+    published = parse_date(options["published"], "--published")
     retrieved = parse_date(options["retrieved"], "--retrieved", day_only=True)
+    if page is not None:
+        with writing(ctx) as session:
+            written = _refetch(session, page, key, published, retrieved, options)
+        if written is not None:
+            report(ctx, written, fmt)
+            return
+    published = published or found.published
     title = options["title"] or found.title
     outlet = options["outlet"] or found.outlet
     for value, option in ((title, "--title"), (outlet, "--outlet")):
@@ -102,6 +133,43 @@ def add_source(
             spec.key = edit.new_key(session, "source", f"{outlet} {day}".strip())
         written = edit.add_source(session, spec)
     report(ctx, written, fmt)
+
+
+def _refetch(
+    session: Session,
+    page: WebPage,
+    key: str | None,
+    published: tuple[dt.date, str] | None,
+    retrieved: tuple[dt.date, str] | None,
+    options: dict[str, Any],
+) -> Written | None:
+    """Fetched again: the source recorded with this page's address, updated
+    (None if there is none: the page is a new source)."""
+    from tracker.errors import InputError
+    from tracker.ingest import webpage
+
+    sources = webpage.sources_at(session, page)
+    if key is not None:
+        sources = [s for s in sources if s.key == key]
+    if not sources:
+        return None
+    if len(sources) > 1:
+        keys = ", ".join(s.key for s in sources)
+        raise InputError(f"{page.download.url}: sources {keys} have this URL: give --id")
+    given: dict[str, Any] = {
+        name: options[name]
+        for name in ("title", "outlet", "url", "language", "archived_url", "notes")
+        if options[name] is not None
+    }
+    if published:
+        given |= {"published": published[0], "published_precision": published[1]}
+    if retrieved:
+        given["retrieved"] = retrieved[0]
+    if options["excerpt"]:
+        given["excerpt"] = True
+    if options["credits"]:
+        given["credits"] = [actor_key(session, name) for name in options["credits"]]
+    return webpage.refetch(session, sources[0], page, given).written
 
 
 def _claim_options(f: Callable[..., Any]) -> Callable[..., Any]:

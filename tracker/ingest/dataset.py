@@ -404,7 +404,7 @@ def _claim(path: Path, data: Any, line: int) -> ClaimSpec:
     )
 
 
-def parse_yaml(path: Path, text: str, first_line: int = 1) -> Any:
+def parse_yaml(path: Path | str, text: str, first_line: int = 1) -> Any:
     """YAML text as plain data (dates kept as text, duplicate keys refused),
     or an InputError naming the line (`first_line`: where `text` starts)."""
     try:

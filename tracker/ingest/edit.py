@@ -231,6 +231,27 @@ def actor_spec(actor: Actor, label: str) -> ActorSpec:
     )
 
 
+def source_spec(source: Source, label: str) -> SourceSpec:
+    """The source as the loader would read it from a data file."""
+    return SourceSpec(
+        key=source.key,
+        outlet=source.outlet,
+        title=source.title,
+        url=source.url,
+        published=source.published_on,
+        published_precision=source.published_precision,
+        language=source.language,
+        credits=[c.actor.key for c in source.credits],
+        notes=source.notes,
+        text=source.text,
+        where=where(label),
+        archived_url=source.archived_url,
+        retrieved=source.retrieved_on,
+        excerpt=source.excerpt,
+        raw_hash=source.raw_hash,
+    )
+
+
 # -- additions -------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ fills the source's fields; nothing is guessed from elsewhere.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from tracker.ingest.htmlpage import declared_encoding, read_meta
 from tracker.limits import MAX_TEXT_BYTES
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 FRONT_MATTER_FIELDS = (
     "title",
@@ -57,7 +59,7 @@ class SourceFile:
     notes: str | None = None
 
 
-def _decode(path: Path, raw: bytes, encoding: str = "utf-8-sig") -> str:
+def _decode(path: Path | str, raw: bytes, encoding: str = "utf-8-sig") -> str:
     try:
         text = raw.decode(encoding)
     except LookupError:
@@ -69,7 +71,7 @@ def _decode(path: Path, raw: bytes, encoding: str = "utf-8-sig") -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _date(path: Path, name: str, value: Any) -> tuple[dt.date, str] | None:
+def _date(path: Path | str, name: str, value: Any) -> tuple[dt.date, str] | None:
     if value is None or value == "":
         return None
     try:
@@ -78,7 +80,7 @@ def _date(path: Path, name: str, value: Any) -> tuple[dt.date, str] | None:
         raise InputError(f"{path}: {name}: {exc}") from None
 
 
-def _front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
+def _front_matter(path: Path | str, text: str) -> tuple[dict[str, Any], str]:
     """The YAML between a first line `---` and the next, and the body after it."""
     if not text.startswith("---\n"):
         return {}, text
@@ -98,10 +100,13 @@ def _front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
     return front, text[end + 5 :]
 
 
-def _html(path: Path, raw: bytes, raw_hash: str) -> SourceFile:
+def _html(path: Path | str, raw: bytes, raw_hash: str, charset: str | None) -> SourceFile:
     import trafilatura  # heavy (lxml): only for HTML
 
-    html = _decode(path, raw, declared_encoding(raw) or "utf-8-sig")
+    # A byte-order mark, then the charset HTTP declares, then the page's own
+    # <meta>: the order a browser follows.
+    declared = charset if charset and not raw.startswith(_BOMS) else declared_encoding(raw)
+    html = _decode(path, raw, declared or "utf-8-sig")
     meta = read_meta(html)
     # Text only: the metadata trafilatura would add falls back on guesses
     # (the domain for a site name, a date from the text).
@@ -123,7 +128,7 @@ def _html(path: Path, raw: bytes, raw_hash: str) -> SourceFile:
     )
 
 
-def _field(path: Path, front: dict[str, Any], name: str) -> str | None:
+def _field(path: Path | str, front: dict[str, Any], name: str) -> str | None:
     value = front.get(name)
     if isinstance(value, (dict, list)):
         raise InputError(f"{path}: front matter field {name!r} must be text")
@@ -140,11 +145,35 @@ def read(path: Path) -> SourceFile:
     if len(raw) > MAX_TEXT_BYTES:
         mib = MAX_TEXT_BYTES // 2**20
         raise InputError(f"{path}: larger than {mib} MiB, the most one file may hold")
+    suffix = path.suffix.lower()
+    return read_bytes(
+        raw,
+        path,
+        html=True if suffix in HTML_SUFFIXES else None,
+        markdown=suffix in MARKDOWN_SUFFIXES,
+    )
+
+
+def read_bytes(
+    raw: bytes,
+    path: Path | str,
+    *,
+    html: bool | None = None,
+    markdown: bool = False,
+    charset: str | None = None,
+) -> SourceFile:
+    """A file's bytes (or a page's, as fetched) as a source's text and what
+    they say of themselves; `path` (a path or a URL) names them in errors.
+    `html`: read as an HTML page, or as text (None: HTML if it opens as one);
+    `markdown`: text is Markdown; `charset`: the encoding declared outside
+    the bytes (HTTP's Content-Type), which a byte-order mark overrides."""
     raw_hash = hashlib.sha256(raw).hexdigest()
     head = raw.lstrip()[:200].lower()
-    if path.suffix.lower() in HTML_SUFFIXES or head.startswith((b"<!doctype html", b"<html")):
-        return _html(path, raw, raw_hash)
-    front, body = _front_matter(path, _decode(path, raw))
+    if html or (html is None and head.startswith((b"<!doctype html", b"<html"))):
+        return _html(path, raw, raw_hash, charset)
+    # Text is UTF-8 (a BOM is no text), unless HTTP declared otherwise.
+    encoding = charset if charset and not raw.startswith(_BOMS) else "utf-8-sig"
+    front, body = _front_matter(path, _decode(path, raw, encoding))
     if not body.strip():
         raise InputError(f"{path}: holds no article text")
     credits = front.get("credits") or []
@@ -161,7 +190,7 @@ def read(path: Path) -> SourceFile:
     return SourceFile(
         text=body,
         raw_hash=raw_hash,
-        kind="markdown" if front or path.suffix.lower() in MARKDOWN_SUFFIXES else "text",
+        kind="markdown" if front or markdown else "text",
         title=_field(path, front, "title"),
         outlet=_field(path, front, "outlet"),
         url=_field(path, front, "url"),
