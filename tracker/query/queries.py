@@ -62,6 +62,7 @@ class ClaimFilter:
     reviewed: bool | None = None  # has a review (True) or none (False)
     status: str | None = None
     limit: int | None = None
+    offset: int = 0  # skip this many first (a page of a web listing)
     # Only claims that head a contest (tracker.record.status.challenged): each
     # contest once, under the claim another side answers.
     challenged: bool = False
@@ -153,6 +154,8 @@ def _claims_query(flt: ClaimFilter) -> Select[*tuple[Any, ...]]:
     query = _matching(_columns(), flt).order_by(*_NEWEST_FIRST)
     if flt.limit is not None:
         query = query.limit(flt.limit)
+    if flt.offset:
+        query = query.offset(flt.offset)
     return query
 
 
@@ -340,6 +343,22 @@ def actor_claim_counts(session: Session) -> dict[int, tuple[int, int]]:
         actor_id: (made.get(actor_id, 0), countered.get(actor_id, 0))
         for actor_id in set(made) | set(countered)
     }
+
+
+def source(session: Session, key: str) -> Source:
+    """One source by its id, text and credits with it; NotFound names the nearest."""
+    found = (  # no id holds a NUL, and PostgreSQL refuses one in a parameter
+        None
+        if "\x00" in key
+        else session.scalars(
+            select(Source)
+            .where(Source.key == key)
+            .options(selectinload(Source.credits).selectinload(SourceCredit.actor))
+        ).first()
+    )
+    if found is None:
+        raise suggest.not_found(session, "source", key)
+    return found
 
 
 def sources(session: Session) -> list[tuple[Source, int]]:
