@@ -80,13 +80,14 @@ def topics(ctx: click.Context, fmt: str) -> None:
       tracker topics -f json
     """
     from tracker.record import suggest
+    from tracker.render import views
     from tracker.render.output import render
 
     with open_session(ctx) as session:
         found = suggest.topics(session)
     rows = [[topic, n] for topic, n in found]
-    data = [{"topic": topic, "claims": n} for topic, n in found]
-    echo(render(fmt, ["Topic", "Claims"], rows, data), fmt)
+    data = [views.topic_dict(topic, n) for topic, n in found]
+    echo(render(fmt, views.TOPIC_HEADERS, rows, data), fmt)
 
 
 @click.command()

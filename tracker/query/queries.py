@@ -221,8 +221,8 @@ def timeline(session: Session, flt: ClaimFilter | None = None) -> Iterator[Claim
     # --limit picks the selected claims (the oldest); their answers come with them.
     oldest = (Claim.stated_on.is_(None), Claim.stated_on, Claim.key)
     selected = _matching(select(Claim.id), replace(flt, limit=None)).order_by(*oldest)
-    if flt.limit is not None:
-        selected = select(selected.limit(flt.limit).subquery().c.id)
+    if flt.limit is not None or flt.offset:
+        selected = select(selected.limit(flt.limit).offset(flt.offset or None).subquery().c.id)
     rel = aliased(Relation)
     answers = exists().where(
         rel.from_claim_id == Claim.id,
@@ -322,6 +322,12 @@ def actors(session: Session) -> list[Actor]:
             )
         )
     )
+
+
+def actors_with_counts(session: Session) -> list[tuple[Actor, tuple[int, int]]]:
+    """Every actor by name, with (claims made, others' claims countered)."""
+    counts = actor_claim_counts(session)
+    return [(a, counts.get(a.id, (0, 0))) for a in actors(session)]
 
 
 def actor_claim_counts(session: Session) -> dict[int, tuple[int, int]]:
