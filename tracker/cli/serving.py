@@ -99,7 +99,13 @@ _STDIN = click.option(
 @_STDIN
 @click.pass_context
 def user_add(ctx: click.Context, name: str, role: str, password_stdin: bool) -> None:
-    """Add a user; the password is asked for (or read with --password-stdin)."""
+    """Add a user; the password is asked for (or read with --password-stdin).
+
+    \b
+    Examples:
+      tracker user add ana --role editor
+      echo "$PASSWORD" | tracker user add ben --role reader --password-stdin
+    """
     _web()
     from tracker.web import users
 
@@ -114,7 +120,12 @@ def user_add(ctx: click.Context, name: str, role: str, password_stdin: bool) -> 
 @click.argument("name")
 @click.pass_context
 def user_remove(ctx: click.Context, name: str) -> None:
-    """Remove a user; their sessions end at their next request."""
+    """Remove a user; their sessions end at their next request.
+
+    \b
+    Examples:
+      tracker user remove ben
+    """
     _web()
     from tracker.web import users
 
@@ -128,7 +139,12 @@ def user_remove(ctx: click.Context, name: str) -> None:
 @_STDIN
 @click.pass_context
 def user_passwd(ctx: click.Context, name: str, password_stdin: bool) -> None:
-    """Set a user's password; every session signed in with the old one ends."""
+    """Set a user's password; every session signed in with the old one ends.
+
+    \b
+    Examples:
+      tracker user passwd ana
+    """
     _web()
     from tracker.web import users
 
@@ -141,7 +157,12 @@ def user_passwd(ctx: click.Context, name: str, password_stdin: bool) -> None:
 @user.command("list")
 @click.pass_context
 def user_list(ctx: click.Context) -> None:
-    """Every user and their role."""
+    """Every user and their role.
+
+    \b
+    Examples:
+      tracker user list
+    """
     _web()
     from sqlalchemy.orm import Session
 
