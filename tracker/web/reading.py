@@ -39,10 +39,11 @@ def _desk(request: Request) -> Desk:
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> Response:
-    """`template` with what every page has: who is reading, the CSRF token
-    for the sign-out form, the path for the JSON beside it."""
+    """`template` with what every page has: who is reading, the session's
+    CSRF token (for its forms, and in a meta tag for scripts that post), the
+    path for the JSON beside it."""
     found: Viewer = request.state.viewer
-    base = {"viewer": found, "csrf": csrf_token(request) if found.may_sign_in else ""}
+    base = {"viewer": found, "csrf": "" if found.read_only else csrf_token(request)}
     response: Response = request.app.state.templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status
     )
