@@ -93,9 +93,9 @@ def listing(params: Mapping[str, str], session: Session, statuses: bool = False)
     )
 
 
-def kinds(params: Mapping[str, list[str]] | list[str]) -> tuple[str, ...]:
-    """`in=claims&in=quotes`: what search looks in, in the CLI's order."""
-    given = list(params) if isinstance(params, list) else []
+def kinds(given: list[str]) -> tuple[str, ...]:
+    """`in=claims&in=quotes` (the values given): what search looks in, each
+    once, in the order given, as `--in` repeated; all three when none."""
     for kind in given:
         if kind not in SEARCH_KINDS:
             raise ParamError(f"in: {kind[:40]!r} is not one of {', '.join(SEARCH_KINDS)}")
