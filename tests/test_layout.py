@@ -1,6 +1,10 @@
 """The package's shape: no import cycles, and each stage of the pipeline
 imports only from the stages before it (record → ingest → query → exchange →
-extract → render → cli). Every import counts, also those inside functions."""
+extract → render → web, cli). Every import counts, also those inside functions.
+
+The web interface sits after render, beside the command line: it imports
+neither cli nor anything cli alone has, and cli reaches it only from the
+commands that start it (tracker.cli.serving), inside those commands."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tracker"
-STAGES = ["record", "ingest", "query", "exchange", "extract", "render", "cli"]
+STAGES = ["record", "ingest", "query", "exchange", "extract", "render", "web", "cli"]
 
 
 def module_name(path: Path) -> str:
@@ -72,3 +76,16 @@ def test_each_stage_imports_only_earlier_stages() -> None:
         and theirs > ours
     ]
     assert wrong == []
+
+
+def test_web_sits_beside_cli() -> None:
+    """Only the serve and user commands import tracker.web, and only inside
+    their functions: importing the command line loads no web framework."""
+    graph = imports()
+    web = STAGES.index("web")
+    into_web = {m for m, ts in graph.items() for t in ts if stage(t) == web and stage(m) != web}
+    assert into_web == {"tracker.cli.serving"}
+    tree = ast.parse((PACKAGE / "cli" / "serving.py").read_text(encoding="utf-8"))
+    top_level = [n.module for n in tree.body if isinstance(n, ast.ImportFrom) and n.module]
+    assert not [m for m in top_level if m.startswith("tracker.web")]
+    assert not [t for m, ts in graph.items() if stage(m) == web for t in ts if "cli" in t]

@@ -15,3 +15,5 @@ EVIDENCE_STANCES = ("supports", "refutes")
 # What `tracker search` looks in.
 SEARCH_KINDS = ("claims", "quotes", "sources")
 STATUSES = ("contested", "corroborated", "uncontested", "retracted")
+# Who may do what on `tracker serve`: readers read, editors also write.
+USER_ROLES = ("reader", "editor")

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from tracker import __version__
-from tracker.cli import adding, fixing, reviewing
+from tracker.cli import adding, fixing, reviewing, serving
 from tracker.cli.common import (
     claim_filter,
     connect,
@@ -285,17 +285,14 @@ def actors(ctx: click.Context, fmt: str) -> None:
       tracker actors
       tracker actors -f json | jq '.[] | select(.kind == "person") | .name'
     """
-    from tracker.query.queries import actor_claim_counts
-    from tracker.query.queries import actors as all_actors
+    from tracker.query.queries import actors_with_counts
     from tracker.render import views
 
     with open_session(ctx) as session:
-        counts = actor_claim_counts(session)
-        pairs = ((a, counts.get(a.id, (0, 0))) for a in all_actors(session))
         echo_listing(
             fmt,
             views.ACTOR_HEADERS,
-            pairs,
+            actors_with_counts(session),
             lambda pair: views.actor_row(*pair),
             lambda pair: views.actor_dict(*pair),
             "No actors yet.",
@@ -440,6 +437,6 @@ cli.add_command(export)
 cli.add_command(import_)
 for command in (search, source, timeline, topics):
     cli.add_command(command)
-for command in [*adding.COMMANDS, *fixing.COMMANDS, *reviewing.COMMANDS]:
+for command in [*adding.COMMANDS, *fixing.COMMANDS, *reviewing.COMMANDS, *serving.COMMANDS]:
     cli.add_command(command)
 adding.add.add_command(reviewing.EVIDENCE)

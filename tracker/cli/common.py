@@ -140,33 +140,18 @@ def open_session(ctx: click.Context) -> Iterator[Session]:
 def claim_filter(
     session: Session, kwargs: dict[str, Any], dates: tuple[dt.date | None, dt.date | None]
 ) -> ClaimFilter:
-    from sqlalchemy import select
+    from tracker.query.filters import claim_filter as build
 
-    from tracker.query.queries import ClaimFilter
-    from tracker.record import suggest
-    from tracker.record.models import Source
-    from tracker.record.names import resolve_actor
-
-    actor, topic, source = kwargs.get("actor"), kwargs.get("topic"), kwargs.get("source")
-    # A mistyped topic or source is said so, with the nearest, rather than
-    # listing nothing.
-    if topic is not None:
-        suggest.check_topic(session, topic)
-    if source is not None and session.scalar(select(Source.id).where(Source.key == source)) is None:
-        raise suggest.not_found(session, "source", source)
     since, until = dates
-    return ClaimFilter(
-        actor_ids={resolve_actor(session, actor).id} if actor is not None else None,
-        topic=topic,
-        source=source,
+    return build(
+        session,
+        **{key: kwargs.get(key) for key in _FILTERS},
         since=since,
         until=until,
-        relation=kwargs.get("relation"),
-        rating=kwargs.get("rating"),
-        reviewed=kwargs.get("reviewed"),
-        status=kwargs.get("status"),
-        limit=kwargs.get("limit"),
     )
+
+
+_FILTERS = ("actor", "topic", "source", "relation", "rating", "reviewed", "status", "limit")
 
 
 def echo_listing(

@@ -80,13 +80,14 @@ def topics(ctx: click.Context, fmt: str) -> None:
       tracker topics -f json
     """
     from tracker.record import suggest
+    from tracker.render import views
     from tracker.render.output import render
 
     with open_session(ctx) as session:
         found = suggest.topics(session)
     rows = [[topic, n] for topic, n in found]
-    data = [{"topic": topic, "claims": n} for topic, n in found]
-    echo(render(fmt, ["Topic", "Claims"], rows, data), fmt)
+    data = [views.topic_dict(topic, n) for topic, n in found]
+    echo(render(fmt, views.TOPIC_HEADERS, rows, data), fmt)
 
 
 @click.command()
@@ -146,24 +147,15 @@ def source(
       tracker source star-advertiser-20240618 --quote "denied arms transfers"
       tracker source ani-20240618 --around 1200 --context 100
     """
-    from sqlalchemy import select
-
     from tracker.ingest.anchor import QuoteNotFound, anchors
-    from tracker.record import suggest
-    from tracker.record.models import Source
+    from tracker.query.queries import source as stored_source
     from tracker.render.pages import passage
     from tracker.render.terminal import printable
 
     if around is not None and quote is not None:
         raise click.UsageError("--around and --quote show one passage: give one of them")
     with open_session(ctx) as session:
-        found = (  # no id holds a NUL, and PostgreSQL refuses one in a parameter
-            None
-            if "\x00" in source_id
-            else session.scalars(select(Source).where(Source.key == source_id)).first()
-        )
-        if found is None:
-            raise suggest.not_found(session, "source", source_id)
+        found = stored_source(session, source_id)
         if found.text is None:
             if around is not None or quote is not None:
                 raise click.UsageError(f"source {source_id!r} has no stored text")

@@ -62,6 +62,7 @@ class ClaimFilter:
     reviewed: bool | None = None  # has a review (True) or none (False)
     status: str | None = None
     limit: int | None = None
+    offset: int = 0  # skip this many first (a page of a web listing)
     # Only claims that head a contest (tracker.record.status.challenged): each
     # contest once, under the claim another side answers.
     challenged: bool = False
@@ -153,6 +154,8 @@ def _claims_query(flt: ClaimFilter) -> Select[*tuple[Any, ...]]:
     query = _matching(_columns(), flt).order_by(*_NEWEST_FIRST)
     if flt.limit is not None:
         query = query.limit(flt.limit)
+    if flt.offset:
+        query = query.offset(flt.offset)
     return query
 
 
@@ -218,8 +221,8 @@ def timeline(session: Session, flt: ClaimFilter | None = None) -> Iterator[Claim
     # --limit picks the selected claims (the oldest); their answers come with them.
     oldest = (Claim.stated_on.is_(None), Claim.stated_on, Claim.key)
     selected = _matching(select(Claim.id), replace(flt, limit=None)).order_by(*oldest)
-    if flt.limit is not None:
-        selected = select(selected.limit(flt.limit).subquery().c.id)
+    if flt.limit is not None or flt.offset:
+        selected = select(selected.limit(flt.limit).offset(flt.offset or None).subquery().c.id)
     rel = aliased(Relation)
     answers = exists().where(
         rel.from_claim_id == Claim.id,
@@ -321,6 +324,12 @@ def actors(session: Session) -> list[Actor]:
     )
 
 
+def actors_with_counts(session: Session) -> list[tuple[Actor, tuple[int, int]]]:
+    """Every actor by name, with (claims made, others' claims countered)."""
+    counts = actor_claim_counts(session)
+    return [(a, counts.get(a.id, (0, 0))) for a in actors(session)]
+
+
 def actor_claim_counts(session: Session) -> dict[int, tuple[int, int]]:
     """Per actor id: (claims made, others' claims countered)."""
     made = dict(
@@ -340,6 +349,22 @@ def actor_claim_counts(session: Session) -> dict[int, tuple[int, int]]:
         actor_id: (made.get(actor_id, 0), countered.get(actor_id, 0))
         for actor_id in set(made) | set(countered)
     }
+
+
+def source(session: Session, key: str) -> Source:
+    """One source by its id, text and credits with it; NotFound names the nearest."""
+    found = (  # no id holds a NUL, and PostgreSQL refuses one in a parameter
+        None
+        if "\x00" in key
+        else session.scalars(
+            select(Source)
+            .where(Source.key == key)
+            .options(selectinload(Source.credits).selectinload(SourceCredit.actor))
+        ).first()
+    )
+    if found is None:
+        raise suggest.not_found(session, "source", key)
+    return found
 
 
 def sources(session: Session) -> list[tuple[Source, int]]:

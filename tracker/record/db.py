@@ -21,7 +21,7 @@ ENV_VAR = "TRACKER_DATABASE_URL"
 # The newest migration in migrations/versions; tests check the two agree.
 # Every revision this tracker's migrations know, oldest first (a test holds it
 # to Alembic's history): a database at any other was written by a newer tracker.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 SCHEMA_REVISION = REVISIONS[-1]
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -99,6 +99,44 @@ def create(url: str) -> Engine:
     except OSError as exc:
         raise TrackerError(f"cannot create the folder for {database}: {exc.strerror}") from None
     event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_reader_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA query_only = ON")
+    cursor.close()
+
+
+def create_reader(url: str) -> Engine:
+    """An engine that cannot write, for a server's readers: a SQLite file
+    opened read-only (it must exist: nothing is created), PostgreSQL in
+    read-only transactions (`BEGIN READ ONLY`)."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise TrackerError(f"{redact(url)} is not a database URL or file path") from None
+    if parsed.get_backend_name() != "sqlite":
+        return create(url).execution_options(postgresql_readonly=True)
+    import sqlite3
+    from urllib.parse import quote
+
+    database = parsed.database
+    if not database or database == ":memory:":
+        raise TrackerError("a read-only server needs a database file, not an in-memory one")
+    path = Path(database).resolve()
+    if not path.is_file():
+        raise TrackerError(f"no database at {path}: load one first (tracker load seeds/)")
+    uri = f"file:{quote(str(path))}?mode=ro"
+    engine = create_engine(
+        "sqlite://",
+        # Connections move between a server's worker threads, one at a time.
+        creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+    )
+    event.listen(engine, "connect", _sqlite_reader_pragmas)
     event.listen(engine, "begin", _sqlite_begin)
     return engine
 

@@ -33,6 +33,7 @@ from tracker.vocabulary import (
     DATE_PRECISIONS,
     EVIDENCE_STANCES,
     RELATION_TYPES,
+    USER_ROLES,
 )
 
 # One naming convention, so migrations name constraints alike on every backend.
@@ -465,3 +466,16 @@ class Evidence(Base):
 
     claim: Mapped[Claim | None] = relationship(back_populates="evidence")
     review: Mapped[Review | None] = relationship(back_populates="evidence")
+
+
+class User(Base):
+    """Someone who signs in to `tracker serve`: a name, a role, and an argon2
+    hash of the password (tracker.web.users), never the password itself."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(_in("role", USER_ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Key, unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))

@@ -94,12 +94,22 @@ def resolve_actor(session: Session, name: str, exact: bool = False) -> Actor:
     write wants: a claim must not be pinned on the wrong person), only an id
     or a whole alias will do, and a near miss is an error naming the nearest.
     """
+    return resolve_actor_match(session, name, exact)[0]
+
+
+# How a name met its actor, in the order they are tried.
+MATCHES = ("id", "name", "partial", "fuzzy")
+
+
+def resolve_actor_match(session: Session, name: str, exact: bool = False) -> tuple[Actor, str]:
+    """`resolve_actor`, and how the name met the actor (one of MATCHES): a
+    reader is told when a misspelling was taken for a name."""
     # No id or name holds a NUL, and PostgreSQL refuses one in a parameter.
     by_id = (
         None if "\x00" in name else session.scalars(select(Actor).where(Actor.key == name)).first()
     )
     if by_id is not None:  # an id, as listings print it
-        return by_id
+        return by_id, "id"
     query = normalize(name)
     if not query:
         raise NotFound(f"no actor matches {name!r}: give a name")
@@ -107,7 +117,7 @@ def resolve_actor(session: Session, name: str, exact: bool = False) -> Actor:
     if exact:
         owners = {e.actor_id for e in entries if e.normalized == query}
         if len(owners) == 1:
-            return session.get_one(Actor, owners.pop())
+            return session.get_one(Actor, owners.pop()), "name"
         raise NotFound(
             f"no actor is named {name!r} exactly.{_nearest(session, _ranked(query, entries))}"
             " Give its id or a whole alias"
@@ -115,11 +125,13 @@ def resolve_actor(session: Session, name: str, exact: bool = False) -> Actor:
         )
 
     named = {e.actor_id for e in entries if e.normalized == query}
+    how = "name"
     if not named:
         words = query.split()
         named = {e.actor_id for e in entries if _partial_match(words, e.words)}
+        how = "partial"
     if len(named) == 1:
-        return session.get_one(Actor, named.pop())
+        return session.get_one(Actor, named.pop()), how
     if named:
         candidates = sorted(_names(session, list(named)))
         raise Ambiguous(
@@ -132,7 +144,7 @@ def resolve_actor(session: Session, name: str, exact: bool = False) -> Actor:
     if len(query) >= 3 and near and near[0][1] >= FUZZY_THRESHOLD:
         top = [aid for aid, score in near if score >= near[0][1] - FUZZY_TIE]
         if len(top) == 1:
-            return session.get_one(Actor, top[0])
+            return session.get_one(Actor, top[0]), "fuzzy"
         candidates = _names(session, top)
         raise Ambiguous(
             f"{name!r} is close to {len(candidates)} actors: {'; '.join(candidates)}."

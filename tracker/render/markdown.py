@@ -108,11 +108,16 @@ def _encode_url(url: str) -> str:
     return "".join(out)
 
 
+def is_web_url(url: str) -> bool:
+    """Whether `url` is an http(s) address, the only kind a link may point at."""
+    return bool(_WEB_URL.fullmatch(url))
+
+
 def md_url(value: object) -> Markdown:
     """A web address as an autolink (`<https://...>`); anything that is not
     an http(s) address is printed as text, so it can never become a link."""
     url = one_line(value)
-    if _WEB_URL.fullmatch(url):
+    if is_web_url(url):
         return Markdown(f"<{_encode_url(url)}>")
     return md_text(url)
 

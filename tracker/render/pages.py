@@ -115,7 +115,8 @@ SEARCH_HEADERS = ["Kind", "Claim", "Source", "Snippet"]
 _KIND_TITLES = {"claims": "Claims", "quotes": "Quotes", "sources": "Sources"}
 
 
-def _hit_record(hit: Hit) -> dict[str, Any]:
+def hit_record(hit: Hit) -> dict[str, Any]:
+    """One search hit as JSON shows it: the snippet plain, its matches as spans."""
     plain, spans = highlights(hit.snippet)
     record: dict[str, Any] = {
         "kind": hit.kind,
@@ -149,7 +150,7 @@ def _lines(text: str, width: int) -> list[tuple[int, int]]:
 def search_hits(hits: list[Hit], fmt: str, width: int, mark: Callable[[str], str]) -> str:
     """Search hits: kind by kind, each with what it belongs to and its snippet
     (matched words passed through `mark`), or any listing format."""
-    records = [_hit_record(h) for h in hits]
+    records = [hit_record(h) for h in hits]
     if fmt != "table":
         rows = [[r["kind"], r["claim"] or "", r["source"] or "", r["snippet"]] for r in records]
         return render(fmt, SEARCH_HEADERS, rows, records)

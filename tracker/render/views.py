@@ -225,6 +225,10 @@ def source_dict(source: Source, appearances: int) -> dict[str, Any]:
     }
 
 
+def topic_dict(topic: str, claims: int) -> dict[str, Any]:
+    return {"topic": topic, "claims": claims}
+
+
 # -- table rows: lists of cells; multi-valued cells are lists, joined by the renderer --
 
 CLAIM_HEADERS = ["ID", "Claim", "By", "Stated", "Sources", "Status", "Contest"]
@@ -317,6 +321,8 @@ def actor_row(actor: Actor, counts: tuple[int, int]) -> list[Any]:
         counts[1],
     ]
 
+
+TOPIC_HEADERS = ["Topic", "Claims"]
 
 SOURCE_HEADERS = ["ID", "Outlet", "Title", "Published", "Credits", "Appearances"]
 

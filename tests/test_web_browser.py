@@ -1,0 +1,186 @@
+"""`tracker serve` in a real browser: Debian's chromium driven headless by
+selenium through chromedriver, against uvicorn on 127.0.0.1, both backends.
+A reader signs in, opens the contests, follows a contest to a claim and to
+its quote highlighted in the source, and searches; text stored to run
+script if it ever could (`onerror=`, `<script>`) never runs on any page,
+while the page's own script does."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from tests.conftest import SEEDS
+from tests.web_support import hostile_record, url_of
+from tracker.ingest.load import load_paths
+from tracker.web import users
+from tracker.web.app import create_app
+from tracker.web.desk import Desk
+
+CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+# What works on these machines: no sandbox as root, and no calls home.
+FLAGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+PASSWORD = "correct horse battery"
+pytestmark = pytest.mark.skipif(
+    not (shutil.which(CHROMIUM) and shutil.which(DRIVER)),
+    reason="needs Debian's chromium and chromium-driver (.ci/run installs them)",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def served(engine: Engine, tmp_path: Path) -> Iterator[str]:
+    """The seeds and the hostile record, a user, and uvicorn serving them."""
+    import uvicorn
+
+    load_paths(engine, [SEEDS])
+    hostile_record(engine, tmp_path)
+    users.add_user(engine, "ana", "reader", PASSWORD)
+    desk = Desk.open(url_of(engine), read_only=False)
+    port = _free_port()
+    config = uvicorn.Config(create_app(desk), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+        desk.close()
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Any]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = CHROMIUM
+    for flag in [*FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _arrive(driver: Any, ending: str) -> None:
+    """Wait for the navigation a click started: a click returns before it ends."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 15).until(
+        lambda d: d.current_url.endswith(ending) and d.execute_script(
+            "return document.readyState") == "complete"
+    )  # fmt: skip
+
+
+def _clean(driver: Any) -> None:
+    """The page's own script ran; nothing stored in the record did."""
+    assert driver.execute_script("return document.documentElement.dataset.enhanced") == "1"
+    assert driver.execute_script("return window.__pwned === undefined")
+
+
+def test_a_reader_signs_in_and_follows_a_contest_to_its_source(served: str, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    driver.get(served + "/")
+    assert "/signin" in driver.current_url
+    driver.find_element(By.NAME, "name").send_keys("ana")
+    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form.signin button").click()
+    _arrive(driver, served + "/")
+    assert "ana (reader)" in driver.find_element(By.CSS_SELECTOR, ".who").text
+    _clean(driver)
+
+    # The contests: the charge, and the denial that answers it.
+    contest = driver.find_element(By.ID, "c-miller-arms-charge")
+    assert "denied by" in contest.text
+    assert "There have been no arms transfers" in contest.text
+    contest.find_element(
+        By.LINK_TEXT, "There have been no arms transfers between North Korea and Russia."
+    ).click()
+    _arrive(driver, "/claims/moscow-pyongyang-deny-arms")
+    assert "Why it is contested" in driver.find_element(By.TAG_NAME, "main").text
+    _clean(driver)
+
+    # Its quote, followed to its spot in the article, highlighted there.
+    driver.find_element(By.CSS_SELECTOR, "section.appearances a.quoted").click()
+    _arrive(driver, "/sources/star-advertiser-20240618#q2746-2793")
+    target = driver.find_element(By.CSS_SELECTOR, "mark:target")
+    assert target.get_attribute("id") == "q2746-2793"
+    assert target.text == "Moscow and Pyongyang have denied arms transfers"
+    assert driver.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        " return r.top >= 0 && r.bottom <= innerHeight",
+        target,
+    )
+    assert target.value_of_css_property("background-color") == "rgba(255, 213, 79, 1)"
+    _clean(driver)
+
+    # A search from the header.
+    box = driver.find_element(By.CSS_SELECTOR, "form.find input[name=q]")
+    box.send_keys("ballistic missiles")
+    box.submit()
+    _arrive(driver, "/search?q=ballistic+missiles")
+    marks = [m.text for m in driver.find_elements(By.CSS_SELECTOR, ".snippet mark")]
+    assert "ballistic" in marks and "missiles" in marks
+    _clean(driver)
+
+
+PAGES = [
+    "/", "/claims", "/claims/convoy-left", "/claims/convoy-denied", "/actors", "/actors/ministry",
+    "/actors/rebels", "/sources", "/sources/article", "/search?q=convoy", "/search?q=script",
+    "/timeline", "/topics", "/signin",
+]  # fmt: skip
+
+
+def test_stored_script_never_runs_and_pages_fit_a_phone(served: str, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    driver.get(served + "/signin")
+    driver.find_element(By.NAME, "name").send_keys("ana")
+    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form.signin button").click()
+    _arrive(driver, served + "/")
+    driver.set_window_size(390, 844)  # a phone's width
+    for path in PAGES:
+        driver.get(served + path)
+        _clean(driver)
+        # The payloads are there, as text, and no element they name exists.
+        assert not driver.find_elements(By.CSS_SELECTOR, "main img, main b, main script")
+        wide = driver.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert wide <= 0, f"{path} is {wide}px wider than a phone"
+    driver.get(served + "/claims/convoy-left")
+    shown = driver.find_element(By.TAG_NAME, "h1").text
+    assert shown == "<script>window.__pwned=1</script> The convoy left at dawn."
+    # A javascript: address is text: clicking on it goes nowhere.
+    assert not driver.find_elements(By.CSS_SELECTOR, "a[href^='javascript']")
