@@ -156,7 +156,7 @@ def load(ctx: click.Context, paths: tuple[Path, ...], allow_outside: bool) -> No
         bar.update(rows)
 
     with (
-        connect(ctx) as engine,
+        connect(ctx, create=True) as engine,
         click.progressbar(
             length=len(files), label="Reading data files", file=sys.stderr, hidden=not shown
         ) as bar,
@@ -395,7 +395,7 @@ def upgrade(ctx: click.Context) -> None:
     """
     from tracker.record import db, migrate
 
-    with connect(ctx, check_schema=False) as engine:
+    with connect(ctx, check_schema=False, create=True) as engine:
         db.refuse_foreign(engine)
         before = db.current_revision(engine)
         db.refuse_newer(before)

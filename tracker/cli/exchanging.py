@@ -128,7 +128,7 @@ def import_(ctx: click.Context, path: Path, fmt: str | None) -> None:
     if fmt == "yaml":
         from tracker.ingest.load import load_paths
 
-        with connect(ctx) as engine:
+        with connect(ctx, create=True) as engine:
             report = load_paths(engine, [path])
     else:
         with writing(ctx) as session:

@@ -42,7 +42,7 @@ def writing(ctx: click.Context) -> Iterator[Session]:
     """A session whose work commits together or not at all, under the write lock."""
     from tracker.record import lock
 
-    with connect(ctx) as engine, lock.transaction(engine) as session:
+    with connect(ctx, create=True) as engine, lock.transaction(engine) as session:
         yield session
 
 
