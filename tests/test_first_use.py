@@ -6,12 +6,16 @@ and a reload of an unchanged export."""
 
 from __future__ import annotations
 
+import json
+import os
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy import Engine
 
-from tests.conftest import POSTGRES_URL, SEEDS
+from tests.conftest import POSTGRES_URL, SEEDS, Runner
 from tracker.cli import cli
 
 
@@ -86,3 +90,66 @@ def test_a_read_of_a_postgresql_database_that_is_not_there_names_it() -> None:
     assert result.stdout == ""
     assert 'database "tracker_no_such_database" does not exist' in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+# -- a terminal's page, and --limit with --all ----------------------------------------------
+
+
+def on_terminal(url: str, *args: str, columns: int = 100, env: dict[str, str] | None = None) -> str:
+    """What `tracker --db URL ARGS` prints on a pseudo-terminal `columns`
+    wide (no COLUMNS variable), as a user at one sees it."""
+    import fcntl
+    import pty
+    import struct
+    import sys
+    import termios
+
+    environment = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    environment.update({"PYTHONIOENCODING": "utf-8", **(env or {})})
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command, on the terminal
+        os.execvpe(
+            sys.executable, [sys.executable, "-m", "tracker", "--db", url, *args], environment
+        )
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # the child is gone: the terminal is closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, b"".join(chunks).decode("utf-8", "replace")
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+def test_a_terminal_is_shown_the_first_30_of_a_timeline(generated: Engine) -> None:
+    url = generated.url.render_as_string(hide_password=False)
+    run = Runner(url)
+    shown = on_terminal(url, "timeline")
+    total = len(json.loads(run("claims", "-f", "json").stdout))
+    assert shown.rstrip("\n").endswith(
+        f"… {total - 30} more claims ({total} in all): --limit N shows N, --all shows every one"
+    )
+    first = json.loads(run("timeline", "--limit", "30", "-f", "json").stdout)
+    everything = [c["id"] for c in json.loads(run("timeline", "-f", "json").stdout)]
+    assert len(everything) > len(first) >= 30  # the 30, and any claims countering them
+    words = set(re.findall(r"[^\s│]+", shown))
+    assert all(c["id"] in words for c in first)
+    assert not set(everything) - {c["id"] for c in first} & words
+    # --all on a terminal: every one, and no note.
+    every = on_terminal(url, "timeline", "--all")
+    assert "more claims" not in every and all(key in every for key in everything)
+
+
+@pytest.mark.parametrize(
+    "command", [["timeline"], ["claims"], ["contested"], ["by-actor", "Miller"], ["report"]]
+)
+def test_limit_and_all_together_are_a_usage_error(run: Runner, command: list[str]) -> None:
+    result = run(*command, "--limit", "2", "--all")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "--all shows every one: give one of them" in result.stderr

@@ -18,6 +18,7 @@ from tracker.cli.common import (
     filter_options,
     format_option,
     open_session,
+    paging,
 )
 from tracker.vocabulary import SEARCH_KINDS as KINDS
 
@@ -97,21 +98,33 @@ def timeline(ctx: click.Context, /, fmt: str, **kwargs: Any) -> None:
     """Claims and the claims that counter them, oldest first, each date at
     the precision it is known (a day, a month, a year); undated last.
 
+    --limit N takes the oldest N claims the filters select, each with the
+    claims that counter it.
+
     \b
     Examples:
       tracker timeline --topic arms-transfers
       tracker timeline --actor Miller --since 2023
     """
+    from dataclasses import replace
+
+    from tracker.query.queries import count_claims
     from tracker.query.queries import timeline as claims_in_order
     from tracker.render import views
+    from tracker.render.output import more_line
 
     dates = date_range(kwargs["since"], kwargs["until"])
+    page = paging(ctx, fmt, kwargs)
     with open_session(ctx) as session:
-        found = claims_in_order(session, claim_filter(session, kwargs, dates))
+        flt = claim_filter(session, kwargs, dates)
+        found = claims_in_order(session, flt if page is None else replace(flt, limit=page))
         echo_listing(
             fmt, views.TIMELINE_HEADERS, found, views.timeline_row, views.claim_dict,
             "No claims match.",
         )  # fmt: skip
+        # A page is of the claims selected; their counter-claims come with them.
+        if page is not None and (total := count_claims(session, flt)) > page:
+            echo(more_line(page, total, "claims"))
 
 
 @click.command("source")

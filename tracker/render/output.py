@@ -122,6 +122,13 @@ class Paging:
     noun: str  # "claims"
 
 
+def more_line(shown: int, total: int, noun: str) -> str:
+    """What follows a terminal's first page: how many more, and how to see them."""
+    return (
+        f"… {total - shown} more {noun} ({total} in all): --limit N shows N, --all shows every one"
+    )
+
+
 def write_listing(
     out: stream.Out,
     fmt: str,
@@ -146,11 +153,7 @@ def write_listing(
         shown = list(islice(items, paging.size + 1))
         out.write(table(headers, [row(i) for i in shown[: paging.size]], fmt) + "\n")
         if len(shown) > paging.size:
-            total = paging.total()
-            out.write(
-                f"… {total - paging.size} more {paging.noun} ({total} in all):"
-                f" --limit N shows N, --all shows every one\n"
-            )
+            out.write(more_line(paging.size, paging.total(), paging.noun) + "\n")
     elif fmt == DEFAULT_FORMAT:
         for n, chunk in enumerate(stream.chunks(map(row, items), stream.GRID_ROWS)):
             out.write(("\n" if n else "") + table(headers, chunk, fmt) + "\n")
