@@ -153,3 +153,45 @@ def test_limit_and_all_together_are_a_usage_error(run: Runner, command: list[str
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "--all shows every one: give one of them" in result.stderr
+
+
+# -- piped output ----------------------------------------------------------------------
+
+
+LISTINGS = [
+    ["claims"],
+    ["contested"],
+    ["timeline"],
+    ["actors"],
+    ["sources"],
+    ["by-actor", "Putin"],
+    ["search", "sanctions"],
+]
+
+
+@pytest.mark.parametrize("command", LISTINGS, ids=lambda c: c[0])
+@pytest.mark.parametrize("columns", [None, "120"])
+def test_a_piped_table_fits_80_columns_or_columns(
+    run: Runner, monkeypatch: pytest.MonkeyPatch, command: list[str], columns: str | None
+) -> None:
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    result = run(*command)
+    assert result.exit_code == 0, result.output
+    width = int(columns or 80)
+    lines = result.stdout.splitlines()
+    if command[0] == "by-actor":
+        # The actor's own lines above its tables are prose, one line each to grep.
+        lines = lines[next(n for n, line in enumerate(lines) if line.startswith("Claims by")) :]
+    too_wide = [line for line in lines if len(line) > width]
+    # Only a line that is one word longer than the width may outrun it.
+    assert all(len(line.split()) == 1 for line in too_wide), too_wide
+    ids = (
+        {c["id"] for c in json.loads(run(*command, "-f", "json").stdout or "[]")}
+        if (command[0] in ("claims", "contested", "timeline"))
+        else set()
+    )
+    words = set(re.findall(r"[^\s│]+", result.stdout))
+    assert ids <= words  # no id broken to fit

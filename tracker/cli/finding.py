@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from typing import Any
 
@@ -52,6 +51,7 @@ def search(ctx: click.Context, query: str, kinds: tuple[str, ...], limit: int, f
       tracker search -- '-ballistic munitions'
     """
     from tracker.query.search import search as run_search
+    from tracker.render.output import terminal_width
     from tracker.render.pages import search_hits
 
     with open_session(ctx) as session:
@@ -59,7 +59,7 @@ def search(ctx: click.Context, query: str, kinds: tuple[str, ...], limit: int, f
     if not hits and fmt not in ("json", "csv"):
         echo(f"Nothing matches {query!r}.")
         return
-    width = shutil.get_terminal_size((120, 24)).columns
+    width = terminal_width()
     bold = sys.stdout.isatty()
     text = search_hits(hits, fmt, width, lambda s: click.style(s, bold=True) if bold else s)
     # The table is neutralised inside, before the matches are made bold.
