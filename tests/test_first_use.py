@@ -195,3 +195,17 @@ def test_a_piped_table_fits_80_columns_or_columns(
     )
     words = set(re.findall(r"[^\s│]+", result.stdout))
     assert ids <= words  # no id broken to fit
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["search", "sanctions"], ["source", "star-advertiser-20240618", "--quote", "denied arms"]],
+    ids=lambda c: c[0],
+)
+def test_no_color_turns_off_bold_on_a_terminal(run: Runner, command: list[str]) -> None:
+    assert "\x1b[1m" in on_terminal(run.url, *command)  # a terminal gets bold...
+    plain = on_terminal(run.url, *command, env={"NO_COLOR": "1"})
+    assert "\x1b" not in plain  # ...unless NO_COLOR says otherwise
+    assert "sanctions" in plain.lower() or "»denied arms«" in plain
+    # An empty NO_COLOR is no request (no-color.org).
+    assert "\x1b[1m" in on_terminal(run.url, *command, env={"NO_COLOR": ""})

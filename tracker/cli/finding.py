@@ -53,6 +53,7 @@ def search(ctx: click.Context, query: str, kinds: tuple[str, ...], limit: int, f
     from tracker.query.search import search as run_search
     from tracker.render.output import terminal_width
     from tracker.render.pages import search_hits
+    from tracker.render.terminal import may_style
 
     with open_session(ctx) as session:
         hits = run_search(session, query, tuple(dict.fromkeys(kinds)) or KINDS, limit)
@@ -60,7 +61,7 @@ def search(ctx: click.Context, query: str, kinds: tuple[str, ...], limit: int, f
         echo(f"Nothing matches {query!r}.")
         return
     width = terminal_width()
-    bold = sys.stdout.isatty()
+    bold = may_style(sys.stdout)
     text = search_hits(hits, fmt, width, lambda s: click.style(s, bold=True) if bold else s)
     # The table is neutralised inside, before the matches are made bold.
     if fmt == "table":
@@ -165,7 +166,7 @@ def source(
     from tracker.record import suggest
     from tracker.record.models import Source
     from tracker.render.pages import passage
-    from tracker.render.terminal import printable
+    from tracker.render.terminal import may_style, printable
 
     if around is not None and quote is not None:
         raise click.UsageError("--around and --quote show one passage: give one of them")
@@ -187,7 +188,7 @@ def source(
         echo(text, nl=not text.endswith("\n"))
         return
     shown = printable(text)  # one character for one: the offsets still hold
-    mark = sys.stdout.isatty()
+    mark = may_style(sys.stdout)
     style = (lambda s: click.style(s, bold=True)) if mark else (lambda s: f"»{s}«")
     if quote is not None:
         try:
