@@ -209,3 +209,18 @@ def test_no_color_turns_off_bold_on_a_terminal(run: Runner, command: list[str]) 
     assert "sanctions" in plain.lower() or "»denied arms«" in plain
     # An empty NO_COLOR is no request (no-color.org).
     assert "\x1b[1m" in on_terminal(run.url, *command, env={"NO_COLOR": ""})
+
+
+def test_the_load_summary_breaks_between_words_on_a_narrow_terminal(database_url: str) -> None:
+    shown = on_terminal(database_url, "load", str(SEEDS), columns=60)
+    lines = [line for line in shown.splitlines() if line.strip()]
+    summary = [line for line in lines if "Reading" not in line and "Writing" not in line]
+    assert all(len(line) <= 60 for line in summary), summary
+    assert " ".join(line.strip() for line in summary) == (
+        "loaded 3 file(s) — actors: 21 new, 0 updated, 0 unchanged; sources: 3 new, 0 updated,"
+        " 0 unchanged; claims: 44 new, 0 updated, 0 unchanged"
+    )
+    assert len(summary) == 3 and all(line.startswith("  ") for line in summary[1:])
+    # Piped, one line to grep.
+    again = invoke("--db", database_url, "load", str(SEEDS))
+    assert again.stdout.count("\n") == 1 and "0 updated, 44 unchanged" in again.stdout

@@ -164,7 +164,9 @@ def load(ctx: click.Context, paths: tuple[Path, ...], allow_outside: bool) -> No
         report = load_paths(
             engine, paths, lambda _path: bar.update(1), wrote, allow_outside=allow_outside
         )
-    echo(report.summary())
+    from tracker.render.output import summary_line
+
+    echo(summary_line(report.summary()))
 
 
 @cli.command()

@@ -139,4 +139,6 @@ def import_(ctx: click.Context, path: Path, fmt: str | None) -> None:
             with connect(ctx) as engine:
                 if engine.dialect.name == "postgresql":
                     analyze(engine)
-    click.echo(report.summary().replace("loaded", "imported", 1))
+    from tracker.render.output import summary_line
+
+    click.echo(summary_line(report.summary().replace("loaded", "imported", 1)))

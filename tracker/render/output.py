@@ -81,6 +81,16 @@ def paragraph(text: str, fmt: str, indent: str = "", hang: str = "") -> str:
     )
 
 
+def summary_line(text: str) -> str:
+    """A command's one-line summary: on a terminal too narrow for it, broken
+    between words (hanging by two spaces) where the terminal would cut one;
+    piped, one line to grep."""
+    width, terminal = _terminal()
+    if not terminal or layout.display_width(text) <= width:
+        return text
+    return layout.paragraph(text, width, "", "  ")
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = DEFAULT_FORMAT) -> str:
     """Rows as text in `fmt` (the default table or a tabulate format)."""
     if fmt == DEFAULT_FORMAT:
