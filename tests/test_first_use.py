@@ -224,3 +224,27 @@ def test_the_load_summary_breaks_between_words_on_a_narrow_terminal(database_url
     # Piped, one line to grep.
     again = invoke("--db", database_url, "load", str(SEEDS))
     assert again.stdout.count("\n") == 1 and "0 updated, 44 unchanged" in again.stdout
+
+
+# -- a reader that goes away -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["claims"], ["claims", "-f", "json"], ["export"]])
+def test_a_closed_pipe_ends_the_command_quietly(generated: Engine, command: list[str]) -> None:
+    """`tracker claims | head`: the output stops where the reader did, with no
+    traceback or message, and the status a tool killed by SIGPIPE reports."""
+    import subprocess
+    import sys
+
+    url = generated.url.render_as_string(hide_password=False)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tracker", "--db", url, *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    assert child.stdout.read(200)  # what `head -c 200` reads
+    child.stdout.close()
+    stderr = child.stderr.read()
+    assert child.wait(timeout=120) == 141
+    assert stderr == b""
