@@ -248,3 +248,26 @@ def test_a_closed_pipe_ends_the_command_quietly(generated: Engine, command: list
     stderr = child.stderr.read()
     assert child.wait(timeout=120) == 141
     assert stderr == b""
+
+
+# -- questions, removals, what was written ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["merge-actors", "vladimir-putin", "yuri-ushakov"],
+        ["remove", "claim", "miller-putin-desperate"],
+        ["remove", "actor", "ani"],
+    ],
+    ids=lambda c: c[0] + (f" {c[1]}" if c[0] == "remove" else ""),
+)
+def test_without_a_terminal_a_question_says_there_was_none(
+    run: Runner, seeded: Engine, command: list[str]
+) -> None:
+    before = json.loads(run("export").stdout)
+    result = run(*command)  # CliRunner's standard input is no terminal
+    assert result.exit_code == 2
+    assert "There is no terminal to ask on (standard input is not one):" in result.stderr
+    assert "add --yes to do it without asking." in result.stderr
+    assert json.loads(run("export").stdout) == before

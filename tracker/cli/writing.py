@@ -91,6 +91,9 @@ def confirm(question: str, yes: bool) -> None:
     if yes:
         return
     if not sys.stdin.isatty():
-        raise click.UsageError(f"{question} Add --yes to do it without asking.")
+        raise click.UsageError(
+            f"{question} There is no terminal to ask on (standard input is not one):"
+            " add --yes to do it without asking."
+        )
     if not click.confirm(question, default=False):
         raise click.Abort()
