@@ -271,3 +271,44 @@ def test_without_a_terminal_a_question_says_there_was_none(
     assert "There is no terminal to ask on (standard input is not one):" in result.stderr
     assert "add --yes to do it without asking." in result.stderr
     assert json.loads(run("export").stdout) == before
+
+
+def _claim_ids(run: Runner) -> set[str]:
+    return {c["id"] for c in json.loads(run("export").stdout)["claims"]}
+
+
+def test_remove_claim_takes_several_ids_in_one_transaction(run: Runner) -> None:
+    before = _claim_ids(run)
+    # The denial answers the charge: removed together, no --with-relations needed.
+    gone = ["miller-arms-charge", "moscow-pyongyang-deny-arms", "miller-putin-desperate"]
+    result = run("remove", "claim", *gone, "--yes")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "removed claim miller-arms-charge and its 2 relation(s)",  # restates, denied by
+        "removed claim moscow-pyongyang-deny-arms and its 4 relation(s)",
+        "removed claim miller-putin-desperate and its 0 relation(s)",
+    ]
+    assert _claim_ids(run) == before - set(gone)
+
+
+def test_remove_claim_of_several_removes_none_when_one_is_refused(run: Runner) -> None:
+    before = json.loads(run("export").stdout)
+    # Another claim answers the second, and stays.
+    refused = run("remove", "claim", "miller-putin-desperate", "us-sanctions-transfers", "--yes")
+    assert refused.exit_code == 1
+    assert "claim 'us-sanctions-transfers' is answered by 1 claim(s)" in refused.stderr
+    unknown = run("remove", "claim", "miller-putin-desperate", "no-such-claim", "--yes")
+    assert unknown.exit_code == 1 and "no-such-claim" in unknown.stderr
+    assert json.loads(run("export").stdout) == before
+
+
+def test_remove_claim_of_several_in_json_is_a_list(run: Runner) -> None:
+    one = run("remove", "claim", "miller-putin-desperate", "--yes", "-f", "json")
+    assert json.loads(one.stdout)["id"] == "miller-putin-desperate"  # one: the object, as before
+    several = run(
+        "remove", "claim", "ushakov-talks-agenda", "ushakov-visit-dates", "--yes", "-f", "json"
+    )
+    assert [(r["action"], r["id"]) for r in json.loads(several.stdout)] == [
+        ("removed", "ushakov-talks-agenda"),
+        ("removed", "ushakov-visit-dates"),
+    ]
