@@ -312,3 +312,25 @@ def test_remove_claim_of_several_in_json_is_a_list(run: Runner) -> None:
         ("removed", "ushakov-talks-agenda"),
         ("removed", "ushakov-visit-dates"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "target", "said"),
+    [
+        ("json", "backup.json", "exported 21 actors, 3 sources, 44 claims to {out}"),
+        ("claimreview", "reviews.json", "exported 21 actors, 3 sources, 44 claims to {out}"),
+        ("yaml", "data", "exported 21 actors, 3 sources, 44 claims to 3 file(s) in {out}"),
+    ],
+)
+def test_export_to_a_file_says_what_it_wrote(
+    run: Runner, tmp_path: Path, fmt: str, target: str, said: str
+) -> None:
+    out = tmp_path / target
+    result = run("export", "-f", fmt, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""  # the data went to the file; the word to stderr
+    assert result.stderr == said.format(out=out) + "\n"
+    assert out.exists()
+    # To standard output, the data alone.
+    if fmt != "yaml":
+        assert run("export", "-f", fmt).stderr == ""

@@ -63,6 +63,7 @@ def export(
             else:
                 with output.open("w", encoding="utf-8", newline="") as out:
                     exporting.write_json(session, what, out.write)
+                click.echo(f"exported {what.counts()} to {output}", err=True)
             return
         if fmt == "csv":
             from tracker.exchange.csvio import write_csv
@@ -89,7 +90,8 @@ def export(
             echo(text, "json", nl=False)
             return
         output.write_text(text, encoding="utf-8")
-        written = [output]
+        click.echo(f"exported {what.counts()} to {output}", err=True)
+        return
     click.echo(f"exported {what.counts()} to {len(written)} file(s) in {output}", err=True)
 
 
