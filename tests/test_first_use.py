@@ -334,3 +334,34 @@ def test_export_to_a_file_says_what_it_wrote(
     # To standard output, the data alone.
     if fmt != "yaml":
         assert run("export", "-f", fmt).stderr == ""
+
+
+# -- an unchanged export, loaded again ------------------------------------------------------
+
+
+def _reload_export(engine: Engine, tmp_path: Path) -> str:
+    from tracker.ingest.load import load_paths
+
+    url = engine.url.render_as_string(hide_password=False)
+    exported = invoke("--db", url, "export", "-f", "yaml", "-o", str(tmp_path / "export"))
+    assert exported.exit_code == 0, exported.output
+    return load_paths(engine, [tmp_path / "export"]).summary()
+
+
+def test_reloading_an_unchanged_yaml_export_changes_nothing(seeded: Engine, tmp_path: Path) -> None:
+    """The seeds list a claim's relations in an order of their own; the export
+    writes them grouped by relation: the same relations, nothing to update."""
+    assert _reload_export(seeded, tmp_path) == (
+        "loaded 3 file(s) — actors: 0 new, 0 updated, 21 unchanged;"
+        " sources: 0 new, 0 updated, 3 unchanged; claims: 0 new, 0 updated, 44 unchanged"
+    )
+
+
+def test_reloading_an_unchanged_export_of_generated_data_changes_nothing(
+    generated: Engine, tmp_path: Path
+) -> None:
+    summary = _reload_export(generated, tmp_path)
+    assert " 0 updated" in summary and all(
+        part.split(", ")[:2] == [part.split(": ")[0] + ": 0 new", "0 updated"]
+        for part in summary.split(" — ")[1].split("; ")
+    ), summary

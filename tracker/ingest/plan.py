@@ -341,7 +341,7 @@ class Planner:
                 claimants,
                 sorted(set(spec.topics)),
                 self._appearances(spec, texts),
-                list(spec.relations),
+                sorted(spec.relations),  # a set: one relation per target
                 [self._review(r) for r in spec.reviews],
                 [_evidence(e) for e in spec.evidence],
                 first.source if first else None,
