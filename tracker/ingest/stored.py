@@ -313,7 +313,7 @@ class Stored:
                 claimants.get(r.id, []),
                 topics.get(r.id, []),
                 appearances.get(r.id, []),
-                sorted(relations.get(r.id, [])),  # as the files' are: order means nothing
+                relations.get(r.id, []),
                 reviews.get(r.id, []),
                 evidence.get(r.id, []),
                 first_keys.get(r.first_source_id) if r.first_source_id is not None else None,
