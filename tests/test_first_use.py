@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import Engine
 
-from tests.conftest import POSTGRES_URL, SEEDS, Runner
+from tests.conftest import POSTGRES_URL, SEEDS, Runner, postgres_schema
 from tracker.cli import cli
 
 
@@ -365,3 +365,47 @@ def test_reloading_an_unchanged_export_of_generated_data_changes_nothing(
         part.split(", ")[:2] == [part.split(": ")[0] + ": 0 new", "0 updated"]
         for part in summary.split(" — ")[1].split("; ")
     ), summary
+
+
+# -- ClaimReview's type for an unnamed source ----------------------------------------------
+
+
+def test_claimreview_gives_an_unnamed_source_no_person_and_reads_it_back(
+    run: Runner, tmp_path: Path
+) -> None:
+    """The walkthrough's unnamed source (README): an Organization marked
+    unnamed, never a Person; imported elsewhere, an unnamed actor again."""
+    steps = [
+        ["add", "actor", "Officials speaking to the Daily Example on condition of anonymity",
+         "--kind", "unnamed", "--id", "daily-example-officials"],
+        ["add", "claim", "--by", "daily-example-officials", "--on", "2025-03-03",
+         "--id", "tankers-under-escort", "--text", "Three tankers crossed under escort.",
+         "--source", "polskie-radio-20240618", "--quote", "weapons deliveries"],
+    ]  # fmt: skip
+    for step in steps:
+        result = run(*step)
+        assert result.exit_code == 0, result.output
+    out = tmp_path / "reviews.json"
+    assert run("export", "-f", "claimreview", "--claim", "tankers-under-escort", "-o", str(out))
+    nodes = [
+        n for n in json.loads(out.read_text()) if n.get("tracker:id") == "tankers-under-escort"
+    ]
+    assert nodes[0]["author"] == {
+        "@type": "Organization",
+        "name": "Officials speaking to the Daily Example on condition of anonymity",
+        "tracker:kind": "unnamed",
+    }
+    # Read into an empty database of the same backend: an unnamed actor again.
+    from contextlib import nullcontext
+
+    elsewhere = (
+        postgres_schema()
+        if run.url.startswith("postgresql")
+        else nullcontext((f"sqlite:///{tmp_path / 'elsewhere.db'}", ""))
+    )
+    with elsewhere as (url, _):
+        other = Runner(url)
+        imported = other("import", str(out), "-f", "claimreview")
+        assert imported.exit_code == 0, imported.output
+        actors = json.loads(other("actors", "-f", "json").stdout)
+    assert [a["kind"] for a in actors if a["name"].startswith("Officials")] == ["unnamed"]
