@@ -21,7 +21,9 @@ Columns:
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select
+from typing import Any
+
+from sqlalchemy import ColumnElement, Label, Select, func, select
 from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.engine import Dialect
@@ -47,6 +49,11 @@ _DIALECTS: dict[str, Dialect] = {
 }
 
 
+def _count(name: str, rows: Any, *conditions: ColumnElement[bool]) -> Label[int]:
+    """A column: how many `rows` of the claim meet `conditions`."""
+    return select(func.count()).select_from(rows).where(*conditions).scalar_subquery().label(name)
+
+
 def query() -> Select[tuple[int, str, str, int, int, int, int, int]]:
     """The view's SELECT: one row per claim."""
     incoming, outgoing = aliased(Relation), aliased(Relation)
@@ -58,26 +65,10 @@ def query() -> Select[tuple[int, str, str, int, int, int, int, int]]:
         .where(Appearance.claim_id == Claim.id)
         .scalar_subquery()
         .label("sources"),
-        select(func.count())
-        .select_from(Appearance)
-        .where(Appearance.claim_id == Claim.id)
-        .scalar_subquery()
-        .label("appearances"),
-        select(func.count())
-        .select_from(incoming)
-        .where(incoming.to_claim_id == Claim.id, contest(incoming))
-        .scalar_subquery()
-        .label("countered_by"),
-        select(func.count())
-        .select_from(outgoing)
-        .where(outgoing.from_claim_id == Claim.id, contest(outgoing))
-        .scalar_subquery()
-        .label("counters"),
-        select(func.count())
-        .select_from(Review)
-        .where(Review.claim_id == Claim.id)
-        .scalar_subquery()
-        .label("reviews"),
+        _count("appearances", Appearance, Appearance.claim_id == Claim.id),
+        _count("countered_by", incoming, incoming.to_claim_id == Claim.id, contest(incoming)),
+        _count("counters", outgoing, outgoing.from_claim_id == Claim.id, contest(outgoing)),
+        _count("reviews", Review, Review.claim_id == Claim.id),
     )
 
 
