@@ -606,8 +606,9 @@ def test_output_shape_one_claimreview_per_review_and_claims_for_the_rest() -> No
         {"tracker:relation": "denies", "tracker:to": "miller-arms-charge"},
         {"tracker:relation": "disputes", "tracker:to": "officials-charge"},
     ]
+    # An unnamed source is no one named person: an Organization, said unnamed.
     assert unreviewed["author"] == [
-        {"@type": "Person", "name": "U.S. officials"},
+        {"@type": "Organization", "name": "U.S. officials", "tracker:kind": "unnamed"},
         {"@type": "Person", "name": "Matthew Miller"},
     ]
     assert reviewed["reviewRating"] == {
@@ -689,7 +690,7 @@ def test_round_trip_keeps_claims_reviews_and_relations() -> None:
         "DPRK Ministry of Foreign Affairs": "organization",
         "FactCheck.org": "organization",
         "Matthew Miller": "person",
-        "U.S. officials": "person",
+        "U.S. officials": "unnamed",
     }
 
 
@@ -797,7 +798,9 @@ def test_extension_terms_are_all_under_our_declared_prefix() -> None:
     out = to_claimreview(DOCUMENT)
 
     prefixed = {k for k in keys(out) if ":" in k}
-    assert prefixed == {"tracker:id", "tracker:relations", "tracker:relation", "tracker:to"}
+    assert prefixed == {
+        "tracker:id", "tracker:relations", "tracker:relation", "tracker:to", "tracker:kind"
+    }  # fmt: skip
     assert all({"tracker": NAMESPACE} in o["@context"] for o in out)
 
 

@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from tests.conftest import SEEDS
+from tests.test_sql_access import assert_datasette_finds_search, assert_view_agrees
 from tracker.errors import SchemaError
 from tracker.ingest.load import load_paths
 from tracker.query import queries
@@ -310,6 +311,12 @@ def test_a_database_filled_at_each_revision_keeps_its_data(
         assert first["key"] in {h.claim for h in search(session, word, ("claims",), 100)}
         quote = data["tables"]["appearances"][0]["quote"]
         assert search(session, f'"{quote}"', ("quotes",))
+    # What other tools read: the status view answers as the listings do, and
+    # Datasette finds the search tables, whatever revision wrote the data.
+    assert_view_agrees(empty_engine)
+    if empty_engine.dialect.name == "sqlite":
+        assert empty_engine.url.database
+        assert_datasette_finds_search(empty_engine.url.database)
     load_paths(empty_engine, [SEEDS])
 
 

@@ -999,3 +999,20 @@ def test_large_contest_is_split_into_readable_flowcharts(session: Session) -> No
     assert edges == DIAGRAM_MAX_CLAIMS + 10 + 5
     for chart in charts:
         assert chart.content.count("-->") <= DIAGRAM_MAX_CLAIMS * 4
+
+
+def test_a_contest_shows_every_quote_of_a_claim_reported_twice(run: Runner) -> None:
+    """A counter-claim with two appearances is shown with both, the strongest
+    first, each footnoted; the charge too."""
+    added = run(
+        "add", "appearance", "moscow-pyongyang-deny-arms", "--source",
+        "star-advertiser-20240618", "--quote", "denied arms transfers", "--cue", "denied",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    text = run("report", "--claim", "miller-arms-charge", "--no-timestamp").stdout
+    first = text[text.index("### 1. ") : text.index("### 2. ")]
+    denial = first[first.index("- **denies**") :]
+    quotes = re.findall(r"^  > “(.*?)”\[\^\d+\]$", denial, re.M)
+    # The direct quote first, then the paraphrase.
+    assert quotes == ["denied arms transfers", "Moscow and Pyongyang have denied arms transfers"]
+    assert "  > — direct quote, denied" in denial and "  > — paraphrase, have denied" in denial

@@ -50,7 +50,7 @@ def test_not_a_url() -> None:
 def test_database_folder_cannot_be_created(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    result = invoke("--db", str(blocker / "sub" / "x.db"), "claims")
+    result = invoke("--db", str(blocker / "sub" / "x.db"), "load", str(SEEDS))
     assert result.exit_code == 1
     assert "cannot create the folder" in one_error_line(result)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from tracker.ingest.dataset import (
@@ -32,6 +32,7 @@ from tracker.ingest.fields import Where
 from tracker.ingest.load import load_dataset
 from tracker.query import queries
 from tracker.query.queries import ClaimFilter
+from tracker.record import status_view
 from tracker.record.status import status_is
 from tracker.vocabulary import COUNTER_RELATIONS, STATUSES
 
@@ -110,6 +111,9 @@ def outcome(session: Session, roles: Roles, claims: dict[str, C]) -> Outcome:
         assert filtered == {k for k, s in shown.items() if s == status}, status
     heads = [c.key for c in queries.contested(session)]
     assert all(shown[h] == "contested" for h in heads)
+    # SQL users read the same statuses from the view (tracker.record.status_view).
+    in_view = session.execute(text(f"SELECT key, status FROM {status_view.NAME}"))
+    assert {key: status for key, status in in_view} == shown
     return Outcome({k: v or "" for k, v in shown.items()}, heads)
 
 

@@ -6,8 +6,10 @@ stays instant.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,9 @@ from tracker.vocabulary import STATUSES
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+# The reader of the output went away (`tracker claims | head`): the status of
+# a tool the shell saw killed by SIGPIPE, 128 + 13, as `cat` or `seq` report.
+EXIT_BROKEN_PIPE = 141
 
 
 def _scrub(message: str, url: str | None) -> str:
@@ -60,6 +65,14 @@ class TrackerGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            # Stop quietly (click would exit 1, an error here). What is still
+            # buffered goes nowhere, so the flush at exit cannot fail again
+            # (Python's docs, "Note on SIGPIPE"); SIGPIPE itself stays ignored,
+            # or a dropped database socket would kill the process unheard.
+            with suppress(OSError, ValueError):  # no file descriptor: a test's capture
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(EXIT_BROKEN_PIPE)
         except TrackerError as exc:
             url = ctx.obj.get("url") if isinstance(ctx.obj, dict) else None
             click.echo(f"Error: {error_line(_scrub(str(exc), url))}", err=True)
@@ -104,7 +117,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
       tracker --db postgresql+psycopg://postgres@127.0.0.1/test contested -f json
 
     Exit status: 0 success, 1 error (bad input, unknown name, database),
-    2 usage error or ambiguous actor name.
+    2 usage error or ambiguous actor name, 141 the output's reader went away.
     """
     ctx.obj = {"url": db}
 
@@ -156,7 +169,7 @@ def load(ctx: click.Context, paths: tuple[Path, ...], allow_outside: bool) -> No
         bar.update(rows)
 
     with (
-        connect(ctx) as engine,
+        connect(ctx, create=True) as engine,
         click.progressbar(
             length=len(files), label="Reading data files", file=sys.stderr, hidden=not shown
         ) as bar,
@@ -164,7 +177,9 @@ def load(ctx: click.Context, paths: tuple[Path, ...], allow_outside: bool) -> No
         report = load_paths(
             engine, paths, lambda _path: bar.update(1), wrote, allow_outside=allow_outside
         )
-    echo(report.summary())
+    from tracker.render.output import summary_line
+
+    echo(summary_line(report.summary()))
 
 
 @cli.command()
@@ -392,7 +407,7 @@ def upgrade(ctx: click.Context) -> None:
     """
     from tracker.record import db, migrate
 
-    with connect(ctx, check_schema=False) as engine:
+    with connect(ctx, check_schema=False, create=True) as engine:
         db.refuse_foreign(engine)
         before = db.current_revision(engine)
         db.refuse_newer(before)

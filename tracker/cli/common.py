@@ -115,12 +115,15 @@ def limit_options(f: F) -> F:
 
 
 @contextmanager
-def connect(ctx: click.Context, check_schema: bool = True) -> Iterator[Engine]:
+def connect(
+    ctx: click.Context, check_schema: bool = True, create: bool = False
+) -> Iterator[Engine]:
     """The engine for --db; with `check_schema`, an empty database is upgraded
-    and one at another revision refused."""
+    and one at another revision refused. Only a command that writes (`create`)
+    makes a SQLite file that is not there."""
     from tracker.record import db
 
-    engine = db.create(db.resolve_url(ctx.obj["url"]))
+    engine = db.create(db.resolve_url(ctx.obj["url"]), must_exist=not create)
     try:
         if check_schema:
             db.ensure_schema(engine)

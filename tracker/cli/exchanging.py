@@ -63,6 +63,7 @@ def export(
             else:
                 with output.open("w", encoding="utf-8", newline="") as out:
                     exporting.write_json(session, what, out.write)
+                click.echo(f"exported {what.counts()} to {output}", err=True)
             return
         if fmt == "csv":
             from tracker.exchange.csvio import write_csv
@@ -89,7 +90,8 @@ def export(
             echo(text, "json", nl=False)
             return
         output.write_text(text, encoding="utf-8")
-        written = [output]
+        click.echo(f"exported {what.counts()} to {output}", err=True)
+        return
     click.echo(f"exported {what.counts()} to {len(written)} file(s) in {output}", err=True)
 
 
@@ -128,7 +130,7 @@ def import_(ctx: click.Context, path: Path, fmt: str | None) -> None:
     if fmt == "yaml":
         from tracker.ingest.load import load_paths
 
-        with connect(ctx) as engine:
+        with connect(ctx, create=True) as engine:
             report = load_paths(engine, [path])
     else:
         with writing(ctx) as session:
@@ -139,4 +141,6 @@ def import_(ctx: click.Context, path: Path, fmt: str | None) -> None:
             with connect(ctx) as engine:
                 if engine.dialect.name == "postgresql":
                     analyze(engine)
-    click.echo(report.summary().replace("loaded", "imported", 1))
+    from tracker.render.output import summary_line
+
+    click.echo(summary_line(report.summary().replace("loaded", "imported", 1)))

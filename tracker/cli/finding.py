@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from typing import Any
 
@@ -18,6 +17,7 @@ from tracker.cli.common import (
     filter_options,
     format_option,
     open_session,
+    paging,
 )
 from tracker.vocabulary import SEARCH_KINDS as KINDS
 
@@ -51,15 +51,17 @@ def search(ctx: click.Context, query: str, kinds: tuple[str, ...], limit: int, f
       tracker search -- '-ballistic munitions'
     """
     from tracker.query.search import search as run_search
+    from tracker.render.output import terminal_width
     from tracker.render.pages import search_hits
+    from tracker.render.terminal import may_style
 
     with open_session(ctx) as session:
         hits = run_search(session, query, tuple(dict.fromkeys(kinds)) or KINDS, limit)
     if not hits and fmt not in ("json", "csv"):
         echo(f"Nothing matches {query!r}.")
         return
-    width = shutil.get_terminal_size((120, 24)).columns
-    bold = sys.stdout.isatty()
+    width = terminal_width()
+    bold = may_style(sys.stdout)
     text = search_hits(hits, fmt, width, lambda s: click.style(s, bold=True) if bold else s)
     # The table is neutralised inside, before the matches are made bold.
     if fmt == "table":
@@ -98,21 +100,33 @@ def timeline(ctx: click.Context, /, fmt: str, **kwargs: Any) -> None:
     """Claims and the claims that counter them, oldest first, each date at
     the precision it is known (a day, a month, a year); undated last.
 
+    --limit N takes the oldest N claims the filters select, each with the
+    claims that counter it.
+
     \b
     Examples:
       tracker timeline --topic arms-transfers
       tracker timeline --actor Miller --since 2023
     """
+    from dataclasses import replace
+
+    from tracker.query.queries import count_claims
     from tracker.query.queries import timeline as claims_in_order
     from tracker.render import views
+    from tracker.render.output import more_line
 
     dates = date_range(kwargs["since"], kwargs["until"])
+    page = paging(ctx, fmt, kwargs)
     with open_session(ctx) as session:
-        found = claims_in_order(session, claim_filter(session, kwargs, dates))
+        flt = claim_filter(session, kwargs, dates)
+        found = claims_in_order(session, flt if page is None else replace(flt, limit=page))
         echo_listing(
             fmt, views.TIMELINE_HEADERS, found, views.timeline_row, views.claim_dict,
             "No claims match.",
         )  # fmt: skip
+        # A page is of the claims selected; their counter-claims come with them.
+        if page is not None and (total := count_claims(session, flt)) > page:
+            echo(more_line(page, total, "claims"))
 
 
 @click.command("source")
@@ -150,7 +164,7 @@ def source(
     from tracker.ingest.anchor import QuoteNotFound, anchors
     from tracker.query.queries import source as stored_source
     from tracker.render.pages import passage
-    from tracker.render.terminal import printable
+    from tracker.render.terminal import may_style, printable
 
     if around is not None and quote is not None:
         raise click.UsageError("--around and --quote show one passage: give one of them")
@@ -166,7 +180,7 @@ def source(
         echo(text, nl=not text.endswith("\n"))
         return
     shown = printable(text)  # one character for one: the offsets still hold
-    mark = sys.stdout.isatty()
+    mark = may_style(sys.stdout)
     style = (lambda s: click.style(s, bold=True)) if mark else (lambda s: f"»{s}«")
     if quote is not None:
         try:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from tracker.cli.common import open_session
-from tracker.cli.writing import actor_key, confirm, report, write_format, writing
+from tracker.cli.writing import actor_key, confirm, report, report_each, write_format, writing
 from tracker.vocabulary import RELATION_TYPES
 
 if TYPE_CHECKING:
@@ -158,30 +158,33 @@ _yes = click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 
 
 @remove.command("claim")
-@click.argument("claim_id", metavar="CLAIM")
+@click.argument("claim_ids", metavar="CLAIM...", nargs=-1, required=True)
 @click.option("--with-relations", is_flag=True, help="Also remove other claims' relations to it.")
 @_yes
 @write_format
 @click.pass_context
 def remove_claim(
-    ctx: click.Context, claim_id: str, with_relations: bool, yes: bool, fmt: str
+    ctx: click.Context, claim_ids: tuple[str, ...], with_relations: bool, yes: bool, fmt: str
 ) -> None:
-    """Remove CLAIM with its appearances, claimants, topics, verdicts and evidence.
+    """Remove each CLAIM with its appearances, claimants, topics, verdicts and
+    evidence: all in one transaction, or none. A relation between two of them
+    goes with them; one from a claim that stays needs --with-relations.
 
     \b
     Examples:
       tracker remove claim typo-d-claim-id --yes
       tracker remove claim old-charge --with-relations
+      tracker remove claim draft-1 draft-2 draft-3 --yes
     """
     from tracker.ingest import remove
 
-    _removal(
-        ctx,
-        f"Remove claim {claim_id} and its appearances?",
-        yes,
-        fmt,
-        lambda s: remove.remove_claim(s, claim_id, with_relations),
-    )
+    keys = list(dict.fromkeys(claim_ids))
+    what = f"claim {keys[0]}" if len(keys) == 1 else f"{len(keys)} claims ({', '.join(keys)})"
+    # Asked before the write lock is taken: nobody waits on the question.
+    confirm(f"Remove {what} and {'its' if len(keys) == 1 else 'their'} appearances?", yes)
+    with writing(ctx) as session:
+        written = remove.remove_claims(session, keys, with_relations)
+    report_each(ctx, written, fmt)
 
 
 @remove.command("relation")

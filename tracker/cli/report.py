@@ -90,6 +90,11 @@ def report(
     from tracker.render.report_context import Scope
     from tracker.render.templating import report as render_report
 
+    given = ctx.get_parameter_source("limit") != click.core.ParameterSource.DEFAULT
+    if given and show_all:
+        raise click.UsageError(
+            "--limit N shows N contests, --all shows every one: give one of them"
+        )
     if claim_id is not None and (actor or topic or since or until):
         raise click.UsageError(
             "--claim reports one claim's thread; drop --actor, --topic, --since and --until"

@@ -42,7 +42,7 @@ def writing(ctx: click.Context) -> Iterator[Session]:
     """A session whose work commits together or not at all, under the write lock."""
     from tracker.record import lock
 
-    with connect(ctx) as engine, lock.transaction(engine) as session:
+    with connect(ctx, create=True) as engine, lock.transaction(engine) as session:
         yield session
 
 
@@ -53,6 +53,21 @@ def report(ctx: click.Context, written: Written, fmt: str) -> None:
 
         click.echo(printable(written.message))
         return
+    click.echo(json.dumps(_record(ctx, written), ensure_ascii=False, indent=2))
+
+
+def report_each(ctx: click.Context, written: list[Written], fmt: str) -> None:
+    """Print what one command wrote to several entities: a line each; for
+    JSON, one of them as `report` prints it, several as a list of those."""
+    if len(written) == 1 or fmt == "text":
+        for each in written:
+            report(ctx, each, fmt)
+        return
+    records = [_record(ctx, each) for each in written]
+    click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+
+
+def _record(ctx: click.Context, written: Written) -> dict[str, Any]:
     data: dict[str, Any] = {
         "action": written.action,
         "kind": written.kind,
@@ -76,7 +91,7 @@ def report(ctx: click.Context, written: Written, fmt: str) -> None:
             source = session.scalars(select(Source).where(Source.key == written.id)).one()
             quotes = session.scalar(select(func.count()).where(Appearance.source_id == source.id))
             data["source"] = views.source_dict(source, int(quotes or 0))
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    return data
 
 
 def actor_key(session: Session, name: str) -> str:
@@ -91,6 +106,9 @@ def confirm(question: str, yes: bool) -> None:
     if yes:
         return
     if not sys.stdin.isatty():
-        raise click.UsageError(f"{question} Add --yes to do it without asking.")
+        raise click.UsageError(
+            f"{question} There is no terminal to ask on (standard input is not one):"
+            " add --yes to do it without asking."
+        )
     if not click.confirm(question, default=False):
         raise click.Abort()

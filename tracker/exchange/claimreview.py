@@ -30,14 +30,19 @@ object's @context; a consumer that knows only schema.org ignores them). On a Cla
   tracker:id         the claim's id in the tracker;
   tracker:relations  [{"tracker:relation": one of RELATION_TYPES, "tracker:to": the other
                      claim's id}], in stored order.
+On an author: tracker:kind "unnamed" for an unnamed source.
 On reading, the prefix may be any one the input's @context binds to that namespace,
 or the full IRI.
 
-Mapping. Actors of kind person or unnamed are Person; government, organization and
-group are Organization. A source is a CreativeWork with url, headline (its title),
-datePublished and publisher (its outlet). firstAppearance is that CreativeWork for a
-stored source, or a CreativeWork with only a url for a place outside the database. A
-review's explanation is the reviewBody.
+Mapping. Actors of kind person are Person; government, organization, group and
+unnamed are Organization: schema.org's author is a Person or an Organization, and
+an unnamed source ("officials speaking on condition of anonymity") is often
+several people, and never one named person. An unnamed actor carries
+`tracker:kind: "unnamed"`, which reading gives back. A source is a CreativeWork
+with url, headline (its title), datePublished and publisher (its outlet).
+firstAppearance is that CreativeWork for a stored source, or a CreativeWork with
+only a url for a place outside the database. A review's explanation is the
+reviewBody.
 
 Reading (`from_claimreview`) gives a document with provisional ids for the importer to
 resolve: actors by the slug of their name, kept exactly as written (an author with no
@@ -63,7 +68,7 @@ from tracker.vocabulary import RELATION_TYPES
 NAMESPACE = "https://github.com/tracker/tracker/ns#"
 PREFIX = "tracker"
 SCHEMA = "https://schema.org"
-_PERSON_KINDS = ("person", "unnamed")
+_UNNAMED = "unnamed"
 
 Node = dict[str, Any]
 # The document's records, their keys in its order (docs/exchange.md).
@@ -145,8 +150,13 @@ def _review_node(claim: Node, review: Node, item: Node, actors: dict[str, Node])
 
 def _actor_node(actors: dict[str, Node], key: str, where: str) -> Node:
     actor = _lookup(actors, key, "actor", where)
-    kind = "Person" if actor.get("kind") in _PERSON_KINDS else "Organization"
-    return {"@type": kind, "name": actor["name"]}
+    node: Node = {
+        "@type": "Person" if actor.get("kind") == "person" else "Organization",
+        "name": actor["name"],
+    }
+    if actor.get("kind") == _UNNAMED:
+        node[f"{PREFIX}:kind"] = _UNNAMED
+    return node
 
 
 def _lookup(records: dict[str, Node], key: str, what: str, where: str) -> Node:
@@ -410,6 +420,8 @@ class _Reader:
         if key is None:
             types = ld.types(value, True) if isinstance(value, dict) else set()
             kind = "person" if "Person" in types else "organization" if types else default_kind
+            if isinstance(value, dict) and self._ext(value, "kind") == _UNNAMED:
+                kind = _UNNAMED
             key = ld.unique(ld.slug(name, "actor"), self.actors.keys())
             self.actor_ids[name] = key
             self.actors[key] = ld.record(_ACTOR, id=key, name=name, kind=kind, aliases=[], roles=[])

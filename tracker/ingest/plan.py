@@ -46,6 +46,14 @@ def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _unordered(state: Any) -> Any:
+    """A state as compared: a claim's relations are a set (one per target,
+    no position), however a file or an export lists them."""
+    if isinstance(state, ClaimState):
+        return state._replace(relations=sorted(state.relations))
+    return state
+
+
 def check_unique_keys(what: str, specs: Sequence[Any]) -> None:
     seen: dict[str, Any] = {}
     for spec in specs:
@@ -104,7 +112,7 @@ class Planner:
         if plan.row is None:
             self.report.created[kind] += 1
             return False
-        same = bool(plan.state == plan.row.state)
+        same = bool(_unordered(plan.state) == _unordered(plan.row.state))
         if isinstance(plan.spec, Key):  # not in the files: only its quotes moved
             self.report.reanchored += 0 if same else 1
             return same

@@ -43,11 +43,7 @@ def remove_claim(session: Session, key: str, with_relations: bool = False) -> Wr
     ).all()
     others = [r for r in linked if r.from_claim_id != claim.id]
     if others and not with_relations:
-        names = ", ".join(sorted(r.from_claim.key for r in others))
-        raise InputError(
-            f"claim {key!r} is answered by {len(others)} claim(s) ({names}):"
-            " remove those relations too with --with-relations"
-        )
+        raise _answered(key, others)
     for relation in linked:
         session.delete(relation)
     # A claim's verdicts and evidence go with it: they are about it alone.
@@ -61,6 +57,33 @@ def remove_claim(session: Session, key: str, with_relations: bool = False) -> Wr
     return Written(
         "removed", "claim", key, f"removed claim {key} and its {len(linked)} relation(s)"
     )
+
+
+def _answered(key: str, others: list[Relation]) -> InputError:
+    names = ", ".join(sorted(r.from_claim.key for r in others))
+    return InputError(
+        f"claim {key!r} is answered by {len(others)} claim(s) ({names}):"
+        " remove those relations too with --with-relations"
+    )
+
+
+def remove_claims(session: Session, keys: list[str], with_relations: bool = False) -> list[Written]:
+    """Several claims, all or none (the caller's transaction): an unknown id,
+    or a claim answered by one that stays, refuses them all. A relation
+    between two of them goes with them."""
+    keys = list(dict.fromkeys(keys))
+    claims = [claim_row(session, key) for key in keys]
+    ids = {c.id for c in claims}
+    if not with_relations:
+        for claim in claims:
+            others = session.scalars(
+                select(Relation).where(
+                    Relation.to_claim_id == claim.id, Relation.from_claim_id.not_in(ids)
+                )
+            ).all()
+            if others:
+                raise _answered(claim.key, list(others))
+    return [remove_claim(session, key, with_relations=True) for key in keys]
 
 
 def remove_relation(session: Session, from_key: str, to_key: str) -> Written:

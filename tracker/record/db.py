@@ -21,7 +21,7 @@ ENV_VAR = "TRACKER_DATABASE_URL"
 # The newest migration in migrations/versions; tests check the two agree.
 # Every revision this tracker's migrations know, oldest first (a test holds it
 # to Alembic's history): a database at any other was written by a newer tracker.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 SCHEMA_REVISION = REVISIONS[-1]
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -69,8 +69,12 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def create(url: str) -> Engine:
-    """An engine for `url`; SQLite gets foreign keys, WAL and a busy timeout."""
+def create(url: str, must_exist: bool = False) -> Engine:
+    """An engine for `url`; SQLite gets foreign keys, WAL and a busy timeout.
+
+    A SQLite file that does not exist is created (and its folder), unless
+    `must_exist`: a command that only reads refuses it, since a mistyped
+    path would otherwise become an empty database that matches nothing."""
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError):  # ValueError: a malformed host or port
@@ -87,6 +91,11 @@ def create(url: str) -> Engine:
             return create_engine(parsed)
         database = parsed.database
         if database and database != ":memory:":
+            if must_exist and not Path(database).exists():
+                raise TrackerError(
+                    f"no database at {database}: check --db (or {ENV_VAR});"
+                    " `tracker load` or `tracker db upgrade` creates one"
+                )
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed)
     except (ImportError, NoSuchModuleError):

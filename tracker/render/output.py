@@ -49,12 +49,22 @@ def _cell(value: Any, separator: str) -> Any:
     return "" if value is None else value
 
 
+# The width a table fits when no terminal says its own and COLUMNS is not
+# set (piped, redirected): 80, as `ls`, Python's shutil.get_terminal_size and
+# most tools that lay out text take it. Piped tables are read in a pager, a
+# log or a file, where a line wider than the window breaks mid-word.
+PIPED_WIDTH = 80
+
+
+def terminal_width() -> int:
+    """COLUMNS if set, else the terminal's width, else PIPED_WIDTH."""
+    return shutil.get_terminal_size((PIPED_WIDTH, 24)).columns
+
+
 def _terminal() -> tuple[int, bool]:
     """The width to fit, and whether output goes to a terminal (or one is
-    described by COLUMNS): piped output stays a grid, a terminal may get blocks."""
-    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
-        return shutil.get_terminal_size((120, 24)).columns, True
-    return 120, False
+    described by COLUMNS): prose beside a table wraps only there."""
+    return terminal_width(), sys.stdout.isatty() or bool(os.environ.get("COLUMNS"))
 
 
 def paragraph(text: str, fmt: str, indent: str = "", hang: str = "") -> str:
@@ -71,11 +81,21 @@ def paragraph(text: str, fmt: str, indent: str = "", hang: str = "") -> str:
     )
 
 
+def summary_line(text: str) -> str:
+    """A command's one-line summary: on a terminal too narrow for it, broken
+    between words (hanging by two spaces) where the terminal would cut one;
+    piped, one line to grep."""
+    width, terminal = _terminal()
+    if not terminal or layout.display_width(text) <= width:
+        return text
+    return layout.paragraph(text, width, "", "  ")
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = DEFAULT_FORMAT) -> str:
     """Rows as text in `fmt` (the default table or a tabulate format)."""
     if fmt == DEFAULT_FORMAT:
-        width, terminal = _terminal()
-        return terminal_table(headers, rows, width, may_block=terminal)
+        # Piped or not, the table fits: a grid, else a block per row.
+        return terminal_table(headers, rows, terminal_width(), may_block=True)
     if fmt == "tsv":
         out = Collect()
         stream.write_tsv(headers, rows, out)
@@ -122,6 +142,13 @@ class Paging:
     noun: str  # "claims"
 
 
+def more_line(shown: int, total: int, noun: str) -> str:
+    """What follows a terminal's first page: how many more, and how to see them."""
+    return (
+        f"… {total - shown} more {noun} ({total} in all): --limit N shows N, --all shows every one"
+    )
+
+
 def write_listing(
     out: stream.Out,
     fmt: str,
@@ -146,11 +173,7 @@ def write_listing(
         shown = list(islice(items, paging.size + 1))
         out.write(table(headers, [row(i) for i in shown[: paging.size]], fmt) + "\n")
         if len(shown) > paging.size:
-            total = paging.total()
-            out.write(
-                f"… {total - paging.size} more {paging.noun} ({total} in all):"
-                f" --limit N shows N, --all shows every one\n"
-            )
+            out.write(more_line(paging.size, paging.total(), paging.noun) + "\n")
     elif fmt == DEFAULT_FORMAT:
         for n, chunk in enumerate(stream.chunks(map(row, items), stream.GRID_ROWS)):
             out.write(("\n" if n else "") + table(headers, chunk, fmt) + "\n")

@@ -133,6 +133,12 @@ class _Builder:
         if found is None:
             raise ValueError(f"claim {related.key!r} is not among the report's claims")
         if found.id not in self.views:
+            best = strongest(found.appearances)
+            rest = sorted(
+                (a for a in found.appearances if a is not best),
+                key=lambda a: (a.source.key, a.start_offset or 0),
+            )
+            quotes = tuple(q for q in map(self.quote, [best, *rest]) if q is not None)
             self.views[found.id] = ClaimView(
                 id=found.key,
                 text=found.text,
@@ -140,7 +146,8 @@ class _Builder:
                 stated=views.date_text(found.stated_on, found.stated_precision),
                 status=views.status(found),
                 topics=[t.topic for t in found.topics],
-                quote=self.quote(strongest(found.appearances)),
+                quote=quotes[0] if quotes else None,
+                quotes=quotes,
                 verdicts=tuple(views.verdict_text(r) for r in found.latest_reviews()),
             )
         return self.views[found.id]

@@ -58,6 +58,9 @@ class ClaimView:
     status: str
     topics: list[str]
     quote: QuoteView | None  # the strongest: direct before paraphrase, then longest
+    # Every quote, the strongest first, the others by source and place: a
+    # claim reported twice is shown reported twice.
+    quotes: tuple[QuoteView, ...] = ()
     # Each reviewer's latest verdict: "2/5 Misleading (FactCheck Desk, 2024-06-20)".
     verdicts: tuple[str, ...] = ()
 

@@ -5,7 +5,9 @@ everything people read goes through `printable`."""
 
 from __future__ import annotations
 
+import os
 import re
+from typing import TextIO
 
 from tracker.limits import MAX_SHOWN
 
@@ -42,3 +44,10 @@ def error_line(message: str) -> str:
     characters (the file and line come first, so they survive)."""
     line = _QUOTED.sub(_shorten_quoted, message.translate(_ONE_LINE))
     return line if len(line) <= MAX_ERROR else line[: MAX_ERROR - 1] + "…"
+
+
+def may_style(stream: TextIO) -> bool:
+    """Whether bold and colour may go to `stream`: a terminal, unless NO_COLOR
+    is set and not empty (https://no-color.org), which turns off every ANSI
+    style a tool adds, bold included."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")
