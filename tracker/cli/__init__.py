@@ -16,6 +16,7 @@ import click
 from tracker import __version__
 from tracker.cli import adding, fixing, reviewing
 from tracker.cli.common import (
+    change_context,
     claim_filter,
     connect,
     date_range,
@@ -42,20 +43,18 @@ EXIT_USAGE = 2
 
 def _scrub(message: str, url: str | None) -> str:
     """Never print a database password, whatever a driver puts in its message."""
-    if url:
-        from sqlalchemy.engine import make_url
+    from tracker.record.scrub import scrub
 
-        try:
-            password = make_url(url).password
-        except Exception:
-            password = None
-        if password:
-            message = message.replace(str(password), "***")
-    return message
+    return scrub(message, url)
 
 
 class TrackerGroup(click.Group):
     """Turns library errors into one line on stderr and a stable exit status."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # The command as given, for the change log (tracker.cli.common.change_context).
+        ctx.meta["tracker.args"] = list(args)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -91,8 +90,15 @@ class TrackerGroup(click.Group):
     " file path (SQLite). Default: $TRACKER_DATABASE_URL, else"
     " ~/.local/share/tracker/tracker.db.",
 )
+@click.option(
+    "--as",
+    "author",
+    metavar="NAME",
+    help="Who makes the changes this command writes, for the change log."
+    " Default: $TRACKER_USER, else your user name.",
+)
 @click.pass_context
-def cli(ctx: click.Context, db: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, author: str | None) -> None:
     """Track who claimed what, who denied it, and where it was reported.
 
     \b
@@ -106,7 +112,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
     Exit status: 0 success, 1 error (bad input, unknown name, database),
     2 usage error or ambiguous actor name.
     """
-    ctx.obj = {"url": db}
+    ctx.obj = {"url": db, "as": author}
 
 
 @cli.command()
@@ -116,8 +122,13 @@ def cli(ctx: click.Context, db: str | None) -> None:
     is_flag=True,
     help="Let data files read source texts outside the folders loaded (../, absolute paths).",
 )
+@click.option(
+    "--silent",
+    is_flag=True,
+    help="Typo-level fixes: in the change log, but not shown among claims' corrections.",
+)
 @click.pass_context
-def load(ctx: click.Context, paths: tuple[Path, ...], allow_outside: bool) -> None:
+def load(ctx: click.Context, paths: tuple[Path, ...], allow_outside: bool, silent: bool) -> None:
     """Load data files (YAML); a folder loads every *.yaml/*.yml file in it.
 
     Each quote is located in its source text and refused if it does not occur
@@ -162,7 +173,12 @@ def load(ctx: click.Context, paths: tuple[Path, ...], allow_outside: bool) -> No
         ) as bar,
     ):
         report = load_paths(
-            engine, paths, lambda _path: bar.update(1), wrote, allow_outside=allow_outside
+            engine,
+            paths,
+            lambda _path: bar.update(1),
+            wrote,
+            allow_outside=allow_outside,
+            context=change_context(ctx, silent),
         )
     echo(report.summary())
 

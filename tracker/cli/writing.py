@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tracker.cli.common import connect
+from tracker.cli.common import change_context, connect
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -38,11 +38,13 @@ def write_format(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @contextmanager
-def writing(ctx: click.Context) -> Iterator[Session]:
-    """A session whose work commits together or not at all, under the write lock."""
+def writing(ctx: click.Context, silent: bool = False) -> Iterator[Session]:
+    """A session whose work commits together or not at all, under the write
+    lock: one change in the log, made by whoever --as names."""
     from tracker.record import lock
 
-    with connect(ctx) as engine, lock.transaction(engine) as session:
+    context = change_context(ctx, silent)
+    with connect(ctx) as engine, lock.transaction(engine, context) as session:
         yield session
 
 

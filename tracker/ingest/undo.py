@@ -1,0 +1,136 @@
+"""Undoing one change: its rows put back as they were before it, in one write
+that is itself a change.
+
+A change is undone only when no later change touched any row it touched:
+otherwise its rows' values are no longer its own, and the first later change
+in the way is named. Each row's inverse is applied in the reverse of the
+order the change wrote them (children of a removed claim go back after the
+claim, a load's new rows go before the old ones return), with the row ids the
+rows had: a removed claim comes back with its appearances, relations,
+verdicts and evidence exactly as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Table, and_, delete, func, insert, select, text, update
+from sqlalchemy.orm import Session, aliased
+
+from tracker.errors import InputError, NotFound
+from tracker.record import changelog, sides
+from tracker.record.changes import key_values, row_values, rows_of
+from tracker.record.models import Base, Change, ChangeRow
+
+# Tables whose ids tracker hands out itself (tracker.ingest.load): on
+# PostgreSQL their sequences are moved past rows put back with their ids.
+_NUMBERED = ("actors", "sources", "claims", "reviews")
+_SIDES = ("actors", "roles")
+
+
+@dataclass(frozen=True)
+class Undone:
+    change: int  # the change undone
+    rows: int  # rows put back
+    message: str
+
+
+def _change(session: Session, change_id: int) -> Change:
+    found = session.get(Change, change_id)
+    if found is None:
+        last = session.scalar(select(func.max(Change.id)))
+        hint = f" (the log holds changes 1 to {last})" if last else " (the log is empty)"
+        raise NotFound(f"no change {change_id}{hint}: see `tracker history`")
+    return found
+
+
+def describe(change: Change) -> str:
+    """A change in one line's worth: id, when, who, what."""
+    command = change.command if len(change.command) <= 100 else change.command[:99] + "…"
+    when = f"{change.made_at:%Y-%m-%d %H:%M} UTC"
+    return f"change {change.id} ({when}, {change.made_by}: {command})"
+
+
+_PAGE = 5000
+
+
+def _rows(session: Session, change: Change, last_first: bool = False) -> Iterator[ChangeRow]:
+    """The rows `change` logged, a page at a time (a load's may be millions),
+    in the order they were written or the reverse."""
+    bound: int | None = None
+    while True:
+        query = select(ChangeRow).where(rows_of(change))
+        if bound is not None:
+            query = query.where(ChangeRow.id < bound if last_first else ChangeRow.id > bound)
+        order = ChangeRow.id.desc() if last_first else ChangeRow.id
+        page = session.scalars(query.order_by(order).limit(_PAGE)).all()
+        if not page:
+            return
+        yield from page
+        bound = page[-1].id
+        session.expunge_all()
+
+
+def blocking(session: Session, change: Change) -> Change | None:
+    """The first later change that touched a row `change` touched, if any."""
+    mine, later = aliased(ChangeRow), aliased(ChangeRow)
+    first = session.scalar(
+        select(func.min(later.change_id))
+        .join(mine, and_(mine.table_name == later.table_name, mine.row_key == later.row_key))
+        .where(rows_of(change, mine), later.id > change.last_row)
+    )
+    return session.get(Change, first) if first is not None else None
+
+
+def _where(table: Table, key: dict[str, object]) -> ColumnElement[bool]:
+    return and_(*(table.c[column] == value for column, value in key.items()))
+
+
+def undo(session: Session, change_id: int) -> Undone:
+    """Put back every row `change_id` wrote as it was before it, in the
+    caller's write (which is recorded as undoing it)."""
+    change = _change(session, change_id)
+    undone_by = session.scalar(select(Change.id).where(Change.undoes == change.id))
+    later = blocking(session, change)
+    if later is not None:
+        if later.id == undone_by:
+            raise InputError(f"change {change.id} was undone by change {later.id} already")
+        raise InputError(
+            f"cannot undo change {change.id}: {describe(later)} changed the same rows since;"
+            f" undo that first"
+        )
+    connection = session.connection()
+    tables = Base.metadata.tables
+    written = 0
+    touched: set[str] = set()
+    for row in _rows(session, change, last_first=True):
+        table = tables[row.table_name]
+        key = key_values(row.table_name, row.row_key)
+        if row.op == "insert":
+            connection.execute(delete(table).where(_where(table, key)))
+        elif row.op == "delete":
+            connection.execute(insert(table).values(row_values(row.table_name, row.before) or {}))
+        else:
+            values = row_values(row.table_name, row.before) or {}
+            if row.table_name == "appearances":
+                # Follows its source's length (ON UPDATE CASCADE), put back with it.
+                values.pop("source_length", None)
+            connection.execute(update(table).where(_where(table, key)).values(values))
+        touched.add(row.table_name)
+        written += 1
+    if touched & set(_SIDES):
+        sides.rebuild(connection)
+    if connection.dialect.name == "postgresql":
+        for name in touched & set(_NUMBERED):
+            connection.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'),"
+                    f" greatest((SELECT max(id) FROM {name}), 1))"
+                )
+            )
+    opened = changelog.opened(session)
+    if opened is not None:
+        opened.undoes = change.id
+    session.expunge_all()
+    return Undone(change.id, written, f"undid change {change.id}: {written} row(s) put back")
