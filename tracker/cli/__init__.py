@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from tracker import __version__
-from tracker.cli import adding, fixing, reviewing
+from tracker.cli import adding, fixing, history, reviewing
 from tracker.cli.common import (
     change_context,
     claim_filter,
@@ -456,6 +456,6 @@ cli.add_command(export)
 cli.add_command(import_)
 for command in (search, source, timeline, topics):
     cli.add_command(command)
-for command in [*adding.COMMANDS, *fixing.COMMANDS, *reviewing.COMMANDS]:
+for command in [*adding.COMMANDS, *fixing.COMMANDS, *reviewing.COMMANDS, *history.COMMANDS]:
     cli.add_command(command)
 adding.add.add_command(reviewing.EVIDENCE)

@@ -82,10 +82,19 @@ def report(ctx: click.Context, written: Written, fmt: str) -> None:
 
 
 def actor_key(session: Session, name: str) -> str:
-    """The actor a write names: by id or a whole alias, never by a guess."""
-    from tracker.record.names import resolve_actor
+    """The actor a write names: by id or a whole alias, or the surname of
+    the one person who bears it (said on stderr, and kept with the change);
+    never by a guess."""
+    from tracker.record import changelog
+    from tracker.record.names import resolve_writer
+    from tracker.render.terminal import printable
 
-    return resolve_actor(session, name, exact=True).key
+    actor, by_surname = resolve_writer(session, name)
+    if by_surname:
+        said = f"{name!r} taken as {actor.name} ({actor.key}), the one person of that surname"
+        click.echo(printable(said), err=True)
+        changelog.note(session, said)
+    return actor.key
 
 
 def confirm(question: str, yes: bool) -> None:

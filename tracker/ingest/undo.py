@@ -73,14 +73,25 @@ def _rows(session: Session, change: Change, last_first: bool = False) -> Iterato
 
 
 def blocking(session: Session, change: Change) -> Change | None:
-    """The first later change that touched a row `change` touched, if any."""
+    """The first later change that touched a row `change` touched and still
+    stands: a later change undone since (by a change that stands) is no
+    obstacle, its undo having put the rows back."""
     mine, later = aliased(ChangeRow), aliased(ChangeRow)
-    first = session.scalar(
-        select(func.min(later.change_id))
+    found = session.scalars(
+        select(later.change_id)
         .join(mine, and_(mine.table_name == later.table_name, mine.row_key == later.row_key))
         .where(rows_of(change, mine), later.id > change.last_row)
+        .distinct()
+    ).all()
+    undoes = dict(
+        session.execute(select(Change.id, Change.undoes).where(Change.id.in_(found))).all()
     )
-    return session.get(Change, first) if first is not None else None
+    standing = set(found)
+    for newest in sorted(found, reverse=True):
+        undone = undoes.get(newest)
+        if newest in standing and undone in standing:
+            standing -= {newest, undone}
+    return session.get(Change, min(standing)) if standing else None
 
 
 def _where(table: Table, key: dict[str, object]) -> ColumnElement[bool]:
@@ -91,10 +102,9 @@ def undo(session: Session, change_id: int) -> Undone:
     """Put back every row `change_id` wrote as it was before it, in the
     caller's write (which is recorded as undoing it)."""
     change = _change(session, change_id)
-    undone_by = session.scalar(select(Change.id).where(Change.undoes == change.id))
     later = blocking(session, change)
     if later is not None:
-        if later.id == undone_by:
+        if later.undoes == change.id:
             raise InputError(f"change {change.id} was undone by change {later.id} already")
         raise InputError(
             f"cannot undo change {change.id}: {describe(later)} changed the same rows since;"
@@ -133,4 +143,4 @@ def undo(session: Session, change_id: int) -> Undone:
     if opened is not None:
         opened.undoes = change.id
     session.expunge_all()
-    return Undone(change.id, written, f"undid change {change.id}: {written} row(s) put back")
+    return Undone(change.id, written, f"undid {describe(change)}: {written} row(s) put back")

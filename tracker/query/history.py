@@ -258,7 +258,7 @@ def _counts(session: Session, change: Change) -> dict[str, dict[str, int]]:
         rows = select(ChangeRow.op, func.count()).where(
             rows_of(change), ChangeRow.table_name == tables[0]
         )
-        ops = dict(session.execute(rows.group_by(ChangeRow.op)).tuples().all())
+        ops = dict(session.execute(rows.group_by(ChangeRow.op)).all())
         touched = session.scalar(
             select(func.count(func.distinct(owner))).where(
                 rows_of(change), ChangeRow.table_name.in_(tables)

@@ -1,0 +1,223 @@
+"""`tracker history` and `tracker undo` on the seeds: what each change did, and
+every kind of write put back exactly as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from tests.conftest import SEEDS, Runner
+from tests.test_load import edit, snapshot
+
+MILLER = "miller-arms-charge"
+DENIAL = "moscow-pyongyang-deny-arms"
+
+
+def ok(result: Any) -> str:
+    assert result.exit_code == 0, result.output
+    return str(result.stdout)
+
+
+def exported(run: Runner) -> str:
+    return ok(run("export", "-f", "json"))
+
+
+def changes(run: Runner, *args: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = json.loads(ok(run("history", *args, "-f", "json")))
+    return found
+
+
+def last_change(run: Runner) -> int:
+    return int(changes(run, "--limit", "1")[0]["id"])
+
+
+def refused(engine: Engine, run: Runner, args: list[str], *fragments: str) -> str:
+    before = snapshot(engine)
+    result = run(*args)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, result.stderr
+    assert snapshot(engine) == before
+    return str(result.stderr)
+
+
+# -- undo puts back what each write changed ------------------------------------------------
+
+
+def test_a_removed_claim_comes_back_exactly_as_it_was(seeded: Engine, run: Runner) -> None:
+    ok(run("add", "actor", "FactCheck Desk", "--kind", "organization", "--id", "desk"))
+    ok(run("review", MILLER, "--by", "desk", "--rating", "Accurate", "--date", "2024-06-20"))
+    ok(run("add", "evidence", MILLER, "--stance", "supports", "--url", "https://e.example/un"))
+    ok(run("add", "evidence", MILLER, "--stance", "refutes", "--review-by", "desk",
+           "--url", "https://e.example/img"))  # fmt: skip
+    ok(run("add", "appearance", MILLER, "--source", "star-advertiser-20240618",
+           "--quote", "North Korea had supplied", "--paraphrase", "--via", "Reuters"))  # fmt: skip
+    before = exported(run)
+    ok(run("remove", "claim", MILLER, "--with-relations", "--yes"))
+    assert MILLER not in exported(run)
+    removal = last_change(run)
+    undone = ok(run("undo", str(removal)))
+    assert undone.startswith(f"undid change {removal} (") and "row(s) put back" in undone
+    assert exported(run) == before
+    # The undo is a change of its own, saying what it undid.
+    latest = changes(run, "--limit", "2")
+    assert latest[0]["undoes"] == removal and latest[1]["undone_by"] == latest[0]["id"]
+    assert ok(run("db", "check")).count("ok ") == 4
+
+
+PAGE = Path(__file__).resolve().parent.parent / "docs" / "walkthrough" / "zembla-tankers.html"
+
+
+@pytest.mark.parametrize(
+    ("setup", "args"),
+    [
+        ([], ["rename", "claim", MILLER, "miller-charge"]),
+        ([], ["relate", DENIAL, "us-skorea-tech-for-arms", "--relation", "denies"]),
+        ([], ["unrelate", DENIAL, MILLER]),
+        ([], ["alias", "Putin", "Vladimir Poutine"]),
+        ([], ["merge-actors", "north-korean-state-media", "kcna", "--yes"]),
+        (
+            [],
+            ["remove", "appearance", "putin-nk-supports-war", "star-advertiser-20240618", "--yes"],
+        ),
+        ([["add", "source", str(PAGE)]], ["remove", "source", "example-wire-20250304", "--yes"]),
+        (
+            [["add", "actor", "Dmitry Peskov", "--kind", "person"]],
+            ["remove", "actor", "Peskov", "--yes"],
+        ),
+        (
+            [],
+            [
+                "add",
+                "actor",
+                "Dmitry Peskov",
+                "--kind",
+                "person",
+                "--role",
+                "Spokesman",
+                "--of",
+                "Russian government",
+            ],
+        ),
+        (
+            [],
+            [
+                "add",
+                "claim",
+                "--by",
+                "Miller",
+                "--text",
+                "A new claim.",
+                "--source",
+                "star-advertiser-20240618",
+                "--quote",
+                "North Korea had supplied",
+                "--new",
+            ],
+        ),
+    ],  # fmt: skip
+    ids=lambda a: " ".join(a[:2]) if a and isinstance(a[0], str) else "",
+)
+def test_undo_puts_every_kind_of_write_back(
+    seeded: Engine, run: Runner, setup: list[list[str]], args: list[str]
+) -> None:
+    for step in setup:
+        ok(run(*step))
+    before, rows = exported(run), snapshot(seeded)
+    ok(run(*args))
+    assert exported(run) != before or snapshot(seeded) != rows
+    ok(run("undo", str(last_change(run))))
+    assert exported(run) == before
+    after = snapshot(seeded)
+    for table in rows:
+        if table == "actor_sides":  # derived, rebuilt: the same rows, under new ids
+            assert sorted(r[1:] for r in after[table]) == sorted(r[1:] for r in rows[table])
+        elif table not in ("changes", "change_rows"):
+            assert after[table] == rows[table], table
+
+
+def test_a_load_is_undone_and_a_reload_of_edited_files_too(
+    seeded: Engine, run: Runner, tmp_path: Path
+) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    edit(seeds / "claims.yaml", "stated: '2024-06-17'", "stated: '2024-06-16'")
+    edit(seeds / "actors.yaml", "name: Matthew Miller", "name: Matthew A. Miller")
+    before = exported(run)
+    assert "updated" in ok(run("load", str(seeds)))
+    reload = changes(run, "--limit", "1")[0]
+    assert reload["capture"] == "compact" and reload["counts"]["actors"]["updated"] == 1
+    assert exported(run) != before
+    ok(run("undo", str(reload["id"])))
+    assert exported(run) == before
+    # The first load cannot be undone while the reload stands; once it is undone, it can.
+    ok(run("undo", str(reload["id"] + 1)))  # redo the reload
+    refused(seeded, run, ["undo", "1"], f"change {reload['id']} (", "changed the same rows since")
+    ok(run("undo", str(reload["id"] + 2)))  # undo the redo: the reload is undone
+    ok(run("undo", "1"))
+    assert ok(run("claims")).strip() == "No claims match."
+    assert ok(run("actors")).strip() == "No actors yet."
+
+
+def test_undo_is_refused_when_a_later_change_stands_in_the_way(seeded: Engine, run: Runner) -> None:
+    ok(run("--as", "ana", "rename", "claim", MILLER, "miller-charge"))
+    rename = last_change(run)
+    ok(run("--as", "bo", "relate", "miller-charge", "us-sanctions-transfers", "--relation",
+           "supports"))  # fmt: skip
+    relate = last_change(run)
+    ok(run("--as", "bo", "rename", "claim", "miller-charge", "miller-charge-2024"))
+    message = refused(seeded, run, ["undo", str(rename)], f"cannot undo change {rename}:")
+    assert f"change {rename + 2} (" in message and "bo: tracker" in message
+    assert "undo that first" in message
+    # The relation is another row: undone on its own.
+    ok(run("undo", str(relate)))
+    refused(seeded, run, ["undo", str(relate)], f"change {relate} was undone by change")
+    refused(seeded, run, ["undo", "999"], "no change 999 (the log holds changes 1 to")
+
+
+# -- history -------------------------------------------------------------------------------
+
+
+def test_history_says_what_changed_when_and_by_whom(run: Runner) -> None:
+    ok(run("--as", "Ana", "rename", "claim", MILLER, "miller-charge"))
+    ok(run("--as", "Bo", "relate", DENIAL, "us-skorea-tech-for-arms", "--relation", "denies"))
+    listed = changes(run)
+    assert [c["by"] for c in listed[:2]] == ["Bo", "Ana"]
+    assert [c["id"] for c in listed] == sorted((c["id"] for c in listed), reverse=True)
+    rename = listed[1]
+    assert rename["entities"] == [
+        {
+            "kind": "claim",
+            "id": "miller-charge",
+            "action": "updated",
+            "fields": [{"field": "id", "before": MILLER, "after": "miller-charge"}],
+        }
+    ]
+    made = dt.datetime.strptime(rename["at"], "%Y-%m-%dT%H:%M:%SZ")
+    assert abs(made - dt.datetime.now(dt.UTC).replace(tzinfo=None)) < dt.timedelta(minutes=5)
+    relate = listed[0]["entities"][0]
+    assert relate["id"] == DENIAL and relate["fields"] == [
+        {"field": "relations", "removed": [], "added": ["denies us-skorea-tech-for-arms"]}
+    ]
+    load = listed[-1]
+    assert load["counts"]["claims"] == {"added": 44, "updated": 0, "removed": 0}
+    assert load["more"] == 68 - len(load["entities"]) and load["files"]
+    # The table, a line per entity; a load by its counts.
+    table = ok(run("history", "-f", "plain"))
+    assert "updated claim miller-charge: id: “miller-arms-charge” → “miller-charge”" in table
+    assert "claims: 44 added" in table
+
+
+def test_a_removed_claims_history_is_found_by_its_id(run: Runner) -> None:
+    ok(run("remove", "claim", MILLER, "--with-relations", "--yes"))
+    found = changes(run, MILLER)
+    assert [e["action"] for c in found for e in c["entities"]] == ["removed", "added"]
+    result = run("history", "no-such-claim")
+    assert result.exit_code == 1 and "no claim with id 'no-such-claim'" in result.stderr
