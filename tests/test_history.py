@@ -122,7 +122,7 @@ PAGE = Path(__file__).resolve().parent.parent / "docs" / "walkthrough" / "zembla
                 "--new",
             ],
         ),
-    ],  # fmt: skip
+    ],
     ids=lambda a: " ".join(a[:2]) if a and isinstance(a[0], str) else "",
 )
 def test_undo_puts_every_kind_of_write_back(
