@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import shlex
 import shutil
 from pathlib import Path
 from typing import Any
@@ -215,9 +217,90 @@ def test_history_says_what_changed_when_and_by_whom(run: Runner) -> None:
     assert "claims: 44 added" in table
 
 
+def test_history_narrows_to_a_claim_an_actor_a_source_a_person_or_a_day(run: Runner) -> None:
+    ok(run("--as", "Ana", "edit", "claim", MILLER, "--on", "2024-06-16"))
+    ok(run("--as", "Bo", "alias", "Miller", "M. Miller"))
+    ok(run("--as", "Bo", "remove", "appearance", "putin-nk-supports-war",
+           "star-advertiser-20240618", "--yes"))  # fmt: skip
+    of_claim = changes(run, MILLER)
+    assert [c["by"] for c in of_claim][:1] == ["Ana"]
+    assert all(e["id"] == MILLER for c in of_claim for e in c["entities"])
+    assert of_claim[0]["entities"][0]["fields"] == [
+        {"field": "stated", "before": "2024-06-17", "after": "2024-06-16"}
+    ]
+    of_actor = changes(run, "--actor", "Miller")
+    assert of_actor[0]["entities"][0] == {
+        "kind": "actor",
+        "id": "matthew-miller",
+        "action": "updated",
+        "fields": [{"field": "aliases", "removed": [], "added": ["M. Miller"]}],
+    }
+    of_source = changes(run, "--source", "star-advertiser-20240618")
+    assert of_source[0]["entities"][0]["id"] == "putin-nk-supports-war"
+    assert [c["by"] for c in changes(run, "--by", "bo")] == ["Bo", "Bo"]
+    assert changes(run, "--since", "2999-01-01") == []
+    assert ok(run("history", "--since", "2999")).strip() == "No changes match."
+    result = run("history", MILLER, "--actor", "Miller")
+    assert result.exit_code == 2 and "give one of CLAIM, --actor and --source" in result.stderr
+
+
 def test_a_removed_claims_history_is_found_by_its_id(run: Runner) -> None:
     ok(run("remove", "claim", MILLER, "--with-relations", "--yes"))
     found = changes(run, MILLER)
     assert [e["action"] for c in found for e in c["entities"]] == ["removed", "added"]
     result = run("history", "no-such-claim")
     assert result.exit_code == 1 and "no claim with id 'no-such-claim'" in result.stderr
+
+
+# -- the README's sessions -------------------------------------------------------------------
+
+README = SEEDS.parent / "README.md"
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+_DAY = re.compile(r"Corrected \d{4}-\d{2}-\d{2}")
+
+
+def _sessions() -> list[list[tuple[list[str], int | None, str]]]:
+    """The README's replayed sessions: (arguments, `| head -N`, output) each."""
+    text = README.read_text(encoding="utf-8")
+    found = []
+    for block in re.findall(
+        r"<!-- tests/test_history.py replays.*?-->\n```text\n(.*?)```", text, re.S
+    ):
+        steps = []
+        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, output = chunk.partition("\n")
+            head = re.search(r"\| head -(\d+)$", command)
+            steps.append(
+                (shlex.split(command.split(" | ")[0])[1:], int(head[1]) if head else None, output)
+            )
+        found.append(steps)
+    return found
+
+
+def _masked(text: str) -> str:
+    return _DAY.sub("Corrected YYYY-MM-DD", _TIME.sub("YYYY-MM-DD HH:MM", text))
+
+
+def test_the_readme_has_its_sessions() -> None:
+    assert len(_sessions()) == 2 and all(_sessions())
+
+
+@pytest.mark.parametrize("number", range(len(_sessions())))
+def test_the_readme_sessions_replay(
+    run: Runner, monkeypatch: pytest.MonkeyPatch, number: int
+) -> None:
+    """Each session, on the seeds, prints what the README shows (times aside);
+    the database is named by the environment, as a user's would be, so that
+    the commands the log keeps are the README's."""
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("TRACKER_DATABASE_URL", run.url)
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+
+    for args, head, expected in _sessions()[number]:
+        result = CliRunner().invoke(cli, args, catch_exceptions=False)
+        printed = result.stdout + result.stderr
+        if head is not None:
+            printed = "".join(printed.splitlines(keepends=True)[:head])
+        assert _masked(printed) == _masked(expected), args

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from tracker import __version__
-from tracker.cli import adding, fixing, history, reviewing
+from tracker.cli import adding, editing, fixing, history, reviewing
 from tracker.cli.common import (
     change_context,
     claim_filter,
@@ -276,18 +276,22 @@ def by_actor(
 @format_option
 @click.pass_context
 def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
-    """One claim's whole thread: appearances with quotes, relations both ways.
+    """One claim's whole thread: appearances with quotes, relations both ways,
+    and the corrections made to its text, date or claimants since it was recorded.
 
     \b
     Examples:
       tracker show miller-arms-charge
       tracker show moscow-pyongyang-deny-arms -f json
     """
+    from tracker.query.history import corrections
     from tracker.query.queries import claim
     from tracker.render import pages
 
     with open_session(ctx) as session:
-        echo(pages.claim_thread(claim(session, claim_id), fmt), fmt)
+        found = claim(session, claim_id)
+        fixed = corrections(session, [found.id]).get(found.id, [])
+        echo(pages.claim_thread(found, fmt, fixed), fmt)
 
 
 @cli.command()
@@ -456,6 +460,12 @@ cli.add_command(export)
 cli.add_command(import_)
 for command in (search, source, timeline, topics):
     cli.add_command(command)
-for command in [*adding.COMMANDS, *fixing.COMMANDS, *reviewing.COMMANDS, *history.COMMANDS]:
+for command in [
+    *adding.COMMANDS,
+    *editing.COMMANDS,
+    *fixing.COMMANDS,
+    *reviewing.COMMANDS,
+    *history.COMMANDS,
+]:
     cli.add_command(command)
 adding.add.add_command(reviewing.EVIDENCE)

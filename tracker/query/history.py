@@ -232,7 +232,9 @@ def entry(session: Session, change: Change, scope: tuple[str, int] | None = None
     counts = _counts(session, change)
     touched = _touched(session, change, scope)
     shown = touched[:DETAIL] if scope is None else touched
-    entities = [e for e in (_entity(session, change, k, i) for k, i in shown) if e is not None]
+    found = [e for e in (_entity(session, change, k, i) for k, i in shown) if e is not None]
+    # What was added or removed first, then what was updated, each as written.
+    entities = sorted(found, key=lambda e: e.action == "updated")
     return ChangeEntry(
         id=change.id,
         made_at=change.made_at,
@@ -491,14 +493,15 @@ def _period(start: dt.date | None, end: dt.date | None) -> str:
 
 
 def _appearance(row: dict[str, Any], names: _Names) -> str:
+    """An appearance in a line: where, how (first: what an edit changes), the quote."""
     where = names("source", row["source_id"])
     if row.get("start_offset") is not None:
         where = f"{where}:{row['start_offset']}"
-    what = f"{where} “{row['quote']}”" if row.get("quote") is not None else f"{where} (not quoted)"
     details = [row["type"], *(x for x in [row.get("cue")] if x)]
     if row.get("via_actor_id") is not None:
         details.append(f"via {names('actor', row['via_actor_id'])}")
-    return f"{what} ({', '.join(details)})"
+    quoted = f"“{row['quote']}”" if row.get("quote") is not None else "(not quoted)"
+    return f"{where} ({', '.join(details)}) {quoted}"
 
 
 # -- corrections -------------------------------------------------------------------------
@@ -511,9 +514,11 @@ def corrections(session: Session, claim_ids: Sequence[int]) -> dict[int, list[Co
     found: dict[int, list[Correction]] = {}
     if not claim_ids:
         return found
-    undo = aliased(Change)
+    undo, created = aliased(Change), aliased(ChangeRow)
     for start in range(0, len(claim_ids), 500):
         batch = list(claim_ids[start : start + 500])
+        # A claim row updated, or a claimant taken away, by a change that did
+        # not create the claim: a correction, unless its fields say otherwise.
         candidates = session.execute(
             select(ChangeRow.claim_id, Change)
             .join(Change, Change.id == ChangeRow.change_id)
@@ -521,11 +526,17 @@ def corrections(session: Session, claim_ids: Sequence[int]) -> dict[int, list[Co
                 ChangeRow.claim_id.in_(batch),
                 or_(
                     and_(ChangeRow.table_name == "claims", ChangeRow.op == "update"),
-                    ChangeRow.table_name == "claimants",
+                    and_(ChangeRow.table_name == "claimants", ChangeRow.op != "insert"),
                 ),
                 Change.silent.is_(False),
                 Change.undoes.is_(None),
                 ~exists().where(undo.undoes == Change.id),
+                ~exists().where(
+                    created.change_id == ChangeRow.change_id,
+                    created.table_name == "claims",
+                    created.op == "insert",
+                    created.claim_id == ChangeRow.claim_id,
+                ),
             )
             .distinct()
             .order_by(ChangeRow.claim_id, Change.id)
@@ -536,12 +547,25 @@ def corrections(session: Session, claim_ids: Sequence[int]) -> dict[int, list[Co
             entity = _entity(session, change, "claim", claim_id)
             if entity is None or entity.action != "updated":
                 continue
-            fields = [f for f in entity.fields if f.field in CORRECTED_FIELDS]
+            fields = [_named(session, f) for f in entity.fields if f.field in CORRECTED_FIELDS]
             if fields:
                 found.setdefault(claim_id, []).append(
                     Correction(change.id, change.made_at.date(), fields)
                 )
     return found
+
+
+def _named(session: Session, change: FieldChange) -> FieldChange:
+    """Claimants as readers know them: by name (a removed actor by its id)."""
+    if change.field != "claimants":
+        return change
+    keys = [*change.before, *change.after]
+    names = dict(session.execute(select(Actor.key, Actor.name).where(Actor.key.in_(keys))).all())
+    return FieldChange(
+        change.field,
+        [names.get(k, k) for k in change.before],
+        [names.get(k, k) for k in change.after],
+    )
 
 
 def claim_ids(session: Session, keys: Sequence[str]) -> dict[str, int]:
