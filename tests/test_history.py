@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine
 
 from tests.conftest import SEEDS, Runner
+from tests.test_edit import refused
 from tests.test_load import edit, snapshot
 
 MILLER = "miller-arms-charge"
@@ -37,17 +38,6 @@ def changes(run: Runner, *args: str) -> list[dict[str, Any]]:
 
 def last_change(run: Runner) -> int:
     return int(changes(run, "--limit", "1")[0]["id"])
-
-
-def refused(engine: Engine, run: Runner, args: list[str], *fragments: str) -> str:
-    before = snapshot(engine)
-    result = run(*args)
-    assert result.exit_code == 1, result.output
-    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
-    for fragment in fragments:
-        assert fragment in result.stderr, result.stderr
-    assert snapshot(engine) == before
-    return str(result.stderr)
 
 
 # -- undo puts back what each write changed ------------------------------------------------
@@ -161,7 +151,9 @@ def test_a_load_is_undone_and_a_reload_of_edited_files_too(
     assert exported(run) == before
     # The first load cannot be undone while the reload stands; once it is undone, it can.
     ok(run("undo", str(reload["id"] + 1)))  # redo the reload
-    refused(seeded, run, ["undo", "1"], f"change {reload['id']} (", "changed the same rows since")
+    refused(
+        seeded, run, ["undo", "1"], 1, f"change {reload['id']} (", "changed the same rows since"
+    )
     ok(run("undo", str(reload["id"] + 2)))  # undo the redo: the reload is undone
     ok(run("undo", "1"))
     assert ok(run("claims")).strip() == "No claims match."
@@ -175,13 +167,13 @@ def test_undo_is_refused_when_a_later_change_stands_in_the_way(seeded: Engine, r
            "supports"))  # fmt: skip
     relate = last_change(run)
     ok(run("--as", "bo", "rename", "claim", "miller-charge", "miller-charge-2024"))
-    message = refused(seeded, run, ["undo", str(rename)], f"cannot undo change {rename}:")
+    message = refused(seeded, run, ["undo", str(rename)], 1, f"cannot undo change {rename}:")
     assert f"change {rename + 2} (" in message and "bo: tracker" in message
     assert "undo that first" in message
     # The relation is another row: undone on its own.
     ok(run("undo", str(relate)))
-    refused(seeded, run, ["undo", str(relate)], f"change {relate} was undone by change")
-    refused(seeded, run, ["undo", "999"], "no change 999 (the log holds changes 1 to")
+    refused(seeded, run, ["undo", str(relate)], 1, f"change {relate} was undone by change")
+    refused(seeded, run, ["undo", "999"], 1, "no change 999 (the log holds changes 1 to")
 
 
 # -- history -------------------------------------------------------------------------------

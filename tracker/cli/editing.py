@@ -126,13 +126,12 @@ def edit_actor(
     if drop_old_name and name is None:
         raise click.UsageError("--drop-old-name goes with --name")
     with writing(ctx) as session:
+        given = {"name": name, "kind": kind, "description": description}
         edited = amend.edit_actor(
             session,
             actor_key(session, actor),
-            name=name,
-            kind=kind,
-            description=amend.KEEP if description is None else description,
             keep_old_name=not drop_old_name,
+            **{k: v for k, v in given.items() if v is not None},
         )
     report(ctx, edited.written, fmt)
 
@@ -243,7 +242,7 @@ def edit_appearance(
             claim_id,
             source,
             int(start) if start else None,
-            type=type_,
+            type=amend.KEEP if type_ is None else type_,
             cue=amend.KEEP if cue is None else cue,
             via=through,
         )

@@ -54,6 +54,18 @@ def _result(changed: bool, kind: str, key: str, what: list[str]) -> Written:
     return Written("updated", kind, key, f"updated {kind} {key}: {', '.join(what)}")
 
 
+def _apply(target: Any, name: str, value: Any, what: list[str], label: str = "") -> None:
+    """Set `target.name` to `value` unless it is KEEP or already so, and say
+    what changed in `what`. An empty text is no value (None): it clears."""
+    if value is KEEP:
+        return
+    if isinstance(value, str) and not value:
+        value = None
+    if value != getattr(target, name):
+        setattr(target, name, value)
+        what.append(label or name)
+
+
 def _toggle(
     current: list[str], added: list[str], dropped: list[str], what: str, owner: str
 ) -> list[str]:
@@ -118,8 +130,8 @@ def edit_actor(
     session: Session,
     key: str,
     *,
-    name: str | None = None,
-    kind: str | None = None,
+    name: str = KEEP,
+    kind: str = KEEP,
     description: str | None = KEEP,
     keep_old_name: bool = True,
 ) -> Edited:
@@ -127,19 +139,15 @@ def edit_actor(
     `keep_old_name` is false), kind or description (None clears it)."""
     actor = actor_row(session, key)
     spec = actor_spec(actor, "tracker edit actor")
-    what = []
-    if name is not None and name != spec.name:
-        if keep_old_name and spec.name not in spec.aliases:
-            spec.aliases.append(spec.name)
-        spec.aliases = [a for a in spec.aliases if a != name]
-        spec.name = name
-        what.append("name")
-    if kind is not None and kind != spec.kind:
-        spec.kind = kind
-        what.append("kind")
-    if description is not KEEP and (description or None) != spec.description:
-        spec.description = description or None
-        what.append("description")
+    what: list[str] = []
+    old_name = spec.name
+    _apply(spec, "name", name, what)
+    if what and spec.name is not None:
+        if keep_old_name and old_name not in spec.aliases:
+            spec.aliases.append(old_name)
+        spec.aliases = [a for a in spec.aliases if a != spec.name]
+    _apply(spec, "kind", kind, what)
+    _apply(spec, "description", description, what)
     changed = bool(what) and _write(session, Dataset(actors=[spec]))
     return Edited(_result(changed, "actor", key, what))
 
@@ -193,23 +201,15 @@ def edit_source(
     if unknown:
         raise InputError(f"a source has no field {sorted(unknown)[0]!r} to edit")
     spec = source_spec(source_row(session, key), "tracker edit source")
-    what = []
+    what: list[str] = []
     for name, value in fields.items():
-        if value is KEEP:
-            continue
-        if name not in ("outlet", "title", "excerpt"):
-            value = value or None
-        if value != getattr(spec, name):
-            setattr(spec, name, value)
-            what.append(SOURCE_FIELDS[name])
+        _apply(spec, name, value, what, SOURCE_FIELDS[name])
     if published is not KEEP:
         day, precision = published if published is not None else (None, None)
         if (day, precision) != (spec.published, spec.published_precision):
             spec.published, spec.published_precision = day, precision
             what.append("publication date")
-    if retrieved is not KEEP and retrieved != spec.retrieved:
-        spec.retrieved = retrieved
-        what.append("retrieval date")
+    _apply(spec, "retrieved", retrieved, what, "retrieval date")
     added, dropped = credits
     new_credits = _toggle(spec.credits, added, dropped, "credit", f"source {key!r}")
     if new_credits != spec.credits:
@@ -225,7 +225,7 @@ def edit_appearance(
     source_key: str,
     start: int | None = None,
     *,
-    type: str | None = None,
+    type: str = KEEP,
     cue: str | None = KEEP,
     via: str | None = KEEP,
 ) -> Edited:
@@ -236,16 +236,9 @@ def edit_appearance(
     spec = claim_spec(claim, "tracker edit appearance")
     appearance = spec.appearances[index]
     place = f"{source_key}:{claim.appearances[index].start_offset}"
-    what = []
-    if type is not None and type != appearance.type:
-        appearance.type = type
-        what.append("type")
-    if cue is not KEEP and (cue or None) != appearance.cue:
-        appearance.cue = cue or None
-        what.append("cue")
-    if via is not KEEP and via != appearance.via:
-        appearance.via = via
-        what.append("via")
+    what: list[str] = []
+    for name, value in (("type", type), ("cue", cue), ("via", via)):
+        _apply(appearance, name, value, what)
     changed = bool(what) and _write(session, Dataset(claims=[spec]))
     written = _result(changed, "appearance", claim_key, what)
     if changed:
