@@ -14,11 +14,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import groupby
 
-from sqlalchemy import ColumnElement, Table, and_, delete, func, insert, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
 from tracker.errors import InputError, NotFound
+from tracker.ingest.stored import batches
 from tracker.record import changelog, sides
 from tracker.record.changes import key_values, row_values, rows_of
 from tracker.record.models import Base, Change, ChangeRow
@@ -98,6 +112,34 @@ def _where(table: Table, key: dict[str, object]) -> ColumnElement[bool]:
     return and_(*(table.c[column] == value for column, value in key.items()))
 
 
+_BATCH = 500  # rows a statement puts back: bound by the parameters a backend takes
+
+
+def _put_back(connection: Connection, table: Table, op: str, rows: list[ChangeRow]) -> None:
+    """The inverse of `op` for `rows` of `table`: an insert deleted, a delete
+    inserted again with its values, an update's values set back."""
+    if op == "insert":
+        keys = [key_values(table.name, r.row_key) for r in rows]
+        columns = list(keys[0])
+        if len(columns) == 1:
+            condition = table.c[columns[0]].in_([k[columns[0]] for k in keys])
+        else:
+            condition = tuple_(*(table.c[c] for c in columns)).in_(
+                [tuple(k[c] for c in columns) for k in keys]
+            )
+        connection.execute(delete(table).where(condition))
+    elif op == "delete":
+        connection.execute(insert(table), [row_values(table.name, r.before) or {} for r in rows])
+    else:
+        for row in rows:
+            values = row_values(table.name, row.before) or {}
+            if table.name == "appearances":
+                # Follows its source's length (ON UPDATE CASCADE), put back with it.
+                values.pop("source_length", None)
+            key = key_values(table.name, row.row_key)
+            connection.execute(update(table).where(_where(table, key)).values(values))
+
+
 def undo(session: Session, change_id: int) -> Undone:
     """Put back every row `change_id` wrote as it was before it, in the
     caller's write (which is recorded as undoing it)."""
@@ -111,24 +153,17 @@ def undo(session: Session, change_id: int) -> Undone:
             f" undo that first"
         )
     connection = session.connection()
-    tables = Base.metadata.tables
     written = 0
     touched: set[str] = set()
-    for row in _rows(session, change, last_first=True):
-        table = tables[row.table_name]
-        key = key_values(row.table_name, row.row_key)
-        if row.op == "insert":
-            connection.execute(delete(table).where(_where(table, key)))
-        elif row.op == "delete":
-            connection.execute(insert(table).values(row_values(row.table_name, row.before) or {}))
-        else:
-            values = row_values(row.table_name, row.before) or {}
-            if row.table_name == "appearances":
-                # Follows its source's length (ON UPDATE CASCADE), put back with it.
-                values.pop("source_length", None)
-            connection.execute(update(table).where(_where(table, key)).values(values))
-        touched.add(row.table_name)
-        written += 1
+    # Runs of rows of one table and one operation are put back together (a
+    # load's hundreds of thousands of rows); each run in the reverse order.
+    for (table_name, op), run in groupby(
+        _rows(session, change, last_first=True), key=lambda r: (r.table_name, r.op)
+    ):
+        for batch in batches(run, _BATCH):
+            _put_back(connection, Base.metadata.tables[table_name], op, batch)
+            written += len(batch)
+        touched.add(table_name)
     if touched & set(_SIDES):
         sides.rebuild(connection)
     if connection.dialect.name == "postgresql":
