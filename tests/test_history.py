@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from tests.conftest import SEEDS, Runner
 from tests.test_edit import refused
@@ -296,3 +296,19 @@ def test_the_readme_sessions_replay(
         if head is not None:
             printed = "".join(printed.splitlines(keepends=True)[:head])
         assert _masked(printed) == _masked(expected), args
+
+
+def test_an_undo_the_database_refuses_is_one_line_and_changes_nothing(
+    seeded: Engine, run: Runner
+) -> None:
+    """A write made around tracker (not in the log) can stand in the way: the
+    claim's id taken again by another tool."""
+    ok(run("remove", "claim", MILLER, "--with-relations", "--yes"))
+    removal = last_change(run)
+    with seeded.begin() as connection:
+        connection.execute(
+            text("INSERT INTO claims (id, key, text) VALUES (999, :key, 'Another.')"),
+            {"key": MILLER},
+        )
+    said = f"cannot undo change {removal}: the database refused a row of claims put back"
+    refused(seeded, run, ["undo", str(removal)], 1, said)

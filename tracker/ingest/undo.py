@@ -29,6 +29,7 @@ from sqlalchemy import (
     tuple_,
     update,
 )
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from tracker.errors import InputError, NotFound
@@ -161,7 +162,16 @@ def undo(session: Session, change_id: int) -> Undone:
         _rows(session, change, last_first=True), key=lambda r: (r.table_name, r.op)
     ):
         for batch in batches(run, _BATCH):
-            _put_back(connection, Base.metadata.tables[table_name], op, batch)
+            try:
+                _put_back(connection, Base.metadata.tables[table_name], op, batch)
+            except (IntegrityError, DataError) as exc:
+                # Rows around the change's own were changed by a write the log
+                # does not hold (another tool), or a later revision's rules.
+                detail = str(exc.orig).strip().splitlines()[0]
+                raise InputError(
+                    f"cannot undo change {change.id}: the database refused a row of"
+                    f" {table_name} put back: {detail}"
+                ) from None
             written += len(batch)
         touched.add(table_name)
     if touched & set(_SIDES):
