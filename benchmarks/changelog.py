@@ -8,7 +8,9 @@ before/after images of every row, each into a fresh database.
 
 Each run is a child process of its own (`tracker.ingest.load.load_paths`, as
 `tracker load` calls it), timed around the load alone; its peak RSS is the
-child's own (`ru_maxrss`). Variants: `none` drops the log's triggers before
+child's own (`ru_maxrss`), and its CPU time is the child's and (PostgreSQL) that of the
+server processes it talked to, read from /proc: on a busy machine wall time says little, CPU
+time more. Variants: `none` drops the log's triggers before
 loading (the database as it was before the change log), `compact` is what
 tracker does, `full` keeps every inserted row's values as well. Also
 reported: the rows logged and the space the log takes (SQLite: the file's
@@ -53,17 +55,36 @@ if variant == "none":
     load.log_bulk = lambda session, files: None  # no digests either
 if variant == "full":
     changelog.compact = lambda session: None
-start = time.perf_counter()
+import os
+from sqlalchemy import event
+backends = set()
+if engine.dialect.name == "postgresql":
+    # Every server process the load talks to: its CPU time is the load's too.
+    event.listen(engine, "connect", lambda dbapi, _: backends.add(
+        dbapi.cursor().execute("SELECT pg_backend_pid()").fetchone()[0]))
+    engine.dispose()
+
+def server_cpu():
+    ticks = 0
+    for pid in backends:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+start, cpu = time.perf_counter(), time.process_time()
 load_paths(engine, [Path(data)])
-seconds = time.perf_counter() - start
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 with engine.connect() as connection:
+    server = server_cpu() if backends else 0.0
     rows = connection.execute(text("SELECT count(*) FROM change_rows")).scalar()
     size = None
     if engine.dialect.name == "postgresql":
         size = connection.execute(text(
             "SELECT pg_total_relation_size('change_rows') + pg_total_relation_size('changes')"
         )).scalar()
-print(json.dumps({"seconds": seconds, "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+print(json.dumps({"seconds": seconds, "cpu": cpu, "server_cpu": server,
+                  "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   "logged_rows": rows, "log_bytes": size}))
 """
 
@@ -130,14 +151,19 @@ def main() -> None:
                 print(backend, variant, result, file=sys.stderr, flush=True)
     if args.json:
         args.json.write_text(json.dumps(runs, indent=2) + "\n", encoding="utf-8")
-    print("| backend | log | load time (median) | vs none | peak RSS | rows logged | log size |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print(
+        "| backend | log | load time (median) | vs none | CPU time | vs none | peak RSS"
+        " | rows logged | log size |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for backend in backends:
         base = statistics.median(r["seconds"] for r in runs[backend]["none"])
+        base_cpu = statistics.median(r["cpu"] + r["server_cpu"] for r in runs[backend]["none"])
         base_file = min(r.get("file_bytes") or 0 for r in runs[backend]["none"])
         for variant in VARIANTS:
             results = runs[backend][variant]
             seconds = statistics.median(r["seconds"] for r in results)
+            cpu = statistics.median(r["cpu"] + r["server_cpu"] for r in results)
             rss = max(r["rss_kb"] for r in results) / 1024
             size = (
                 min(r["file_bytes"] for r in results) - base_file
@@ -146,6 +172,7 @@ def main() -> None:
             )
             print(
                 f"| {backend} | {variant} | {seconds:.1f} s | {seconds / base:.2f}x |"
+                f" {cpu:.1f} s | {cpu / base_cpu:.2f}x |"
                 f" {rss:,.0f} MB | {results[0]['logged_rows']:,} | {size / 2**20:,.0f} MB |"
             )
 
