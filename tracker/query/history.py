@@ -248,7 +248,8 @@ def entry(session: Session, change: Change, scope: tuple[str, int] | None = None
         files=json.loads(change.files) if change.files else None,
         counts=counts,
         entities=entities,
-        more=len(touched) - len(shown),
+        # Of every entity touched (the counts hold them all), those not shown.
+        more=0 if scope is not None else sum(sum(c.values()) for c in counts.values()) - len(shown),
     )
 
 
