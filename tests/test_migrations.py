@@ -20,6 +20,7 @@ from sqlalchemy import (
     Index,
     MetaData,
     UniqueConstraint,
+    func,
     inspect,
     select,
     text,
@@ -375,3 +376,27 @@ def test_0005_normalises_names_anew_and_refuses_a_clash(empty_engine: Engine) ->
     assert db.current_revision(empty_engine) == "0004"
     with empty_engine.connect() as connection:
         assert connection.execute(text("SELECT * FROM aliases ORDER BY id")).all() == before
+
+
+def test_0009_starts_the_change_log_empty_and_logs_every_write_after(
+    empty_engine: Engine,
+) -> None:
+    """A database filled at 0008 (verdicts and evidence included) keeps its rows;
+    what was written before has no change; the first write after has one,
+    and undoing it gives the upgraded database back, row for row."""
+    from tracker.ingest import remove, undo
+    from tracker.record.models import Change
+
+    data = json.loads((REVISIONS / "0008.json").read_text(encoding="utf-8"))
+    assert data["tables"]["reviews"] and data["tables"]["evidence"]
+    migrate.upgrade(empty_engine, "0008")
+    fill(empty_engine, data["tables"])
+    migrate.upgrade(empty_engine, "0009")
+    with Session(empty_engine) as session:
+        assert session.scalar(select(func.count()).select_from(Change)) == 0
+    with lock.transaction(empty_engine) as session:
+        remove.remove_claim(session, "miller-arms-charge", with_relations=True)
+    assert dump(empty_engine, data["tables"]) != with_names_normalized(data["tables"])
+    with lock.transaction(empty_engine) as session:
+        undo.undo(session, 1)
+    assert dump(empty_engine, data["tables"]) == with_names_normalized(data["tables"])

@@ -236,7 +236,7 @@ def test_a_read_only_server_serves_anyone_and_cannot_write(seeded: Engine, run: 
         assert c.post("/signin", data={"name": "ana"}).status_code == 303
         desk = c.app.state.desk
         assert desk.writer is None
-        with pytest.raises(ReadOnly), desk.writing("ana"):
+        with pytest.raises(ReadOnly), desk.writing("ana", "web: add claim"):
             pass
 
 

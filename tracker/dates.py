@@ -23,6 +23,16 @@ def parse(text: str) -> tuple[dt.date, str]:
     raise ValueError(f"{text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
 
 
+_LENGTHS = {"day": 10, "month": 7, "year": 4}
+
+
+def at_precision(day: dt.date | None, precision: str | None = "day") -> str | None:
+    """A date cut to its precision: 2024-06-17, 2024-06 or 2024 (ISO 8601)."""
+    if day is None:
+        return None
+    return day.isoformat()[: _LENGTHS[precision or "day"]]
+
+
 def compact(day: dt.date, precision: str) -> str:
     """20240618, 202406 or 2024: the date at its precision, for an id."""
     return day.strftime({"day": "%Y%m%d", "month": "%Y%m", "year": "%Y"}[precision])

@@ -16,8 +16,9 @@ from typing import Any
 import click
 
 from tracker import __version__
-from tracker.cli import adding, fixing, reviewing, serving
+from tracker.cli import adding, editing, fixing, history, reviewing, serving
 from tracker.cli.common import (
+    change_context,
     claim_filter,
     connect,
     date_range,
@@ -47,20 +48,18 @@ EXIT_BROKEN_PIPE = 141
 
 def _scrub(message: str, url: str | None) -> str:
     """Never print a database password, whatever a driver puts in its message."""
-    if url:
-        from sqlalchemy.engine import make_url
+    from tracker.record.scrub import scrub
 
-        try:
-            password = make_url(url).password
-        except Exception:
-            password = None
-        if password:
-            message = message.replace(str(password), "***")
-    return message
+    return scrub(message, url)
 
 
 class TrackerGroup(click.Group):
     """Turns library errors into one line on stderr and a stable exit status."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # The command as given, for the change log (tracker.cli.common.change_context).
+        ctx.meta["tracker.args"] = list(args)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -104,8 +103,15 @@ class TrackerGroup(click.Group):
     " file path (SQLite). Default: $TRACKER_DATABASE_URL, else"
     " ~/.local/share/tracker/tracker.db.",
 )
+@click.option(
+    "--as",
+    "author",
+    metavar="NAME",
+    help="Who makes the changes this command writes, for the change log."
+    " Default: $TRACKER_USER, else your user name.",
+)
 @click.pass_context
-def cli(ctx: click.Context, db: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, author: str | None) -> None:
     """Track who claimed what, who denied it, and where it was reported.
 
     \b
@@ -119,7 +125,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
     Exit status: 0 success, 1 error (bad input, unknown name, database),
     2 usage error or ambiguous actor name, 141 the output's reader went away.
     """
-    ctx.obj = {"url": db}
+    ctx.obj = {"url": db, "as": author}
 
 
 @cli.command()
@@ -129,8 +135,13 @@ def cli(ctx: click.Context, db: str | None) -> None:
     is_flag=True,
     help="Let data files read source texts outside the folders loaded (../, absolute paths).",
 )
+@click.option(
+    "--silent",
+    is_flag=True,
+    help="Typo-level fixes: in the change log, but not shown among claims' corrections.",
+)
 @click.pass_context
-def load(ctx: click.Context, paths: tuple[Path, ...], allow_outside: bool) -> None:
+def load(ctx: click.Context, paths: tuple[Path, ...], allow_outside: bool, silent: bool) -> None:
     """Load data files (YAML); a folder loads every *.yaml/*.yml file in it.
 
     Each quote is located in its source text and refused if it does not occur
@@ -175,7 +186,12 @@ def load(ctx: click.Context, paths: tuple[Path, ...], allow_outside: bool) -> No
         ) as bar,
     ):
         report = load_paths(
-            engine, paths, lambda _path: bar.update(1), wrote, allow_outside=allow_outside
+            engine,
+            paths,
+            lambda _path: bar.update(1),
+            wrote,
+            allow_outside=allow_outside,
+            context=change_context(ctx, silent),
         )
     from tracker.render.output import summary_line
 
@@ -275,18 +291,22 @@ def by_actor(
 @format_option
 @click.pass_context
 def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
-    """One claim's whole thread: appearances with quotes, relations both ways.
+    """One claim's whole thread: appearances with quotes, relations both ways,
+    and the corrections made to its text, date or claimants since it was recorded.
 
     \b
     Examples:
       tracker show miller-arms-charge
       tracker show moscow-pyongyang-deny-arms -f json
     """
+    from tracker.query.history import corrections
     from tracker.query.queries import claim
     from tracker.render import pages
 
     with open_session(ctx) as session:
-        echo(pages.claim_thread(claim(session, claim_id), fmt), fmt)
+        found = claim(session, claim_id)
+        fixed = corrections(session, [found.id]).get(found.id, [])
+        echo(pages.claim_thread(found, fmt, fixed), fmt)
 
 
 @cli.command()
@@ -452,6 +472,13 @@ cli.add_command(export)
 cli.add_command(import_)
 for command in (search, source, timeline, topics):
     cli.add_command(command)
-for command in [*adding.COMMANDS, *fixing.COMMANDS, *reviewing.COMMANDS, *serving.COMMANDS]:
+for command in [
+    *adding.COMMANDS,
+    *editing.COMMANDS,
+    *fixing.COMMANDS,
+    *reviewing.COMMANDS,
+    *history.COMMANDS,
+    *serving.COMMANDS,
+]:
     cli.add_command(command)
 adding.add.add_command(reviewing.EVIDENCE)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from tracker.query.queries import ClaimFilter
+    from tracker.record.changelog import ChangeContext
     from tracker.render.output import Paging
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -130,6 +131,16 @@ def connect(
         yield engine
     finally:
         engine.dispose()
+
+
+def change_context(ctx: click.Context, silent: bool = False) -> ChangeContext:
+    """Who writes and what they typed, for the change log: --as, else
+    $TRACKER_USER, else the user; the arguments as given, passwords scrubbed."""
+    from tracker.record.changelog import ChangeContext, command_line, who
+
+    root = ctx.find_root()
+    args = ctx.meta.get("tracker.args", sys.argv[1:])
+    return ChangeContext(who(root.obj.get("as")), command_line(args), silent)
 
 
 @contextmanager

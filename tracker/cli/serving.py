@@ -111,7 +111,7 @@ def user_add(ctx: click.Context, name: str, role: str, password_stdin: bool) -> 
 
     users.check_name(name)
     password = _password(password_stdin)
-    with connect(ctx) as engine:
+    with connect(ctx, create=True) as engine:
         added = users.add_user(engine, name, role, password)
     echo(f"added user {added.name} ({added.role})")
 

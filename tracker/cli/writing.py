@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tracker.cli.common import connect
+from tracker.cli.common import change_context, connect
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -38,11 +38,13 @@ def write_format(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @contextmanager
-def writing(ctx: click.Context) -> Iterator[Session]:
-    """A session whose work commits together or not at all, under the write lock."""
+def writing(ctx: click.Context, silent: bool = False) -> Iterator[Session]:
+    """A session whose work commits together or not at all, under the write
+    lock: one change in the log, made by whoever --as names."""
     from tracker.record import lock
 
-    with connect(ctx, create=True) as engine, lock.transaction(engine) as session:
+    context = change_context(ctx, silent)
+    with connect(ctx, create=True) as engine, lock.transaction(engine, context) as session:
         yield session
 
 
@@ -95,10 +97,19 @@ def _record(ctx: click.Context, written: Written) -> dict[str, Any]:
 
 
 def actor_key(session: Session, name: str) -> str:
-    """The actor a write names: by id or a whole alias, never by a guess."""
-    from tracker.record.names import resolve_actor
+    """The actor a write names: by id or a whole alias, or the surname of
+    the one person who bears it (said on stderr, and kept with the change);
+    never by a guess."""
+    from tracker.record import changelog
+    from tracker.record.names import resolve_writer
+    from tracker.render.terminal import printable
 
-    return resolve_actor(session, name, exact=True).key
+    actor, by_surname = resolve_writer(session, name)
+    if by_surname:
+        said = f"{name!r} taken as {actor.name} ({actor.key}), the one person of that surname"
+        click.echo(printable(said), err=True)
+        changelog.note(session, said)
+    return actor.key
 
 
 def confirm(question: str, yes: bool) -> None:

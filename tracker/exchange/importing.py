@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from tracker.errors import InputError
 from tracker.exchange import document
-from tracker.ingest.load import load_dataset
+from tracker.ingest.load import load_dataset, log_bulk
 from tracker.ingest.states import LoadReport
 
 
@@ -28,5 +28,8 @@ def import_path(session: Session, path: Path, fmt: str) -> LoadReport:
 
         dataset = claimreview_dataset(session, path)
     report = LoadReport(files=[path])
+    # Logged as a load is: the file's digest, and the keys of the rows it adds.
+    files = [path] if path.is_file() else sorted(p for p in path.iterdir() if p.is_file())
+    log_bulk(session, files)
     load_dataset(session, dataset, report)
     return report

@@ -118,6 +118,27 @@ def source_row(session: Session, key: str) -> Source:
     return found
 
 
+def appearance_index(claim: Claim, source_key: str, start: int | None = None) -> int:
+    """Which of `claim`'s appearances is the one in `source_key` (at offset
+    `start`, needed when it appears there more than once)."""
+    found = [
+        i
+        for i, a in enumerate(claim.appearances)
+        if a.source.key == source_key and (start is None or a.start_offset == start)
+    ]
+    if not found:
+        raise NotFound(
+            f"claim {claim.key!r} has no appearance in source {source_key!r} at that place"
+        )
+    if len(found) > 1:
+        offsets = ", ".join(str(claim.appearances[i].start_offset) for i in found)
+        raise InputError(
+            f"claim {claim.key!r} appears {len(found)} times in {source_key!r}:"
+            f" say which with {source_key}:START (one of {offsets})"
+        )
+    return found[0]
+
+
 def _refuse_taken(session: Session, kind: str, key: str) -> None:
     model = KINDS[kind]
     if session.scalar(select(model.id).where(model.key == key)) is not None:

@@ -13,6 +13,7 @@ changes nothing.
 from __future__ import annotations
 
 import gc
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,7 +38,8 @@ from tracker.ingest.states import (
 )
 from tracker.ingest.stored import batches
 from tracker.ingest.verdict_rows import verdict_rows
-from tracker.record import lock, sides
+from tracker.record import changelog, lock, sides
+from tracker.record.changelog import ChangeContext
 from tracker.record.models import (
     Actor,
     ActorName,
@@ -394,10 +396,12 @@ def load_paths(
     on_file: Callable[[Path], None] | None = None,
     on_write: Callable[[int, int], None] | None = None,
     allow_outside: bool = False,
+    context: ChangeContext | None = None,
 ) -> LoadReport:
     """Read every data file under `paths` and load them in one transaction
-    (`on_file` after each file read, `on_write` as rows are written). Source
-    texts are read only from inside the folders loaded, unless `allow_outside`."""
+    (`on_file` after each file read, `on_write` as rows are written): one
+    change in the log, made by `context`. Source texts are read only from
+    inside the folders loaded, unless `allow_outside`."""
     paths = list(paths)
     report = LoadReport(files=data_files(paths))
     if not report.files:
@@ -406,13 +410,30 @@ def load_paths(
     with _collector_paused():
         dataset = read_files(report.files, on_file, roots)
         try:
-            with lock.transaction(engine) as session:
+            with lock.transaction(engine, context) as session:
+                log_bulk(session, report.files)
                 load_dataset(session, dataset, report, on_write)
         except (IntegrityError, DataError) as exc:
             raise InputError(f"the database refused the data: {_first_line(exc.orig)}") from None
     if report.changed and engine.dialect.name == "postgresql":
         analyze(engine)
     return report
+
+
+def log_bulk(session: Session, files: Sequence[Path]) -> None:
+    """A load's change keeps its data files' digests, and the rows it inserts
+    by their keys only (their values are the rows as they stand, or the
+    before-image of the later change that altered them): see README, History."""
+    digests = []
+    for path in files:
+        digest = hashlib.sha256()
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+        size = path.stat().st_size
+        digests.append({"path": str(path), "sha256": digest.hexdigest(), "bytes": size})
+    changelog.data_files(session, digests)
+    changelog.compact(session)
 
 
 def analyze(engine: Engine) -> None:

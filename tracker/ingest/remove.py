@@ -11,8 +11,15 @@ from dataclasses import replace
 from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
-from tracker.errors import InputError, NotFound
-from tracker.ingest.edit import Written, actor_row, claim_row, source_row, unrelate
+from tracker.errors import InputError
+from tracker.ingest.edit import (
+    Written,
+    actor_row,
+    appearance_index,
+    claim_row,
+    source_row,
+    unrelate,
+)
 from tracker.record import sides
 from tracker.record.models import (
     Actor,
@@ -95,27 +102,13 @@ def remove_appearance(
     session: Session, claim_key: str, source_key: str, start: int | None = None
 ) -> Written:
     claim = claim_row(session, claim_key)
-    found = [
-        a
-        for a in claim.appearances
-        if a.source.key == source_key and (start is None or a.start_offset == start)
-    ]
-    if not found:
-        raise NotFound(
-            f"claim {claim_key!r} has no appearance in source {source_key!r} at that place"
-        )
-    if len(found) > 1:
-        offsets = ", ".join(str(a.start_offset) for a in found)
-        raise InputError(
-            f"claim {claim_key!r} appears {len(found)} times in {source_key!r}:"
-            f" say which with {source_key}:START (one of {offsets})"
-        )
+    found = claim.appearances[appearance_index(claim, source_key, start)]
     if len(claim.appearances) == 1:
         raise InputError(
             f"this is claim {claim_key!r}'s only appearance: a claim needs one;"
             f" remove the claim instead (tracker remove claim {claim_key})"
         )
-    session.delete(found[0])
+    session.delete(found)
     session.flush()
     return Written(
         "removed", "appearance", claim_key, f"removed an appearance of {claim_key} in {source_key}"

@@ -20,6 +20,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from tracker.errors import SchemaError, TrackerError
+from tracker.record import changelog
+from tracker.record.changelog import ChangeContext
 
 # Any number: the key of the PostgreSQL advisory lock that serialises writers.
 WRITE_LOCK_KEY = 0x7472_6163  # "trac"
@@ -208,8 +210,16 @@ def write_connection(engine: Engine, rebuilding: bool = False) -> Iterator[Conne
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    """A session whose work is committed together or not at all, under the write lock."""
+def transaction(engine: Engine, context: ChangeContext | None = None) -> Iterator[Session]:
+    """A session whose work is committed together or not at all, under the
+    write lock: one change in the log, made by `context` (by default, this
+    process's user and command line; see tracker.record.changelog)."""
+    context = context or ChangeContext.default()
     with write_connection(engine) as connection, Session(bind=connection) as session:
-        yield session
-        session.flush()
+        try:
+            change = changelog.begin(connection, context)
+            yield session
+            session.flush()
+            changelog.finish(connection, change)
+        finally:
+            changelog.discard(connection)

@@ -18,15 +18,15 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
     false,
 )
 from sqlalchemy import text as sql
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.record.base import Base, Key, is_search_object, one_of
 from tracker.vocabulary import (
     ACTOR_KINDS,
     APPEARANCE_TYPES,
@@ -36,37 +36,10 @@ from tracker.vocabulary import (
     USER_ROLES,
 )
 
-# One naming convention, so migrations name constraints alike on every backend.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-# Ids and topics sort byte-wise on every backend, so listings come out in the
-# same order on PostgreSQL (whatever its collation) as on SQLite.
-Key = String(100).with_variant(String(100, collation="C"), "postgresql")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
-def is_search_object(name: str | None) -> bool:
-    """Full-text search lives outside the models (migration 0003, tracker.query.search):
-    its tables, triggers and indexes are all named so, for the drift checks to skip."""
-    return bool(name) and str(name).startswith(("search_", "ix_search_"))
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
 
 class Actor(Base):
     __tablename__ = "actors"
-    __table_args__ = (CheckConstraint(_in("kind", ACTOR_KINDS), name="kind"),)
+    __table_args__ = (CheckConstraint(one_of("kind", ACTOR_KINDS), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(Key, unique=True)
@@ -179,7 +152,7 @@ class Source(Base):
             " OR (text IS NOT NULL AND text_length IS NOT NULL AND content_hash IS NOT NULL)",
             name="text_or_url",
         ),
-        CheckConstraint(_in("published_precision", DATE_PRECISIONS), name="published_precision"),
+        CheckConstraint(one_of("published_precision", DATE_PRECISIONS), name="published_precision"),
         CheckConstraint(
             "(published_on IS NULL AND published_precision IS NULL)"
             " OR (published_on IS NOT NULL AND published_precision IS NOT NULL)",
@@ -238,7 +211,7 @@ class SourceCredit(Base):
 class Claim(Base):
     __tablename__ = "claims"
     __table_args__ = (
-        CheckConstraint(_in("stated_precision", DATE_PRECISIONS), name="precision"),
+        CheckConstraint(one_of("stated_precision", DATE_PRECISIONS), name="precision"),
         CheckConstraint(
             "(stated_on IS NULL AND stated_precision IS NULL AND stated_until IS NULL)"
             " OR (stated_on IS NOT NULL AND stated_precision IS NOT NULL"
@@ -348,7 +321,7 @@ class Appearance(Base):
             " AND source_length IS NOT NULL AND prefix IS NOT NULL AND suffix IS NOT NULL)",
             name="quoted",
         ),
-        CheckConstraint(_in("type", APPEARANCE_TYPES), name="type"),
+        CheckConstraint(one_of("type", APPEARANCE_TYPES), name="type"),
         UniqueConstraint("claim_id", "source_id", "start_offset", "end_offset"),
         Index("ix_appearances_source_id", "source_id"),
     )
@@ -383,7 +356,7 @@ class Relation(Base):
     __tablename__ = "relations"
     __table_args__ = (
         CheckConstraint("from_claim_id <> to_claim_id", name="not_self"),
-        CheckConstraint(_in("relation", RELATION_TYPES), name="relation"),
+        CheckConstraint(one_of("relation", RELATION_TYPES), name="relation"),
         # One link per ordered pair: a claim cannot both deny and support another.
         UniqueConstraint("from_claim_id", "to_claim_id"),
         Index("ix_relations_to_claim_id", "to_claim_id"),
@@ -448,7 +421,7 @@ class Evidence(Base):
             " OR (claim_id IS NOT NULL AND review_id IS NULL)",
             name="owner",
         ),
-        CheckConstraint(_in("stance", EVIDENCE_STANCES), name="stance"),
+        CheckConstraint(one_of("stance", EVIDENCE_STANCES), name="stance"),
         Index("ix_evidence_claim_id", "claim_id"),
         Index("ix_evidence_review_id", "review_id"),
     )
@@ -473,9 +446,38 @@ class User(Base):
     hash of the password (tracker.web.users), never the password itself."""
 
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(_in("role", USER_ROLES), name="role"),)
+    __table_args__ = (CheckConstraint(one_of("role", USER_ROLES), name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(Key, unique=True)
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(200))
+
+
+# The change log's tables belong to the same metadata: whoever reads the
+# schema from here (the migrations, the drift test, `db check`) sees them.
+from tracker.record.changes import Change, ChangeRow, OpenChange  # noqa: E402
+
+__all__ = [
+    "Actor",
+    "ActorName",
+    "ActorSide",
+    "Alias",
+    "Appearance",
+    "Base",
+    "Change",
+    "ChangeRow",
+    "Claim",
+    "Claimant",
+    "Evidence",
+    "Key",
+    "OpenChange",
+    "Relation",
+    "Review",
+    "Role",
+    "Source",
+    "SourceCredit",
+    "Topic",
+    "User",
+    "is_search_object",
+]

@@ -154,6 +154,34 @@ def resolve_actor_match(session: Session, name: str, exact: bool = False) -> tup
     raise NotFound(f"no actor matches {name!r}.{_nearest(session, near)} See `tracker actors`.")
 
 
+def resolve_writer(session: Session, name: str) -> tuple[Actor, bool]:
+    """The actor a write names (see `resolve_actor` with `exact`), or else
+    the one recorded person whose surname `name` is: (actor, by surname).
+
+    A surname is the last word of a person's name or alias ("Peskov" for
+    Dmitry Peskov); with two persons of that surname, or none, the write is
+    refused as any near miss is, naming the nearest actors."""
+    try:
+        return resolve_actor(session, name, exact=True), False
+    except NotFound:
+        query = normalize(name)
+        if not query or " " in query:
+            raise
+        people = select(Actor.id).where(Actor.kind == "person")
+        bearers = {
+            actor_id
+            for actor_id, normalized in session.execute(
+                select(ActorName.actor_id, ActorName.normalized).where(
+                    ActorName.actor_id.in_(people)
+                )
+            )
+            if normalized.split()[-1:] == [query]
+        }
+        if len(bearers) != 1:
+            raise
+        return session.get_one(Actor, bearers.pop()), True
+
+
 def _ranked(query: str, entries: list[_Entry]) -> list[tuple[int, float]]:
     """(actor id, its best alias's fuzzy score), best first."""
     best: dict[int, float] = {}

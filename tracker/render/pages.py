@@ -4,15 +4,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from itertools import chain
 from typing import Any
 
+from tracker.query.history import Correction
 from tracker.query.queries import ActorRecord
 from tracker.query.records import ClaimRecord, EvidenceRecord
 from tracker.query.search import Hit, highlights
 from tracker.render import views
+from tracker.render.history import correction_dict
 from tracker.render.layout import display_width
 from tracker.render.layout import paragraph as paragraph_at
 from tracker.render.output import Collect, Paging, paragraph, render, write_listing
@@ -60,9 +62,12 @@ def actor_record(record: ActorRecord, fmt: str) -> str:
     return out.text().rstrip("\n")
 
 
-def claim_thread(claim: ClaimRecord, fmt: str) -> str:
+def claim_thread(claim: ClaimRecord, fmt: str, corrections: Sequence[Correction] = ()) -> str:
+    """`show`: the claim, its appearances, relations, verdicts, evidence, and
+    what was corrected in it since it was recorded."""
     data = views.claim_dict(claim)
     if fmt == "json":
+        data["corrections"] = [correction_dict(c) for c in corrections]
         return render(fmt, [], [], data)
     appearances = views.appearance_rows(claim)
     if fmt == "csv":
@@ -75,6 +80,7 @@ def claim_thread(claim: ClaimRecord, fmt: str) -> str:
         f"By: {by} · Stated: {data['stated_on'] or 'undated'}"
         f" · Topics: {', '.join(data['topics']) or '-'}",
     ]
+    head += [c.sentence() for c in corrections]
     lines = [
         *(paragraph(line, fmt) for line in head),
         f"\nAppearances ({len(appearances)})",

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker import __version__, dates
+from tracker.query.history import corrections
 from tracker.query.queries import (
     ClaimFilter,
     claim,
@@ -34,6 +35,7 @@ from tracker.render.report_context import (
     ActorRow,
     ClaimView,
     ContestedView,
+    CorrectionView,
     CounterView,
     Diagram,
     Dossier,
@@ -394,6 +396,14 @@ def build_context(
     all_views = [build.claim(c) for c in report_claims]
     sources = build.sources(report_claims)
     actors = _actor_rows(report_claims)
+    fixed = corrections(session, [c.id for c in report_claims])
+    corrected = [
+        CorrectionView(
+            c.key, c.text, [f.change for f in fixed[c.id]], [f.sentence() for f in fixed[c.id]]
+        )
+        for c in report_claims
+        if c.id in fixed
+    ]
     return Report(
         title=_title(scope, actor),
         scope=scope,
@@ -415,4 +425,5 @@ def build_context(
         dossier=dossier,
         focus=focus_view,
         omitted=omitted,
+        corrections=corrected,
     )

@@ -153,6 +153,17 @@ class Dossier:
     counters: list[DossierCounter]
 
 
+@dataclass(frozen=True)
+class CorrectionView:
+    """A claim of the report whose text, date or claimants were changed after
+    it was first recorded."""
+
+    id: str  # the claim's id
+    claim: str  # its text as it now reads
+    changes: list[int]  # the changes in the log (tracker history), oldest first
+    lines: list[str]  # each: "Corrected 2024-06-20: the date was 2024-06-18"
+
+
 @dataclass
 class Report:
     title: str
@@ -170,6 +181,8 @@ class Report:
     focus: FocusView | None = None
     relations: tuple[str, ...] = field(default=COUNTER_RELATIONS)
     omitted: Omitted | None = None  # set when the scope had more contests than shown
+    # Of the claims shown, in the claims table's order; none is no section.
+    corrections: list[CorrectionView] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

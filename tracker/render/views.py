@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from tracker import dates
 from tracker.query.queries import ActorRecord
 from tracker.query.records import (
     ActorRef,
@@ -22,14 +23,10 @@ from tracker.query.records import (
 from tracker.record.models import Actor, Source
 from tracker.vocabulary import COUNTER_RELATIONS
 
-_PRECISION_LENGTH = {"day": 10, "month": 7, "year": 4}
-
 
 def date_text(day: dt.date | None, precision: str | None = "day") -> str | None:
     """A date cut to its precision: 2024-06-17, 2024-06 or 2024 (ISO 8601)."""
-    if day is None:
-        return None
-    return day.isoformat()[: _PRECISION_LENGTH[precision or "day"]]
+    return dates.at_precision(day, precision)
 
 
 def published(source: Source | SourceRef) -> str | None:

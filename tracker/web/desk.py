@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tracker.errors import SchemaError, TrackerError
 from tracker.record import db, lock
+from tracker.record.changelog import ChangeContext
 
 
 class ReadOnly(TrackerError):
@@ -62,13 +63,13 @@ class Desk:
             yield session
 
     @contextmanager
-    def writing(self, who: str) -> Iterator[Session]:
-        """One transaction under the write lock; `who` (the signed-in user)
-        travels in `session.info["who"]` to the library's write functions."""
+    def writing(self, who: str, command: str) -> Iterator[Session]:
+        """One transaction under the write lock, one change in the log: made by
+        `who` (the signed-in user), described by `command` (the form's action,
+        as a command line would name it)."""
         if self.writer is None:
             raise ReadOnly("this server is read-only: nothing can be changed here")
-        with lock.transaction(self.writer) as session:
-            session.info["who"] = who
+        with lock.transaction(self.writer, ChangeContext(who, command)) as session:
             yield session
 
     def close(self) -> None:
