@@ -12,3 +12,10 @@ MAX_DATA_BYTES = 256 * 2**20
 # How much of a value an error message quotes: a 10,000-character name is
 # named by its start, not echoed whole.
 MAX_SHOWN = 80
+
+# JSON: how deep lists and objects may nest in what is walked recursively
+# (JSON-LD; an export document is 7 deep, a ClaimReview about 8), and how
+# many digits a whole number may have (an offset or a rating needs a few;
+# Python refuses 4,300 with a traceback).
+MAX_JSON_DEPTH = 64
+MAX_INTEGER_DIGITS = 20

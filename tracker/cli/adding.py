@@ -46,6 +46,11 @@ def add() -> None:
 @click.option("--retrieved", metavar="DATE", help="When the text was retrieved (YYYY-MM-DD).")
 @click.option("--excerpt", is_flag=True, help="The text is an excerpt of the document.")
 @click.option("--notes", help="Why the date, credits... are what they are.")
+@click.option(
+    "--allow-outside",
+    is_flag=True,
+    help="Follow a symbolic link out of the file's folder (as `load --allow-outside`).",
+)
 @write_format
 @click.pass_context
 def add_source(
@@ -68,7 +73,7 @@ def add_source(
     from tracker.ingest import edit, sourcefile
     from tracker.ingest.dataset import SourceSpec
 
-    found = sourcefile.read(file)
+    found = sourcefile.read(file, allow_outside=options["allow_outside"])
     published = parse_date(options["published"], "--published") or found.published
     retrieved = parse_date(options["retrieved"], "--retrieved", day_only=True)
     title = options["title"] or found.title

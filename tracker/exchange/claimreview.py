@@ -58,6 +58,8 @@ from typing import Any
 
 from tracker.errors import InputError
 from tracker.exchange import jsonld as ld
+from tracker.ingest import strictjson
+from tracker.ingest.htmlpage import json_ld_scripts
 from tracker.vocabulary import RELATION_TYPES
 
 NAMESPACE = "https://github.com/tracker/tracker/ns#"
@@ -179,20 +181,17 @@ def from_claimreview(data: Any) -> dict[str, Any]:
     return _Reader().read(data)
 
 
-def jsonld_from_html(html: str) -> list[Any]:
+def jsonld_from_html(html: str, name: str = "the page") -> list[Any]:
     """The JSON-LD items of the page's <script type="application/ld+json"> blocks
-    (a block holding a list gives its items). Nothing is fetched."""
-    # Imported here: extruct brings rdflib and other parsers the other formats never need.
-    from extruct.jsonld import JsonLdExtractor
-
-    if not html.strip():
-        return []
-    try:
-        # As bytes: lxml refuses a str that declares its own encoding.
-        items: list[Any] = JsonLdExtractor().extract(html.encode("utf-8"), encoding="utf-8")
-    except ValueError as exc:
-        raise InputError(f"a JSON-LD block of the page is not JSON: {exc}") from None
-    return items
+    (a block holding a list gives its items), each read by the one strict
+    rule (tracker.ingest.strictjson). Nothing is fetched."""
+    items: list[Any] = []
+    for line, script in json_ld_scripts(html):
+        if not script.strip():
+            continue
+        data = strictjson.loads_lenient(script, name, first_line=line)
+        items.extend(data if isinstance(data, list) else [data])
+    return [item for item in items if item]
 
 
 class _Reader:
@@ -213,6 +212,8 @@ class _Reader:
             raise InputError(
                 f"not JSON-LD: expected an object or a list of objects, not {ld.kind(data)}"
             )
+        # What follows walks lists and @context recursively.
+        strictjson.check_depth(data, "not JSON-LD")
         found: list[tuple[str, str, Node]] = []
         others: set[str] = set()
         schema_seen = seen_any = False

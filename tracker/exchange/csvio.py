@@ -46,7 +46,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from tracker.errors import InputError
-from tracker.limits import MAX_SHOWN, MAX_TEXT_BYTES
+from tracker.files import read_bytes
+from tracker.limits import MAX_DATA_BYTES, MAX_SHOWN, MAX_TEXT_BYTES
 
 T, INT, N, B = "text", "int", "number", "bool"
 Columns = tuple[tuple[str, str], ...]
@@ -298,12 +299,9 @@ def _decode(cell: str, kind: str, at: str) -> Any:
 def _read(folder: Path, name: str) -> list[tuple[int, Row]]:
     """The rows of one file as (line where the record starts, decoded values)."""
     path = folder / name
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file; a CSV export has {', '.join(TABLES)}") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    if not path.exists():
+        raise InputError(f"{path}: no such file; a CSV export has {', '.join(TABLES)}")
+    data = read_bytes(path, MAX_DATA_BYTES)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

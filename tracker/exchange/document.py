@@ -6,13 +6,13 @@ applies, in the caller's one transaction.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
 from tracker import dates
 from tracker.errors import InputError
 from tracker.exchange.export import FORMAT_VERSION, Record
+from tracker.ingest import strictjson
 from tracker.ingest.anchor import occurrence_at
 from tracker.ingest.dataset import (
     ActorSpec,
@@ -28,15 +28,8 @@ from tracker.limits import MAX_DATA_BYTES
 
 
 def read_json(path: Path) -> object:
-    """A JSON file, bounded in size, errors as one line with where."""
-    if path.stat().st_size > MAX_DATA_BYTES:
-        raise InputError(f"{path}: larger than {MAX_DATA_BYTES // 2**20} MiB: not read")
-    try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    """A JSON file, bounded in size, read strictly, errors as one line with where."""
+    return strictjson.read(path, MAX_DATA_BYTES)
 
 
 class _Reader:

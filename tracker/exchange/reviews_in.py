@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from tracker.errors import Ambiguous, InputError, NotFound
 from tracker.exchange import document
 from tracker.exchange.claimreview import from_claimreview, jsonld_from_html
+from tracker.files import read_bytes
 from tracker.ingest import edit
 from tracker.ingest.dataset import Dataset
 from tracker.limits import MAX_DATA_BYTES
@@ -32,9 +33,8 @@ Record = dict[str, Any]
 
 def _read(path: Path) -> Any:
     if path.suffix.lower() in (".html", ".htm"):
-        if path.stat().st_size > MAX_DATA_BYTES:
-            raise InputError(f"{path}: larger than {MAX_DATA_BYTES // 2**20} MiB: not read")
-        found = jsonld_from_html(path.read_text(encoding="utf-8", errors="replace"))
+        html = read_bytes(path, MAX_DATA_BYTES).decode("utf-8", errors="replace")
+        found = jsonld_from_html(html, str(path))
         if not found:
             raise InputError(
                 f'{path}: no JSON-LD (<script type="application/ld+json">) in the page'
@@ -96,7 +96,11 @@ def _review_key(r: Any) -> tuple[Any, ...]:
 
 def claimreview_dataset(session: Session, path: Path) -> Dataset:
     """The records of a ClaimReview file (JSON, or an HTML page embedding it)."""
-    doc = from_claimreview(_read(path))
+    data = _read(path)
+    try:
+        doc = from_claimreview(data)
+    except InputError as exc:  # it names the record; the file is ours to say
+        raise InputError(f"{path}: {exc}") from None
     taken: set[str] = set()
     actors = _actor_keys(session, doc["actors"], taken)
     sources = _source_keys(session, doc["sources"], taken)

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from tracker.errors import InputError
+from tracker.files import read_bytes
 from tracker.ingest import verdicts
 from tracker.ingest.fields import Fields, Where
 from tracker.limits import MAX_DATA_BYTES, MAX_TEXT_BYTES
@@ -209,7 +210,7 @@ def data_files(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found += sorted(p for p in path.rglob("*") if p.suffix in DATA_SUFFIXES)
-        elif path.is_file():
+        elif path.exists():  # a FIFO or a device is refused when read, as what it is
             found.append(path)
         else:
             raise InputError(f"{path}: no such file or folder")
@@ -217,13 +218,7 @@ def data_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def _read_text(path: Path, limit: int) -> str:
-    try:
-        with path.open("rb") as file:
-            raw = file.read(limit + 1)  # never more than the limit into memory
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    if len(raw) > limit:
-        raise InputError(f"{path}: larger than {limit // 2**20} MiB, the most one file may hold")
+    raw = read_bytes(path, limit)  # never more than the limit into memory
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -262,7 +257,7 @@ def _actor(path: Path, data: Any, line: int) -> ActorSpec:
 def _source_text(f: Fields, path: Path, roots: Roots) -> str:
     """The text a source's `file` holds, read only inside the folders loaded."""
     text_path = path.parent / f.required("file")
-    if roots is not None and not _inside(text_path, roots or [path.parent]):
+    if roots is not None and not inside(text_path, roots or [path.parent]):
         raise InputError(
             f"{f.at('file')}: source text {text_path} is outside the folder being loaded;"
             " a data file reads only files beside or below it (tracker load --allow-outside"
@@ -270,9 +265,9 @@ def _source_text(f: Fields, path: Path, roots: Roots) -> str:
         )
     if text_path.is_dir():
         raise InputError(f"{f.at('file')}: source text {text_path} is a folder, not a file")
-    if not text_path.is_file():
+    if not text_path.exists():
         raise InputError(f"{f.at('file')}: source text {text_path} does not exist")
-    return _read_text(text_path, MAX_TEXT_BYTES)
+    return _read_text(text_path, MAX_TEXT_BYTES)  # a FIFO or a device: refused there
 
 
 def _source(path: Path, data: Any, line: int, roots: Roots) -> SourceSpec:
@@ -427,7 +422,7 @@ def parse_yaml(path: Path, text: str, first_line: int = 1) -> Any:
 Roots = list[Path] | None
 
 
-def _inside(path: Path, roots: Iterable[Path]) -> bool:
+def inside(path: Path, roots: Iterable[Path]) -> bool:
     """`path`, its links and `..` followed, lies in one of the `roots` trees:
     a data file cannot read /etc/passwd or ~/.ssh into the database."""
     target = path.resolve()

@@ -10,11 +10,13 @@ text itself is extracted by trafilatura (tracker.ingest.sourcefile).
 from __future__ import annotations
 
 import codecs
-import json
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
+
+from tracker.errors import InputError
+from tracker.ingest import strictjson
 
 # Where a browser looks for a declared encoding: the first 1024 bytes.
 _PRESCAN = 1024
@@ -56,8 +58,10 @@ def declared_encoding(raw: bytes) -> str | None:
 
 
 class _Reader(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, json_ld_max: int | None = _JSON_LD_MAX) -> None:
         super().__init__(convert_charrefs=True)
+        self.json_ld_max = json_ld_max
+        self.json_ld_lines: list[int] = []  # where each script starts
         self.lang: str | None = None
         self.title: list[str] | None = None
         self.in_title = False
@@ -83,6 +87,7 @@ class _Reader(HTMLParser):
         elif tag == "script" and a.get("type", "").lower() == "application/ld+json":
             self.in_json_ld = True
             self.json_ld.append("")
+            self.json_ld_lines.append(self.getpos()[0])
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
@@ -93,7 +98,9 @@ class _Reader(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.in_title and self.title is not None:
             self.title.append(data)
-        elif self.in_json_ld and len(self.json_ld[-1]) < _JSON_LD_MAX:
+        elif self.in_json_ld and (
+            self.json_ld_max is None or len(self.json_ld[-1]) < self.json_ld_max
+        ):
             self.json_ld[-1] += data
 
 
@@ -129,6 +136,15 @@ def _day(value: str | None) -> str | None:
     return match[1] if match else None
 
 
+def json_ld_scripts(html: str) -> list[tuple[int, str]]:
+    """The text of each <script type="application/ld+json"> of the page, whole,
+    with the line its tag is on."""
+    reader = _Reader(json_ld_max=None)
+    reader.feed(html)
+    reader.close()
+    return list(zip(reader.json_ld_lines, reader.json_ld, strict=True))
+
+
 def read_meta(html: str) -> PageMeta:
     reader = _Reader()
     reader.feed(html)
@@ -136,9 +152,9 @@ def read_meta(html: str) -> PageMeta:
     article: dict[str, Any] = {}
     for script in reader.json_ld:
         try:
-            found = _articles(json.loads(script))
-        except ValueError:
-            continue  # a broken script states nothing
+            found = _articles(strictjson.loads_lenient(script, "JSON-LD"))
+        except InputError:
+            continue  # a broken script (or one past the bound) states nothing
         if found:
             article = found[0]
             break

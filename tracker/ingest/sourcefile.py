@@ -18,7 +18,8 @@ from typing import Any
 
 from tracker import dates
 from tracker.errors import InputError
-from tracker.ingest.dataset import parse_yaml
+from tracker.files import read_bytes
+from tracker.ingest.dataset import inside, parse_yaml
 from tracker.ingest.htmlpage import declared_encoding, read_meta
 from tracker.limits import MAX_TEXT_BYTES
 
@@ -130,16 +131,25 @@ def _field(path: Path, front: dict[str, Any], name: str) -> str | None:
     return None if value is None or str(value).strip() == "" else str(value).strip()
 
 
-def read(path: Path) -> SourceFile:
-    """Read `path` into a source's text and what the file says of itself."""
-    try:
-        with path.open("rb") as file:
-            raw = file.read(MAX_TEXT_BYTES + 1)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    if len(raw) > MAX_TEXT_BYTES:
-        mib = MAX_TEXT_BYTES // 2**20
-        raise InputError(f"{path}: larger than {mib} MiB, the most one file may hold")
+def check_inside(path: Path) -> None:
+    """The data files' rule for a file named on the command line: a link
+    is followed only within the folder the file is named in, so that a
+    symlink to /etc/passwd or ~/.ssh in a folder of articles is not stored
+    as one."""
+    if not inside(path, [path.parent]):
+        raise InputError(
+            f"{path}: links to {path.resolve()}, outside the folder {path.parent};"
+            " a source is read only from the folder it is named in (--allow-outside"
+            " reads it anyway)"
+        )
+
+
+def read(path: Path, *, allow_outside: bool = False) -> SourceFile:
+    """Read `path` into a source's text and what the file says of itself;
+    a link out of its folder only with `allow_outside`."""
+    if not allow_outside:
+        check_inside(path)
+    raw = read_bytes(path, MAX_TEXT_BYTES)
     raw_hash = hashlib.sha256(raw).hexdigest()
     head = raw.lstrip()[:200].lower()
     if path.suffix.lower() in HTML_SUFFIXES or head.startswith((b"<!doctype html", b"<html")):

@@ -1,0 +1,200 @@
+"""Hostile input on the ways in added since the loader: `import` (JSON, CSV,
+ClaimReview as JSON or in a page) and `add source`. Each case is refused in
+one bounded line, on both backends, and every table is as it was."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from tests.conftest import Runner, unchanged
+from tests.test_hostile import refused
+from tracker.limits import MAX_DATA_BYTES, MAX_TEXT_BYTES
+
+DEEP = 100_000
+
+ARTICLE = "<p>" + "The minister said the talks had failed and would not resume. " * 12 + "</p>"
+
+
+def page(head: str = "", title: str = "Talks fail") -> str:
+    return (
+        f"<!DOCTYPE html><html><head><title>{title}</title>{head}</head>"
+        f"<body><article>{ARTICLE}</article></body></html>"
+    )
+
+
+def json_ld(script: str) -> str:
+    return f'<script type="application/ld+json">{script}</script>'
+
+
+def claim_review(**changes: Any) -> dict[str, Any]:
+    """One well-formed ClaimReview; `changes` replace its keys."""
+    record: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "claimReviewed": "The talks failed.",
+        "author": {"@type": "Organization", "name": "Fact Desk"},
+        "reviewRating": {"@type": "Rating", "ratingValue": 1, "alternateName": "False"},
+        "itemReviewed": {
+            "@type": "Claim",
+            "author": {"@type": "Person", "name": "A Minister"},
+            "appearance": {"@type": "CreativeWork", "url": "https://news.example/talks"},
+        },
+    }
+    return record | changes
+
+
+def exported(run: Runner, tmp_path: Path) -> dict[str, Any]:
+    """The seeds as `tracker export` writes them."""
+    result = run("export", "-o", str(tmp_path / "seeds.json"))
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads((tmp_path / "seeds.json").read_text("utf-8"))
+    return data
+
+
+# -- reads bounded, regular files only -----------------------------------------------------
+
+
+def _hostile_file(path: Path, kind: str, limit: int) -> Path:
+    """`path` made a FIFO, a link to /dev/zero, or a sparse file past `limit`."""
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "device":
+        path.symlink_to("/dev/zero")
+    else:
+        with path.open("wb") as file:
+            file.truncate(max(limit + 1, 5 * 2**30))  # 5 GiB, none of it on disk
+    return path
+
+
+EXPECTED = {"fifo": "is a FIFO (named pipe), not a file", "device": "is a character device"}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+@pytest.mark.parametrize("kind", ["fifo", "device", "sparse"])
+@pytest.mark.parametrize("way", ["load", "import-json", "import-page", "csv-sheet", "add-source"])
+def test_reads_refuse_what_is_not_a_file_and_stop_at_the_bound(
+    seeded: Engine, run: Runner, tmp_path: Path, kind: str, way: str
+) -> None:
+    """A FIFO hung `import` and `add source`; /dev/zero or a 5 GB sparse file
+    reached 3.8 GB of memory. Neither is read now past its bound."""
+    if way == "csv-sheet":
+        assert run("export", "-f", "csv", "-o", str(tmp_path / "sheets")).exit_code == 0
+        (tmp_path / "sheets" / "sources.csv").unlink()
+        target = _hostile_file(tmp_path / "sheets" / "sources.csv", kind, MAX_DATA_BYTES)
+        args = ["import", str(tmp_path / "sheets"), "-f", "csv"]
+    elif way == "add-source":
+        target = _hostile_file(tmp_path / "page.html", kind, MAX_TEXT_BYTES)
+        args = ["add", "source", str(target), "--outlet", "X", "--title", "T"]
+    else:
+        name = {"load": "data.yaml", "import-json": "backup.json", "import-page": "fc.html"}[way]
+        target = _hostile_file(tmp_path / name, kind, MAX_DATA_BYTES)
+        args = ["load", str(target)] if way == "load" else ["import", str(target)]
+    if kind == "device" and way == "add-source":
+        args += ["--allow-outside"]  # /dev/zero lies outside the page's folder
+    with unchanged(seeded):
+        line = refused(run(*args), str(target))
+    assert EXPECTED.get(kind, "MiB, the most one file may hold") in line
+
+
+# -- JSON by one strict rule -----------------------------------------------------------------
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _review_text(**changes: Any) -> str:
+    return json.dumps(claim_review(**changes))
+
+
+# Each: (file name, its text, what the error says). ClaimReview is read from
+# a .json file and from a page's script alike.
+STRICT_JSON = {
+    "deep-document": ("backup.json", "[" * DEEP + "]" * DEEP, "nest too deeply"),
+    "deep-value": (
+        "backup.json",
+        '{"tracker_export": 1, "actors": ' + "[" * DEEP + "]" * DEEP + "}",
+        "nest too deeply",
+    ),
+    "deep-claimreview": ("fc.json", "[" * DEEP + _review_text() + "]" * DEEP, "nest too deeply"),
+    "deep-context": (
+        "fc.json",
+        _review_text(**{"@context": json.loads("[" * 900 + '"https://schema.org"' + "]" * 900)}),
+        "nest more than 64 levels deep",
+    ),
+    "long-integer": ("backup.json", '{"tracker_export": ' + "9" * 5000 + "}", "5,000 digits"),
+    "long-rating": (
+        "fc.json",
+        _review_text().replace('"ratingValue": 1', '"ratingValue": ' + "9" * 4000),
+        "4,000 digits",
+    ),
+    "surrogate": (
+        "backup.json",
+        '{"tracker_export": 1, "actors": [{"id": "x", "name": "A \\ud800"}]}',
+        ":1:57: an escaped lone surrogate",
+    ),
+    "surrogate-claimreview": (
+        "fc.json",
+        _review_text(claimReviewed="The talks \\ud800 failed.").replace("\\\\ud800", "\\ud800"),
+        "an escaped lone surrogate",
+    ),
+    "duplicate-key": (
+        "backup.json",
+        '{"tracker_export": 1, "actors": [], "actors": [{"id": "x"}]}',
+        "key 'actors' appears twice in one object",
+    ),
+    "nan": ("backup.json", '{"tracker_export": NaN}', "NaN is not a number JSON allows"),
+    "minus-infinity": (
+        "fc.json",
+        _review_text().replace('"ratingValue": 1', '"ratingValue": -Infinity'),
+        "-Infinity is not a number JSON allows",
+    ),
+    "too-large": (
+        "fc.json",
+        _review_text().replace('"ratingValue": 1', '"ratingValue": 1e400'),
+        "'1e400' is too large for a number",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", STRICT_JSON)
+def test_json_that_raised_tracebacks_is_one_line(
+    seeded: Engine, run: Runner, tmp_path: Path, case: str
+) -> None:
+    name, text, expected = STRICT_JSON[case]
+    paths = [_write(tmp_path, name, text)]
+    if name == "fc.json":  # the same records in a fact-check page
+        paths.append(_write(tmp_path, "fc.html", page(json_ld(text))))
+    with unchanged(seeded):
+        for path in paths:
+            fmt = ["-f", "claimreview"] if name == "fc.json" else []
+            refused(run("import", str(path), *fmt), str(path), expected)
+
+
+def test_a_broken_script_in_a_page_says_its_line(run: Runner, tmp_path: Path) -> None:
+    path = _write(tmp_path, "fc.html", page("\n\n" + json_ld('\n{"@type": "ClaimReview",\n}')))
+    refused(run("import", str(path)), f"{path}:5:1: not JSON")
+
+
+@pytest.mark.parametrize(
+    "script",
+    ["[" * DEEP + "]" * DEEP, '{"@type": "NewsArticle", "headline": "Fake \\ud800 title"}'],
+    ids=["deep", "surrogate"],
+)
+def test_a_pages_broken_json_ld_states_nothing(
+    seeded: Engine, run: Runner, tmp_path: Path, script: str
+) -> None:
+    """`add source` reads what a page states of itself; a script it cannot
+    read (RecursionError, UnicodeEncodeError before) states nothing."""
+    path = _write(tmp_path, "page.html", page(json_ld(script)))
+    added = run("add", "source", str(path), "--outlet", "X", "-f", "json")
+    assert added.exit_code == 0, added.output
+    assert json.loads(added.stdout)["source"]["title"] == "Talks fail"
