@@ -198,3 +198,61 @@ def test_a_pages_broken_json_ld_states_nothing(
     added = run("add", "source", str(path), "--outlet", "X", "-f", "json")
     assert added.exit_code == 0, added.output
     assert json.loads(added.stdout)["source"]["title"] == "Talks fail"
+
+
+# -- add source ----------------------------------------------------------------------------
+
+
+def test_a_link_out_of_the_folder_is_refused_unless_allowed(
+    seeded: Engine, run: Runner, tmp_path: Path
+) -> None:
+    """A symlink to /etc/passwd was stored as a source: the data files' rule."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    (tmp_path / "articles").mkdir()
+    link = tmp_path / "articles" / "story.txt"
+    link.symlink_to(secret)
+    args = ["add", "source", str(link), "--outlet", "X", "--title", "T"]
+    with unchanged(seeded):
+        refused(run(*args), str(link), f"links to {secret}", "--allow-outside")
+    allowed = run(*args, "--allow-outside")
+    assert allowed.exit_code == 0, allowed.output
+    # A link within the folder is followed as before.
+    (tmp_path / "articles" / "real.txt").write_text("The minister said no.\n", "utf-8")
+    (tmp_path / "articles" / "alias.txt").symlink_to("real.txt")
+    inside = run(
+        "add", "source", str(tmp_path / "articles" / "alias.txt"), "--outlet", "Y", "--title", "U"
+    )
+    assert inside.exit_code == 0, inside.output
+
+
+@pytest.mark.parametrize("charset", ["punycode", "idna", "utf-7", "unicode_escape", "base64"])
+def test_a_page_declaring_no_character_set_is_refused(
+    seeded: Engine, run: Runner, tmp_path: Path, charset: str
+) -> None:
+    """<meta charset="punycode"> raised UnicodeError."""
+    path = _write(tmp_path, "page.html", page(f'<meta charset="{charset}">'))
+    with unchanged(seeded):
+        refused(run("add", "source", str(path), "--outlet", "X"), str(path), repr(charset))
+
+
+def test_a_page_is_read_as_an_article_within_a_bound(
+    seeded: Engine, run: Runner, tmp_path: Path
+) -> None:
+    """A 64 MiB page took 79 s and 3.6 GB; what an extractor is given is
+    bounded, and what holds no text (inline images, scripts) is set aside
+    first, so a page saved whole still reads."""
+    from tracker.limits import MAX_PAGE_MARKUP
+
+    paragraph = "<p>The minister said the talks had failed. The envoy said no.</p>\n"
+    markup = _write(
+        tmp_path, "huge.html", page(paragraph * (MAX_PAGE_MARKUP // len(paragraph) + 1))
+    )
+    with unchanged(seeded):
+        refused(run("add", "source", str(markup), "--outlet", "X"), str(markup), "at most 8 MiB")
+    inline = '<img src="data:image/png;base64,' + "A" * 2**20 + '">'
+    script = "<script>var state = '" + "x" * 2**20 + "';</script>"
+    whole = _write(tmp_path, "saved.html", page((inline + script) * 6))
+    added = run("add", "source", str(whole), "--outlet", "X", "-f", "json")
+    assert added.exit_code == 0, added.output
+    assert "talks had failed" in run("source", json.loads(added.stdout)["id"]).stdout

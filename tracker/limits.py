@@ -5,6 +5,12 @@ from __future__ import annotations
 
 # An article's text or an HTML page: a long report is a few hundred KiB.
 MAX_TEXT_BYTES = 64 * 2**20
+# The markup of a page the article's text is extracted from, once its
+# scripts, styles and inline images are set aside: a news page's is well under
+# 1 MiB. trafilatura's time and memory grow faster than the markup: 8 MiB of
+# it take 1-4 s and 230-310 MB, 32 MiB 14 s and 0.8-1.1 GB, and 64 MiB took
+# 46-79 s and 1.7-3.6 GB (measured 2026-12-03, two cores).
+MAX_PAGE_MARKUP = 8 * 2**20
 # A data file, parsed whole: the sources of a million generated claims, in
 # one file, take 66 MiB; a load that large needs gigabytes anyway.
 MAX_DATA_BYTES = 256 * 2**20

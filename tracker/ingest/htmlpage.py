@@ -22,6 +22,9 @@ from tracker.ingest import strictjson
 _PRESCAN = 1024
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _JSON_LD_MAX = 200_000  # characters per script: a page's data, not a dump
+_INERT_OPEN = re.compile(r"<!--|<(script|style|template|svg)\b")
+# An attribute's value that is a data: URL (an inline image), quoted either way.
+_DATA_URL = re.compile(r"\"\s*data:[^\"]*\"|'\s*data:[^']*'", re.IGNORECASE)
 _ISO_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:$|[T ])")
 
 # Meta tags naming the date of publication, most specific first.
@@ -134,6 +137,27 @@ def _text(value: Any) -> str | None:
 def _day(value: str | None) -> str | None:
     match = _ISO_DAY.match(value.strip()) if value else None
     return match[1] if match else None
+
+
+def without_inert(html: str) -> str:
+    """The page without what can hold no article text: scripts, styles,
+    templates, SVG drawings, comments, and images inlined as data: URLs (a
+    page saved whole, as SingleFile does, is mostly these). Linear in the
+    page's length, whatever it holds: an element never closed ends it."""
+    lower = html.lower()
+    kept: list[str] = []
+    at = 0
+    while (found := _INERT_OPEN.search(lower, at)) is not None:
+        kept.append(html[at : found.start()])
+        closing = "-->" if found[0] == "<!--" else f"</{found[1]}"
+        end = lower.find(closing, found.end())
+        if end == -1:
+            return _DATA_URL.sub('""', "".join(kept))
+        at = end + len(closing)
+        if closing != "-->":
+            at = lower.find(">", at) + 1 or len(html)
+    kept.append(html[at:])
+    return _DATA_URL.sub('""', "".join(kept))
 
 
 def json_ld_scripts(html: str) -> list[tuple[int, str]]:

@@ -10,6 +10,7 @@ fills the source's fields; nothing is guessed from elsewhere.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
@@ -20,10 +21,14 @@ from tracker import dates
 from tracker.errors import InputError
 from tracker.files import read_bytes
 from tracker.ingest.dataset import inside, parse_yaml
-from tracker.ingest.htmlpage import declared_encoding, read_meta
-from tracker.limits import MAX_TEXT_BYTES
+from tracker.ingest.htmlpage import declared_encoding, read_meta, without_inert
+from tracker.limits import MAX_PAGE_MARKUP, MAX_TEXT_BYTES
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+# Codecs Python has that decode text, but are no character set of a page:
+# transforms of Unicode (punycode, idna, the escapes) or, as UTF-7, one no
+# browser accepts for the scripts it lets through.
+_NOT_CHARSETS = {"punycode", "idna", "utf-7", "unicode-escape", "raw-unicode-escape", "undefined"}
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 FRONT_MATTER_FIELDS = (
     "title",
@@ -60,13 +65,22 @@ class SourceFile:
 
 def _decode(path: Path, raw: bytes, encoding: str = "utf-8-sig") -> str:
     try:
-        text = raw.decode(encoding)
+        codec = codecs.lookup(encoding)
     except LookupError:
         raise InputError(f"{path}: declares an unknown encoding {encoding!r}") from None
+    if not codec._is_text_encoding or codec.name in _NOT_CHARSETS:
+        raise InputError(
+            f"{path}: declares the encoding {encoding!r}, which is no character set a page"
+            " may be written in"
+        )
+    try:
+        text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         name = "UTF-8" if encoding.startswith("utf-8") else encoding
         raise InputError(f"{path}:{line}: not {name} (byte {exc.start})") from None
+    except UnicodeError as exc:  # a codec's own complaint, with no position
+        raise InputError(f"{path}: not {encoding} text: {exc}") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -103,11 +117,18 @@ def _html(path: Path, raw: bytes, raw_hash: str) -> SourceFile:
     import trafilatura  # heavy (lxml): only for HTML
 
     html = _decode(path, raw, declared_encoding(raw) or "utf-8-sig")
+    markup = without_inert(html)
+    if len(markup) > MAX_PAGE_MARKUP:
+        raise InputError(
+            f"{path}: {len(markup) / 2**20:.0f} MiB of markup besides its scripts, styles and"
+            f" inline images; an article is read from at most {MAX_PAGE_MARKUP // 2**20} MiB"
+            " (save the article's page alone, or its text)"
+        )
     meta = read_meta(html)
     # Text only: the metadata trafilatura would add falls back on guesses
     # (the domain for a site name, a date from the text).
     text = trafilatura.extract(
-        html, output_format="txt", with_metadata=False, include_comments=False
+        markup, output_format="txt", with_metadata=False, include_comments=False
     )
     if not (text or "").strip():
         raise InputError(f"{path}: no article text found in this HTML page")
