@@ -54,11 +54,14 @@ the claim) is read as the claim's appearance.
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 from tracker.errors import InputError
 from tracker.exchange import jsonld as ld
 from tracker.ingest import strictjson
+from tracker.ingest.checks import check_url
+from tracker.ingest.fields import LIMITS, Where
 from tracker.ingest.htmlpage import json_ld_scripts
 from tracker.vocabulary import RELATION_TYPES
 
@@ -66,6 +69,7 @@ NAMESPACE = "https://github.com/tracker/tracker/ns#"
 PREFIX = "tracker"
 SCHEMA = "https://schema.org"
 _PERSON_KINDS = ("person", "unnamed")
+_URL_MAX = LIMITS["source"]["url"]
 
 Node = dict[str, Any]
 # The document's records, their keys in its order (docs/exchange.md).
@@ -379,6 +383,9 @@ class _Reader:
         else:
             return None
         if url:
+            # Said here, where the record is named: the source would be
+            # refused later for the outlet a javascript: URL has no host for.
+            check_url(Where(Path(where), 0, where), "appearance", "url", url, _URL_MAX)
             lookup, base = url, ld.slug(ld.without_scheme(url), "source", None)
         elif title:
             lookup, base = f"{title}\n{outlet or ''}", ld.slug(title, "source")

@@ -132,5 +132,14 @@ def claimreview_dataset(session: Session, path: Path) -> Dataset:
         if kept.first is None:
             kept.first = spec.first
         merged.append(kept)
+    for spec in merged:  # the loader would refuse them too, in its own words
+        lacks = (not spec.claimants and "no author of the claim (itemReviewed.author)") or (
+            not spec.appearances and "no appearance of the claim (itemReviewed.appearance)"
+        )
+        if lacks:
+            raise InputError(
+                f"{path}: the ClaimReview of {spec.text!r} gives {lacks}: a claim is recorded"
+                " with who made it and where it was reported"
+            )
     dataset.claims = merged
     return dataset

@@ -231,9 +231,7 @@ def _actor(path: Path, data: Any, line: int) -> ActorSpec:
     roles = []
     for item in f.mappings("roles"):
         r = Fields(path, item, "role", {"title", "of", "start", "end"}, f.at("roles").line)
-        start, end = r.date("start"), r.date("end")
-        if start and end and start[0] > end[0]:
-            raise InputError(f"{r.where}: role ends before it starts")
+        start, end = r.date("start"), r.date("end")  # in order: tracker.ingest.checks
         roles.append(
             RoleSpec(
                 r.required("title"),
@@ -375,8 +373,6 @@ def _claim(path: Path, data: Any, line: int) -> ClaimSpec:
     appearances = [
         _appearance(path, item, f.at("appearances").line) for item in f.mappings("appearances")
     ]
-    if not appearances:
-        raise InputError(f"{f.where}: claim has no appearances: quote where it was reported")
     return ClaimSpec(
         key=key,
         text=text,
