@@ -143,3 +143,56 @@ def test_claimreview_meets_the_loaders_rules(
     path.write_text(json.dumps(record), encoding="utf-8")
     with unchanged(seeded):
         refused(run("import", str(path), "-f", "claimreview"), str(path), expected)
+
+
+def test_a_rating_no_float_holds_is_no_number(run: Runner, tmp_path: Path) -> None:
+    """A 4,000-digit ratingValue (as text) raised OverflowError; it is read
+    as publishers' words in ratingValue are: not a number."""
+    path = tmp_path / "fc.json"
+    rating = {"@type": "Rating", "ratingValue": "9" * 4000, "alternateName": "False"}
+    path.write_text(json.dumps(claim_review(reviewRating=rating)), encoding="utf-8")
+    result = run("import", str(path), "-f", "claimreview")
+    assert result.exit_code == 0, result.output
+    [claim] = [c for c in exported(run, tmp_path)["claims"] if c["reviews"]]
+    assert [(r["rating"], r["value"]) for r in claim["reviews"]] == [("False", None)]
+
+
+def test_claimreview_export_cannot_break_the_page_it_is_pasted_in(
+    seeded: Engine, run: Runner, tmp_path: Path
+) -> None:
+    """ClaimReview is made to be embedded in a <script>: a claim's text
+    holding "</script>" or "<!--" must not end or hide it."""
+    from tracker.exchange.claimreview import jsonld_from_html
+
+    hostile = "Talks failed.</script><script>alert(1)</script><!--"
+    added = run(
+        "add", "claim", "--by", "Miller", "--text", hostile, "--id", "hostile-claim",
+        "--source", "star-advertiser-20240618", "--quote", "Moscow and Pyongyang", "--new",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    out = run("export", "-f", "claimreview", "--claim", "hostile-claim").stdout
+    assert "</" not in out and "<!--" not in out
+    [item] = json.loads(out)
+    assert item["text"] == hostile
+    pasted = f'<html><script type="application/ld+json">{out}</script><p>after</p></html>'
+    assert jsonld_from_html(pasted) == [item]
+
+
+def test_claimreview_slugs_cost_one_look_up_each() -> None:
+    """20,000 claims sharing one slug took 65 s of a 108 s import: each new
+    key tried every number before it. Work counted, not timed."""
+    from tracker.exchange.jsonld import Keys
+
+    class Counting(set[str]):
+        looked = 0
+
+        def __contains__(self, key: object) -> bool:
+            Counting.looked += 1
+            return super().__contains__(key)
+
+    keys = Keys()
+    keys.taken = Counting({"talks-failed-3"})  # a stated id the slugs must avoid
+    made = [keys.unique("talks-failed") for _ in range(20_000)]
+    assert made[:4] == ["talks-failed", "talks-failed-2", "talks-failed-4", "talks-failed-5"]
+    assert len(set(made)) == 20_000 and "talks-failed-3" not in made
+    assert Counting.looked <= 2 * 20_000

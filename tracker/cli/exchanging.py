@@ -80,11 +80,9 @@ def export(
         assert output is not None
         written = write_data_files(doc, output)
     else:
-        import json
+        from tracker.exchange.claimreview import dumps, to_claimreview
 
-        from tracker.exchange.claimreview import to_claimreview
-
-        text = json.dumps(to_claimreview(doc), ensure_ascii=False, indent=2) + "\n"
+        text = dumps(to_claimreview(doc))
         if output is None:
             echo(text, "json", nl=False)
             return

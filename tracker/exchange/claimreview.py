@@ -54,6 +54,7 @@ the claim) is read as the claim's appearance.
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -185,6 +186,13 @@ def from_claimreview(data: Any) -> dict[str, Any]:
     return _Reader().read(data)
 
 
+def dumps(items: list[dict[str, Any]]) -> str:
+    """The objects as indented JSON, safe to paste into a page's <script>:
+    every "<" is written \\u003c (still the same JSON), so no text of a
+    claim can close the script ("</script>") or open a comment ("<!--")."""
+    return json.dumps(items, ensure_ascii=False, indent=2).replace("<", "\\u003c") + "\n"
+
+
 def jsonld_from_html(html: str, name: str = "the page") -> list[Any]:
     """The JSON-LD items of the page's <script type="application/ld+json"> blocks
     (a block holding a list gives its items), each read by the one strict
@@ -205,8 +213,8 @@ class _Reader:
         self.sources: dict[str, Node] = {}
         self.source_ids: dict[str, str] = {}  # url, or title and outlet -> id
         self.claims: dict[str, Node] = {}
+        self.keys = {kind: ld.Keys() for kind in ("actor", "source", "claim")}
         self.claim_ids: dict[str, str] = {}  # text -> id
-        self.reserved: set[str] = set()  # claim ids that records state
         self.firsts: dict[str, tuple[Any, str]] = {}  # claim id -> firstAppearance, where
         self.index: dict[str, Node] = {}  # @id -> node, for references
         self.ext_keys = {f"{PREFIX}:", NAMESPACE}
@@ -250,8 +258,8 @@ class _Reader:
         for kind, _, node in found:
             item = self._deref(ld.first(node, "itemReviewed")) if kind == "ClaimReview" else node
             stated = self._ext(item, "id") if isinstance(item, dict) else None
-            if isinstance(stated, str):
-                self.reserved.add(stated)
+            if isinstance(stated, str):  # reserved: no slug may take it
+                self.keys["claim"].taken.add(stated)
         for kind, where, node in found:
             if kind == "ClaimReview":
                 self._claim_review(where, node)
@@ -312,7 +320,7 @@ class _Reader:
         stated = self._ext(item, "id") if item else None
         key = stated if isinstance(stated, str) else self.claim_ids.get(text)
         if key is None:
-            key = ld.unique(ld.slug(text, "claim"), self.claims.keys() | self.reserved)
+            key = self.keys["claim"].unique(ld.slug(text, "claim"))
         claim = self.claims.get(key)
         if claim is None:
             claim = self.claims[key] = ld.record(
@@ -393,7 +401,7 @@ class _Reader:
             return None
         key = self.source_ids.get(lookup)
         if key is None:
-            key = ld.unique(base, self.sources.keys())
+            key = self.keys["source"].unique(base)
             self.source_ids[lookup] = key
             self.sources[key] = ld.record(
                 _SOURCE, id=key, outlet=outlet or ld.host(url), title=title or url, url=url,
@@ -418,7 +426,7 @@ class _Reader:
         if key is None:
             types = ld.types(value, True) if isinstance(value, dict) else set()
             kind = "person" if "Person" in types else "organization" if types else default_kind
-            key = ld.unique(ld.slug(name, "actor"), self.actors.keys())
+            key = self.keys["actor"].unique(ld.slug(name, "actor"))
             self.actor_ids[name] = key
             self.actors[key] = ld.record(_ACTOR, id=key, name=name, kind=kind, aliases=[], roles=[])
         return key
