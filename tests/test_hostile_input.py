@@ -256,3 +256,54 @@ def test_a_page_is_read_as_an_article_within_a_bound(
     added = run("add", "source", str(whole), "--outlet", "X", "-f", "json")
     assert added.exit_code == 0, added.output
     assert "talks had failed" in run("source", json.loads(added.stdout)["id"]).stdout
+
+
+# -- command-line arguments ------------------------------------------------------------------
+
+NOT_UTF8 = {
+    "add-actor": ["add", "actor", "Mill\udce9r", "--kind", "person"],
+    "by-actor": ["by-actor", "Mill\udce9r"],
+    "show": ["show", "miller-arms-charge\udcff"],
+    "option": ["claims", "--topic", "arms\udce9"],
+    "surrogate": ["add", "actor", "Half \ud800 a pair", "--kind", "person"],
+}
+
+
+@pytest.mark.parametrize("args", NOT_UTF8.values(), ids=NOT_UTF8)
+def test_an_argument_that_is_not_utf8_is_one_line(
+    seeded: Engine, run: Runner, args: list[str]
+) -> None:
+    """A byte that is not UTF-8 (a Latin-1 terminal) reached the database or
+    the terminal as a lone surrogate: UnicodeEncodeError."""
+    with unchanged(seeded):
+        line = refused(run(*args))
+    assert "not UTF-8 text" in line or "lone surrogate" in line
+
+
+@pytest.mark.skipif(os.name != "posix", reason="argv as bytes is POSIX")
+def test_argv_bytes_from_a_latin1_terminal(seeded: Engine, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    url = seeded.url.render_as_string(hide_password=False)
+    with unchanged(seeded):
+        done = subprocess.run(
+            [sys.executable, "-m", "tracker", "--db", url, "by-actor", b"Mill\xe9r"],
+            capture_output=True,
+            timeout=120,
+        )
+    assert done.returncode == 2 and b"Traceback" not in done.stderr
+    assert done.stderr.splitlines()[-1] == (
+        b"Error: an argument is not UTF-8 text: 'Mill\\xe9r' (byte 0xE9);"
+        b" is the terminal's encoding UTF-8?"
+    )
+    # A file that exists under such a name is read: its name is only a path.
+    article = tmp_path / os.fsdecode(b"caf\xe9.txt")
+    article.write_text("The minister said the talks failed.\n", encoding="utf-8")
+    added = subprocess.run(
+        [sys.executable, "-m", "tracker", "--db", url, "add", "source", os.fsencode(article),
+         "--outlet", "X", "--title", "T"],
+        capture_output=True,
+        timeout=120,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr

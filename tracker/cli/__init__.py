@@ -6,6 +6,8 @@ stays instant.
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -54,8 +56,34 @@ def _scrub(message: str, url: str | None) -> str:
     return message
 
 
+# A lone surrogate: how Python decodes a byte of an argument that is not UTF-8.
+_NOT_UTF8 = re.compile("[\ud800-\udfff]")
+
+
+def _not_utf8(arg: str) -> str:
+    try:  # as Python decodes argv: each byte that is not UTF-8, U+DC80-U+DCFF
+        raw = arg.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return f"an argument holds a lone surrogate, which is no text: {arg!a}"
+    byte = next(ord(c) - 0xDC00 for c in arg if _NOT_UTF8.match(c))
+    return (
+        f"an argument is not UTF-8 text: {ascii(raw)[1:]} (byte 0x{byte:02X});"
+        " is the terminal's encoding UTF-8?"
+    )
+
+
 class TrackerGroup(click.Group):
     """Turns library errors into one line on stderr and a stable exit status."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # Every argument of every command passes here first. One not in UTF-8
+        # (a terminal in Latin-1) would reach the database or the terminal as
+        # a lone surrogate, which neither can encode (UnicodeEncodeError); a
+        # path that exists under that name is the one exception.
+        for arg in args:
+            if _NOT_UTF8.search(arg) and not os.path.lexists(arg):
+                raise click.UsageError(_not_utf8(arg), ctx)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
