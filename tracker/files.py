@@ -69,19 +69,32 @@ def cannot_write(path: Path | str, exc: OSError) -> InputError:
     reason = exc.strerror or str(exc)
     if isinstance(exc, IsADirectoryError):
         reason = "it is a folder; give a file name"
-    return InputError(f"cannot write {path}: {reason}; nothing was written")
+    return InputError(f"cannot write {path}: {reason}")
 
 
 @contextmanager
 def replacing(path: Path, encoding: str = "utf-8") -> Iterator[IO[str]]:
     """A text file to write `path` through: a temporary file in the same
     folder, flushed to disk and renamed over `path` when the block ends
-    without error, removed otherwise. OSError becomes one line."""
+    without error, removed otherwise. OSError becomes one line.
+
+    A device or a FIFO (/dev/stdout, /dev/full) is written directly: it
+    cannot be replaced, and must not be. A symbolic link is followed: the
+    file it points to is replaced, not the link."""
     if path.is_dir():
         raise cannot_write(path, IsADirectoryError())
-    folder = path.parent
+    if path.exists() and not path.is_file():
+        try:
+            with path.open("w", encoding=encoding, newline="") as file:
+                yield file
+        except OSError as exc:
+            raise cannot_write(path, exc) from None
+        return
+    target = path.resolve() if path.is_symlink() else path
     try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, temporary = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+        )
     except OSError as exc:
         raise cannot_write(path, exc) from None
     try:
@@ -93,7 +106,7 @@ def replacing(path: Path, encoding: str = "utf-8") -> Iterator[IO[str]]:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(temporary)

@@ -6,6 +6,7 @@ stays instant.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -56,6 +57,18 @@ def _scrub(message: str, url: str | None) -> str:
     return message
 
 
+def _os_error(exc: OSError) -> str:
+    if exc.filename is not None:
+        return f"{exc.filename}: {exc.strerror or exc}"
+    # No file named: standard output. Pointed at the null device, so that
+    # Python's own flush at exit finds nothing left to fail on.
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return f"cannot write standard output: {exc.strerror or exc}"
+
+
 # A lone surrogate: how Python decodes a byte of an argument that is not UTF-8.
 _NOT_UTF8 = re.compile("[\ud800-\udfff]")
 
@@ -87,7 +100,11 @@ class TrackerGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            # Said now, as one line, rather than by Python at exit, as a
+            # traceback: a full disk or /dev/full behind standard output.
+            sys.stdout.flush()
+            return result
         except TrackerError as exc:
             url = ctx.obj.get("url") if isinstance(ctx.obj, dict) else None
             click.echo(f"Error: {error_line(_scrub(str(exc), url))}", err=True)
@@ -95,6 +112,11 @@ class TrackerGroup(click.Group):
         except click.ClickException as exc:  # click's own, quoting an option's value
             exc.message = error_line(exc.message)  # type: ignore[misc]  # Final in the stubs
             raise
+        except BrokenPipeError:
+            raise  # a reader that stopped reading (`| head`) is no error to report here
+        except OSError as exc:  # a file or standard output that cannot be written
+            click.echo(f"Error: {error_line(_os_error(exc))}", err=True)
+            ctx.exit(EXIT_ERROR)
         except Exception as exc:
             if not type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
                 raise
