@@ -1,5 +1,6 @@
-"""Bounds on what one input may hold or expand to: a hostile or broken file
-is refused in one line, before it costs more than these."""
+"""Bounds on what one input may hold, expand to or cost, every one named
+here: a hostile or broken file, page, template or stored value is refused
+(or cut, in a table) in one line before it costs more than these."""
 
 from __future__ import annotations
 
@@ -31,13 +32,17 @@ MAX_SHOWN = 80
 # Python refuses 4,300 with a traceback).
 MAX_JSON_DEPTH = 64
 MAX_INTEGER_DIGITS = 20
+# What `add source` reads of each JSON-LD script of a page, for its metadata:
+# a page's data, not a dump (an import of ClaimReview reads scripts whole).
+MAX_JSON_LD_CHARS = 200_000
 
 # A report template is a program: it renders in a child process of at most
 # this many seconds and this much memory beyond the report's data, and more
 # per row the report holds (claims, contests, sources). The shipped template
 # renders 20,000 claims (--all: 28,900 rows) in 7.4 s, 0.26 ms a row,
 # holding 17 MB more (measured 2026-12-03); the bounds leave it eight times
-# that and more. Ranges, numbers and repeated values are checked before they are made.
+# that and more. Ranges, numbers and repeated values are checked before they
+# are made.
 MAX_TEMPLATE_SECONDS = 60
 MAX_TEMPLATE_SECONDS_PER_ROW = 0.002
 MAX_TEMPLATE_MEMORY = 1024 * 2**20

@@ -17,11 +17,11 @@ from typing import Any
 
 from tracker.errors import InputError
 from tracker.ingest import strictjson
+from tracker.limits import MAX_JSON_LD_CHARS
 
 # Where a browser looks for a declared encoding: the first 1024 bytes.
 _PRESCAN = 1024
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
-_JSON_LD_MAX = 200_000  # characters per script: a page's data, not a dump
 _INERT_OPEN = re.compile(r"<!--|<(script|style|template|svg)\b")
 # An attribute's value that is a data: URL (an inline image), quoted either way.
 _DATA_URL = re.compile(r"\"\s*data:[^\"]*\"|'\s*data:[^']*'", re.IGNORECASE)
@@ -61,7 +61,7 @@ def declared_encoding(raw: bytes) -> str | None:
 
 
 class _Reader(HTMLParser):
-    def __init__(self, json_ld_max: int | None = _JSON_LD_MAX) -> None:
+    def __init__(self, json_ld_max: int | None = MAX_JSON_LD_CHARS) -> None:
         super().__init__(convert_charrefs=True)
         self.json_ld_max = json_ld_max
         self.json_ld_lines: list[int] = []  # where each script starts
