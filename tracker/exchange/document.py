@@ -13,16 +13,21 @@ from tracker.exchange.export import FORMAT_VERSION
 from tracker.ingest import strictjson, verdicts
 from tracker.ingest.anchor import occurrence_at
 from tracker.ingest.dataset import (
+    ACTOR_FIELDS,
+    ROLE_FIELDS,
+    SOURCE_FIELDS,
     ActorSpec,
     AppearanceSpec,
     ClaimSpec,
     Dataset,
-    RoleSpec,
     SourceSpec,
+    actor_spec,
+    role_spec,
+    source_spec,
 )
 from tracker.ingest.fields import Fields
 from tracker.limits import MAX_DATA_BYTES
-from tracker.vocabulary import ACTOR_KINDS, APPEARANCE_TYPES, RELATION_TYPES
+from tracker.vocabulary import APPEARANCE_TYPES, RELATION_TYPES
 
 
 def read_json(path: Path) -> object:
@@ -30,15 +35,9 @@ def read_json(path: Path) -> object:
     return strictjson.read(path, MAX_DATA_BYTES)
 
 
-# The document's keys (docs/exchange.md); a key beyond these is refused, as
-# an unknown field of a data file is.
+# The document's keys (docs/exchange.md) where they are not a data file's; a
+# key beyond these is refused, as an unknown field of a data file is.
 _DOCUMENT = {"tracker_export", "actors", "sources", "claims"}
-_ACTOR = {"id", "name", "kind", "description", "aliases", "roles"}
-_ROLE = {"title", "of", "start", "end"}
-_SOURCE = {
-    *("id", "outlet", "title", "url", "published", "language", "credits"),
-    *("notes", "archived_url", "retrieved", "excerpt", "text"),
-}
 _CLAIM = {
     *("id", "text", "claimants", "stated", "topics", "first_appearance"),
     *("appearances", "relations", "reviews", "evidence"),
@@ -60,57 +59,19 @@ class _Reader:
         return Fields(self.path, data, what, allowed, 0, f"{self.name}: {at}")
 
     def actor(self, data: Any, at: str) -> ActorSpec:
-        a = self.fields(data, "actor", _ACTOR, at)
-        roles = []
-        for j, item in enumerate(a.mappings("roles")):
-            r = self.fields(item, "role", _ROLE, f"{at}.roles[{j}]")
-            start, end = r.date("start"), r.date("end")
-            roles.append(
-                RoleSpec(
-                    r.required("title"),
-                    r.required("of"),
-                    start[0] if start else None,
-                    end[0] if end else None,
-                    r.where,
-                )
-            )
-        return ActorSpec(
-            key=a.slug("id"),
-            name=a.required("name"),
-            kind=a.choice("kind", ACTOR_KINDS),
-            description=a.text("description", required=False),
-            aliases=a.texts("aliases"),
-            roles=roles,
-            where=a.where,
-        )
+        a = self.fields(data, "actor", ACTOR_FIELDS, at)
+        roles = [
+            role_spec(self.fields(item, "role", ROLE_FIELDS, f"{at}.roles[{j}]"))
+            for j, item in enumerate(a.mappings("roles"))
+        ]
+        return actor_spec(a, roles)
 
     def source(self, data: Any, at: str) -> SourceSpec:
-        s = self.fields(data, "source", _SOURCE, at)
+        s = self.fields(data, "source", {*SOURCE_FIELDS, "text"}, at)
         text = s.data.get("text")  # None: known only by its URL
         if text is not None and not isinstance(text, str):
             raise InputError(f"{s.at('text')}: field 'text' must be text")
-        published, retrieved = s.date("published"), s.date("retrieved")
-        if retrieved and retrieved[1] != "day":
-            raise InputError(f"{s.at('retrieved')}: field 'retrieved' must be a full date")
-        excerpt = s.data.get("excerpt", False)
-        if not isinstance(excerpt, bool):
-            raise InputError(f"{s.at('excerpt')}: field 'excerpt' must be true or false")
-        return SourceSpec(
-            key=s.slug("id"),
-            outlet=s.required("outlet"),
-            title=s.required("title"),
-            url=s.text("url", required=False),
-            published=published[0] if published else None,
-            published_precision=published[1] if published else None,
-            language=s.text("language", required=False),
-            credits=s.texts("credits"),
-            notes=s.text("notes", required=False),
-            text=text,
-            where=s.where,
-            archived_url=s.text("archived_url", required=False),
-            retrieved=retrieved[0] if retrieved else None,
-            excerpt=excerpt,
-        )
+        return source_spec(s, text)
 
     def appearance(self, data: Any, at: str, texts: dict[str, str]) -> AppearanceSpec:
         a = self.fields(data, "appearance", _APPEARANCE, at)

@@ -226,21 +226,28 @@ def _read_text(path: Path, limit: int) -> str:
         raise InputError(f"{path}:{line}: not UTF-8 (byte {exc.start})") from None
 
 
-def _actor(path: Path, data: Any, line: int) -> ActorSpec:
-    f = Fields(path, data, "actor", {"id", "name", "kind", "description", "aliases", "roles"}, line)
-    roles = []
-    for item in f.mappings("roles"):
-        r = Fields(path, item, "role", {"title", "of", "start", "end"}, f.at("roles").line)
-        start, end = r.date("start"), r.date("end")  # in order: tracker.ingest.checks
-        roles.append(
-            RoleSpec(
-                r.required("title"),
-                r.required("of"),
-                start[0] if start else None,
-                end[0] if end else None,
-                r.where,
-            )
-        )
+ACTOR_FIELDS = {"id", "name", "kind", "description", "aliases", "roles"}
+ROLE_FIELDS = {"title", "of", "start", "end"}
+# A source's fields in a data file; an export document has `text` for `file`.
+SOURCE_FIELDS = {
+    *("id", "outlet", "title", "url", "published", "language", "credits", "notes"),
+    *("archived_url", "retrieved", "excerpt"),
+}
+
+
+def role_spec(r: Fields) -> RoleSpec:
+    start, end = r.date("start"), r.date("end")  # in order: tracker.ingest.checks
+    return RoleSpec(
+        r.required("title"),
+        r.required("of"),
+        start[0] if start else None,
+        end[0] if end else None,
+        r.where,
+    )
+
+
+def actor_spec(f: Fields, roles: list[RoleSpec]) -> ActorSpec:
+    """An actor's fields, as a data file and an export document both hold them."""
     return ActorSpec(
         key=f.slug("id"),
         name=f.required("name"),
@@ -250,6 +257,15 @@ def _actor(path: Path, data: Any, line: int) -> ActorSpec:
         roles=roles,
         where=f.where,
     )
+
+
+def _actor(path: Path, data: Any, line: int) -> ActorSpec:
+    f = Fields(path, data, "actor", ACTOR_FIELDS, line)
+    roles = [
+        role_spec(Fields(path, item, "role", ROLE_FIELDS, f.at("roles").line))
+        for item in f.mappings("roles")
+    ]
+    return actor_spec(f, roles)
 
 
 def _source_text(f: Fields, path: Path, roots: Roots) -> str:
@@ -269,30 +285,17 @@ def _source_text(f: Fields, path: Path, roots: Roots) -> str:
 
 
 def _source(path: Path, data: Any, line: int, roots: Roots) -> SourceSpec:
-    f = Fields(
-        path,
-        data,
-        "source",
-        {
-            "id",
-            "file",
-            "outlet",
-            "title",
-            "url",
-            "published",
-            "language",
-            "credits",
-            "notes",
-            "archived_url",
-            "retrieved",
-            "excerpt",
-        },
-        line,
-    )
+    f = Fields(path, data, "source", {*SOURCE_FIELDS, "file"}, line)
     if f.data.get("file") is None and f.text("url", required=False):
         text = None  # a source known only by its URL
     else:
         text = _source_text(f, path, roots)
+    return source_spec(f, text)
+
+
+def source_spec(f: Fields, text: str | None) -> SourceSpec:
+    """A source's fields but its text, as a data file and an export
+    document both hold them; `text` read by the caller."""
     published = f.date("published")
     retrieved = f.date("retrieved")
     if retrieved and retrieved[1] != "day":
