@@ -307,3 +307,16 @@ def test_argv_bytes_from_a_latin1_terminal(seeded: Engine, tmp_path: Path) -> No
         timeout=120,
     )  # fmt: skip
     assert added.returncode == 0, added.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+@pytest.mark.parametrize("kind", ["fifo", "sparse"])
+def test_extract_reads_a_file_by_the_same_bound(
+    seeded: Engine, run: Runner, tmp_path: Path, kind: str
+) -> None:
+    pytest.importorskip("spacy")
+    target = _hostile_file(tmp_path / "article.txt", kind, MAX_TEXT_BYTES)
+    with unchanged(seeded):
+        line = refused(run("extract", str(target)))
+    # A FIFO is no file to extract: its name is looked up as a source id.
+    assert ("MiB, the most one file may hold" if kind == "sparse" else "no source") in line
