@@ -54,6 +54,29 @@ def line_of(path: Path, needle: str) -> int:
     raise AssertionError(needle)
 
 
+def snapshot(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table the models define, in a stable order: the
+    dump compared before and after whatever must change nothing."""
+    from tracker.record.models import Base
+
+    with engine.connect() as connection:
+        return {
+            table.name: sorted(
+                (tuple(row) for row in connection.execute(text(f"SELECT * FROM {table.name}"))),
+                key=repr,
+            )
+            for table in Base.metadata.sorted_tables
+        }
+
+
+@contextmanager
+def unchanged(engine: Engine) -> Iterator[None]:
+    """Asserts that the block leaves every row of every table as it was."""
+    before = snapshot(engine)
+    yield
+    assert snapshot(engine) == before
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test may touch the user's default database or inherit a URL."""

@@ -441,7 +441,7 @@ def test_page_without_jsonld_and_empty_page() -> None:
 def test_page_with_broken_jsonld_is_one_clear_error() -> None:
     page = '<html><script type="application/ld+json">{"@type": "ClaimReview",</script></html>'
 
-    with pytest.raises(InputError, match=r"^a JSON-LD block of the page is not JSON: "):
+    with pytest.raises(InputError, match=r"^the page:1:\d+: not JSON: "):
         jsonld_from_html(page)
 
 

@@ -110,4 +110,8 @@ def test_every_format_renders_any_text(rows: list[list[str]]) -> None:
         if fmt == "json":
             assert json.loads(out) == data
         elif fmt == "csv":
-            assert list(csv.reader(io.StringIO(out, newline="")))[1:] == rows
+            # Neutralised for spreadsheets by the export's rule: a text starting
+            # with = + - @ tab CR or ' has one ' before it, which reading removes.
+            read = list(csv.reader(io.StringIO(out, newline="")))[1:]
+            assert [[c[1:] if c.startswith("'") else c for c in row] for row in read] == rows
+            assert not any(c.startswith(("=", "+", "-", "@")) for row in read for c in row)

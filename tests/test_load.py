@@ -12,28 +12,14 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from tests.conftest import SEEDS, line_of
+from tests.conftest import SEEDS, line_of, snapshot
 from tracker.cli import cli
 from tracker.errors import InputError
 from tracker.ingest import plan
 from tracker.ingest.anchor import Anchor
 from tracker.ingest.anchor import anchor as find
 from tracker.ingest.load import load_paths
-from tracker.record.models import Appearance, Base, Claim
-
-TABLES = [t.name for t in Base.metadata.sorted_tables]
-
-
-def snapshot(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table, in a stable order."""
-    with engine.connect() as connection:
-        return {
-            name: sorted(
-                (tuple(row) for row in connection.execute(text(f"SELECT * FROM {name}"))),
-                key=repr,
-            )
-            for name in TABLES
-        }
+from tracker.record.models import Appearance, Claim
 
 
 @pytest.fixture

@@ -29,8 +29,9 @@ from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import Runner
+from tracker.errors import InputError
 from tracker.ingest.anchor import anchors
-from tracker.ingest.checks import CONTROL, CONTROL_OR_BREAK
+from tracker.ingest.checks import CONTROL, CONTROL_OR_BREAK, check_url
 from tracker.ingest.dataset import (
     ActorSpec,
     AppearanceSpec,
@@ -782,6 +783,15 @@ def storable(h: Hostile) -> Hostile:
         value = CONTROL.sub("", value)
         return value if value.strip() else filler
 
+    def address(value: str) -> str:
+        # Only http(s) is stored; what follows its host stays hostile.
+        value = line(value)
+        try:
+            check_url(HERE, "source", "url", value, 10_000)
+        except InputError:
+            value = "https://example.org/" + value
+        return value
+
     return Hostile(
         claim=text(h.claim, "c"),
         counter=text(h.counter, "c"),
@@ -792,7 +802,7 @@ def storable(h: Hostile) -> Hostile:
         via=line(h.via),
         outlet=line(h.outlet, "o"),
         title=line(h.title, "t"),
-        url=line(h.url),
+        url=address(h.url),
         cue=line(h.cue),
         topic=line(h.topic, "t"),
     )

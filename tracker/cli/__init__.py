@@ -6,7 +6,9 @@ stays instant.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import sys
 import time
 from contextlib import suppress
@@ -53,17 +55,56 @@ def _scrub(message: str, url: str | None) -> str:
     return scrub(message, url)
 
 
+def _os_error(exc: OSError) -> str:
+    if exc.filename is not None:
+        return f"{exc.filename}: {exc.strerror or exc}"
+    # No file named: standard output. Pointed at the null device, so that
+    # Python's own flush at exit finds nothing left to fail on.
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return f"cannot write standard output: {exc.strerror or exc}"
+
+
+# A lone surrogate: how Python decodes a byte of an argument that is not UTF-8.
+_NOT_UTF8 = re.compile("[\ud800-\udfff]")
+
+
+def _not_utf8(arg: str) -> str:
+    try:  # as Python decodes argv: each byte that is not UTF-8, U+DC80-U+DCFF
+        raw = arg.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return f"an argument holds a lone surrogate, which is no text: {arg!a}"
+    byte = next(ord(c) - 0xDC00 for c in arg if _NOT_UTF8.match(c))
+    return (
+        f"an argument is not UTF-8 text: {ascii(raw)[1:]} (byte 0x{byte:02X});"
+        " is the terminal's encoding UTF-8?"
+    )
+
+
 class TrackerGroup(click.Group):
     """Turns library errors into one line on stderr and a stable exit status."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # The command as given, for the change log (tracker.cli.common.change_context).
         ctx.meta["tracker.args"] = list(args)
+        # Every argument of every command passes here first. One not in UTF-8
+        # (a terminal in Latin-1) would reach the database or the terminal as
+        # a lone surrogate, which neither can encode (UnicodeEncodeError); a
+        # path that exists under that name is the one exception.
+        for arg in args:
+            if _NOT_UTF8.search(arg) and not os.path.lexists(arg):
+                raise click.UsageError(_not_utf8(arg), ctx)
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            # Said now, as one line, rather than by Python at exit, as a
+            # traceback: a full disk or /dev/full behind standard output.
+            sys.stdout.flush()
+            return result
         except BrokenPipeError:
             # Stop quietly (click would exit 1, an error here). What is still
             # buffered goes nowhere, so the flush at exit cannot fail again
@@ -79,6 +120,9 @@ class TrackerGroup(click.Group):
         except click.ClickException as exc:  # click's own, quoting an option's value
             exc.message = error_line(exc.message)  # type: ignore[misc]  # Final in the stubs
             raise
+        except OSError as exc:  # a file or standard output that cannot be written
+            click.echo(f"Error: {error_line(_os_error(exc))}", err=True)
+            ctx.exit(EXIT_ERROR)
         except Exception as exc:
             if not type(exc).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
                 raise

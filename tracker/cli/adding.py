@@ -56,6 +56,11 @@ def add() -> None:
     is_flag=True,
     help="Fetch from private, loopback and link-local addresses too (your own network).",
 )
+@click.option(
+    "--allow-outside",
+    is_flag=True,
+    help="Follow a symbolic link out of the file's folder (as `load --allow-outside`).",
+)
 @write_format
 @click.pass_context
 def add_source(
@@ -92,7 +97,7 @@ def add_source(
         found = page.found
     else:
         path = click.Path(exists=True, dir_okay=False, path_type=Path).convert(file, None, ctx)
-        found = sourcefile.read(path)
+        found = sourcefile.read(path, allow_outside=options["allow_outside"])
     published = parse_date(options["published"], "--published")
     retrieved = parse_date(options["retrieved"], "--retrieved", day_only=True)
     if page is not None:

@@ -50,9 +50,12 @@ def export(
 
     from tracker.exchange import export as exporting
     from tracker.exchange.csvio import TABLES
+    from tracker.files import replacing, write_text
 
     if fmt in ("yaml", "csv") and output is None:
         raise click.UsageError(f"-f {fmt} writes several files: give a folder with -o")
+    if fmt in ("yaml", "csv") and output is not None and output.exists() and not output.is_dir():
+        raise click.UsageError(f"-f {fmt} writes a folder of files; {output} is a file")
     scoped = any(kw.values())
     with connect(ctx) as engine, Session(engine) as session:
         flt = claim_filter(session, kw, date_range(kw["since"], kw["until"])) if scoped else None
@@ -61,7 +64,8 @@ def export(
             if output is None:
                 exporting.write_json(session, what, lambda text: echo(text, "json", nl=False))
             else:
-                with output.open("w", encoding="utf-8", newline="") as out:
+                # Whole or absent: a full disk leaves the old backup, not half a new one.
+                with replacing(output) as out:
                     exporting.write_json(session, what, out.write)
                 click.echo(f"exported {what.counts()} to {output}", err=True)
             return
@@ -81,15 +85,13 @@ def export(
         assert output is not None
         written = write_data_files(doc, output)
     else:
-        import json
+        from tracker.exchange.claimreview import dumps, to_claimreview
 
-        from tracker.exchange.claimreview import to_claimreview
-
-        text = json.dumps(to_claimreview(doc), ensure_ascii=False, indent=2) + "\n"
+        text = dumps(to_claimreview(doc))
         if output is None:
             echo(text, "json", nl=False)
             return
-        output.write_text(text, encoding="utf-8")
+        write_text(output, text)
         click.echo(f"exported {what.counts()} to {output}", err=True)
         return
     click.echo(f"exported {what.counts()} to {len(written)} file(s) in {output}", err=True)

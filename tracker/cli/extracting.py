@@ -81,7 +81,9 @@ def extract(ctx: click.Context, target: str, fmt: str, review: bool, accept_all:
                     f"{target} is not a stored source: add it with `tracker add source {target}`,"
                     " then extract it by its id"
                 )
-            text, source_key = sourcefile.read(path).text, edit.slug(path.stem, "source")
+            # Read, not stored: a link out of its folder is the user's to follow.
+            found = sourcefile.read(path, allow_outside=True)
+            text, source_key = found.text, edit.slug(path.stem, "source")
             stored = None
         else:
             source = edit.source_row(session, target)

@@ -87,8 +87,10 @@ def report(
       tracker report --claim miller-arms-charge --no-timestamp
       tracker report --template my-layout.md.j2
     """
+    from tracker.files import write_text
+    from tracker.render.report import build_context
     from tracker.render.report_context import Scope
-    from tracker.render.templating import report as render_report
+    from tracker.render.templating import render
 
     given = ctx.get_parameter_source("limit") != click.core.ParameterSource.DEFAULT
     if given and show_all:
@@ -109,11 +111,11 @@ def report(
         contests=None if show_all else limit,
     )
     with open_session(ctx) as session:
-        text = render_report(session, scope, template, _generated_at(no_timestamp))
+        context = build_context(session, scope, _generated_at(no_timestamp))
+    # Rendered with the database closed: a template runs in a child process
+    # (tracker.render.bounded) that must share no connection.
+    text = render(context, template)
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        output.write_text(text, encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise click.ClickException(f"cannot write {output}: {exc.strerror}") from None
+    write_text(output, text)

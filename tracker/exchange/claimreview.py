@@ -59,16 +59,23 @@ the claim) is read as the claim's appearance.
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 from typing import Any
 
 from tracker.errors import InputError
 from tracker.exchange import jsonld as ld
+from tracker.ingest import strictjson
+from tracker.ingest.checks import check_url
+from tracker.ingest.fields import LIMITS, Where
+from tracker.ingest.htmlpage import json_ld_scripts
 from tracker.vocabulary import RELATION_TYPES
 
 NAMESPACE = "https://github.com/tracker/tracker/ns#"
 PREFIX = "tracker"
 SCHEMA = "https://schema.org"
 _UNNAMED = "unnamed"
+_URL_MAX = LIMITS["source"]["url"]
 
 Node = dict[str, Any]
 # The document's records, their keys in its order (docs/exchange.md).
@@ -189,20 +196,24 @@ def from_claimreview(data: Any) -> dict[str, Any]:
     return _Reader().read(data)
 
 
-def jsonld_from_html(html: str) -> list[Any]:
-    """The JSON-LD items of the page's <script type="application/ld+json"> blocks
-    (a block holding a list gives its items). Nothing is fetched."""
-    # Imported here: extruct brings rdflib and other parsers the other formats never need.
-    from extruct.jsonld import JsonLdExtractor
+def dumps(items: list[dict[str, Any]]) -> str:
+    """The objects as indented JSON, safe to paste into a page's <script>:
+    every "<" is written \\u003c (still the same JSON), so no text of a
+    claim can close the script ("</script>") or open a comment ("<!--")."""
+    return json.dumps(items, ensure_ascii=False, indent=2).replace("<", "\\u003c") + "\n"
 
-    if not html.strip():
-        return []
-    try:
-        # As bytes: lxml refuses a str that declares its own encoding.
-        items: list[Any] = JsonLdExtractor().extract(html.encode("utf-8"), encoding="utf-8")
-    except ValueError as exc:
-        raise InputError(f"a JSON-LD block of the page is not JSON: {exc}") from None
-    return items
+
+def jsonld_from_html(html: str, name: str = "the page") -> list[Any]:
+    """The JSON-LD items of the page's <script type="application/ld+json"> blocks
+    (a block holding a list gives its items), each read by the one strict
+    rule (tracker.ingest.strictjson). Nothing is fetched."""
+    items: list[Any] = []
+    for line, script in json_ld_scripts(html):
+        if not script.strip():
+            continue
+        data = strictjson.loads_lenient(script, name, first_line=line)
+        items.extend(data if isinstance(data, list) else [data])
+    return [item for item in items if item]
 
 
 class _Reader:
@@ -212,8 +223,8 @@ class _Reader:
         self.sources: dict[str, Node] = {}
         self.source_ids: dict[str, str] = {}  # url, or title and outlet -> id
         self.claims: dict[str, Node] = {}
+        self.keys = {kind: ld.Keys() for kind in ("actor", "source", "claim")}
         self.claim_ids: dict[str, str] = {}  # text -> id
-        self.reserved: set[str] = set()  # claim ids that records state
         self.firsts: dict[str, tuple[Any, str]] = {}  # claim id -> firstAppearance, where
         self.index: dict[str, Node] = {}  # @id -> node, for references
         self.ext_keys = {f"{PREFIX}:", NAMESPACE}
@@ -223,6 +234,8 @@ class _Reader:
             raise InputError(
                 f"not JSON-LD: expected an object or a list of objects, not {ld.kind(data)}"
             )
+        # What follows walks lists and @context recursively.
+        strictjson.check_depth(data, "not JSON-LD")
         found: list[tuple[str, str, Node]] = []
         others: set[str] = set()
         schema_seen = seen_any = False
@@ -255,8 +268,8 @@ class _Reader:
         for kind, _, node in found:
             item = self._deref(ld.first(node, "itemReviewed")) if kind == "ClaimReview" else node
             stated = self._ext(item, "id") if isinstance(item, dict) else None
-            if isinstance(stated, str):
-                self.reserved.add(stated)
+            if isinstance(stated, str):  # reserved: no slug may take it
+                self.keys["claim"].taken.add(stated)
         for kind, where, node in found:
             if kind == "ClaimReview":
                 self._claim_review(where, node)
@@ -317,7 +330,7 @@ class _Reader:
         stated = self._ext(item, "id") if item else None
         key = stated if isinstance(stated, str) else self.claim_ids.get(text)
         if key is None:
-            key = ld.unique(ld.slug(text, "claim"), self.claims.keys() | self.reserved)
+            key = self.keys["claim"].unique(ld.slug(text, "claim"))
         claim = self.claims.get(key)
         if claim is None:
             claim = self.claims[key] = ld.record(
@@ -388,6 +401,9 @@ class _Reader:
         else:
             return None
         if url:
+            # Said here, where the record is named: the source would be
+            # refused later for the outlet a javascript: URL has no host for.
+            check_url(Where(Path(where), 0, where), "appearance", "url", url, _URL_MAX)
             lookup, base = url, ld.slug(ld.without_scheme(url), "source", None)
         elif title:
             lookup, base = f"{title}\n{outlet or ''}", ld.slug(title, "source")
@@ -395,7 +411,7 @@ class _Reader:
             return None
         key = self.source_ids.get(lookup)
         if key is None:
-            key = ld.unique(base, self.sources.keys())
+            key = self.keys["source"].unique(base)
             self.source_ids[lookup] = key
             self.sources[key] = ld.record(
                 _SOURCE, id=key, outlet=outlet or ld.host(url), title=title or url, url=url,
@@ -422,7 +438,7 @@ class _Reader:
             kind = "person" if "Person" in types else "organization" if types else default_kind
             if isinstance(value, dict) and self._ext(value, "kind") == _UNNAMED:
                 kind = _UNNAMED
-            key = ld.unique(ld.slug(name, "actor"), self.actors.keys())
+            key = self.keys["actor"].unique(ld.slug(name, "actor"))
             self.actor_ids[name] = key
             self.actors[key] = ld.record(_ACTOR, id=key, name=name, kind=kind, aliases=[], roles=[])
         return key

@@ -46,7 +46,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from tracker.errors import InputError
-from tracker.limits import MAX_SHOWN, MAX_TEXT_BYTES
+from tracker.files import read_bytes
+from tracker.limits import MAX_DATA_BYTES, MAX_SHOWN, MAX_TEXT_BYTES
 
 T, INT, N, B = "text", "int", "number", "bool"
 Columns = tuple[tuple[str, str], ...]
@@ -117,6 +118,13 @@ _CLAIM_KEYS = (
 )
 
 
+def neutralise(text: str) -> str:
+    """A text cell as a spreadsheet may open it: one that it would run as a
+    formula (or that starts with the ' this adds) gets a ' before it. The
+    one rule of every CSV tracker writes, the export's and the listings'."""
+    return "'" + text if text.startswith((*_DANGEROUS, "'")) else text
+
+
 def _shown(value: str) -> str:
     return repr(value if len(value) <= MAX_SHOWN else value[:MAX_SHOWN] + "…")
 
@@ -130,7 +138,7 @@ def _encode(value: Any, kind: str, where: str) -> Cell:
     if value is None:
         return None
     if kind == T and isinstance(value, str):
-        return "'" + value if value == "" or value.startswith((*_DANGEROUS, "'")) else value
+        return "'" if value == "" else neutralise(value)  # a lone ' is the empty text
     if kind == B and isinstance(value, bool):
         return "true" if value else "false"
     if kind == INT and isinstance(value, int) and not isinstance(value, bool):
@@ -298,12 +306,9 @@ def _decode(cell: str, kind: str, at: str) -> Any:
 def _read(folder: Path, name: str) -> list[tuple[int, Row]]:
     """The rows of one file as (line where the record starts, decoded values)."""
     path = folder / name
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file; a CSV export has {', '.join(TABLES)}") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    if not path.exists():
+        raise InputError(f"{path}: no such file; a CSV export has {', '.join(TABLES)}")
+    data = read_bytes(path, MAX_DATA_BYTES)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -5,241 +5,145 @@ applies, in the caller's one transaction.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
-from tracker import dates
 from tracker.errors import InputError
-from tracker.exchange.export import FORMAT_VERSION, Record
+from tracker.exchange.export import FORMAT_VERSION
+from tracker.ingest import strictjson, verdicts
 from tracker.ingest.anchor import occurrence_at
 from tracker.ingest.dataset import (
+    ACTOR_FIELDS,
+    ROLE_FIELDS,
+    SOURCE_FIELDS,
     ActorSpec,
     AppearanceSpec,
     ClaimSpec,
     Dataset,
-    RoleSpec,
     SourceSpec,
+    actor_spec,
+    role_spec,
+    source_spec,
 )
-from tracker.ingest.fields import Where
-from tracker.ingest.verdicts import EvidenceSpec, FirstAppearance, ReviewSpec
+from tracker.ingest.fields import Fields
 from tracker.limits import MAX_DATA_BYTES
+from tracker.vocabulary import APPEARANCE_TYPES, RELATION_TYPES
 
 
 def read_json(path: Path) -> object:
-    """A JSON file, bounded in size, errors as one line with where."""
-    if path.stat().st_size > MAX_DATA_BYTES:
-        raise InputError(f"{path}: larger than {MAX_DATA_BYTES // 2**20} MiB: not read")
-    try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    """A JSON file, bounded in size, read strictly, errors as one line with where."""
+    return strictjson.read(path, MAX_DATA_BYTES)
+
+
+# The document's keys (docs/exchange.md) where they are not a data file's; a
+# key beyond these is refused, as an unknown field of a data file is.
+_DOCUMENT = {"tracker_export", "actors", "sources", "claims"}
+_CLAIM = {
+    *("id", "text", "claimants", "stated", "topics", "first_appearance"),
+    *("appearances", "relations", "reviews", "evidence"),
+}
+_APPEARANCE = {"source", "quote", "start", "end", "type", "cue", "via"}
+_RELATION = {"relation", "to"}
 
 
 class _Reader:
-    """Typed access to a document's values, with errors that say where."""
+    """Each record read through the data files' own typed fields
+    (tracker.ingest.fields) and verdict readers, so that a document meets the
+    rules a data file does; errors name the file and the record's place."""
 
     def __init__(self, name: str) -> None:
         self.name = name
+        self.path = Path(name)
 
-    def fail(self, where: str, message: str) -> InputError:
-        return InputError(f"{self.name}: {where}: {message}")
+    def fields(self, data: Any, what: str, allowed: set[str], at: str) -> Fields:
+        return Fields(self.path, data, what, allowed, 0, f"{self.name}: {at}")
 
-    def text(self, record: Record, key: str, where: str, required: bool = False) -> str | None:
-        value = record.get(key)
-        if value is None:
-            if required:
-                raise self.fail(where, f"field {key!r} is missing")
-            return None
-        if not isinstance(value, str):
-            raise self.fail(where, f"field {key!r} must be text")
-        return value
+    def actor(self, data: Any, at: str) -> ActorSpec:
+        a = self.fields(data, "actor", ACTOR_FIELDS, at)
+        roles = [
+            role_spec(self.fields(item, "role", ROLE_FIELDS, f"{at}.roles[{j}]"))
+            for j, item in enumerate(a.mappings("roles"))
+        ]
+        return actor_spec(a, roles)
 
-    def date(
-        self, record: Record, key: str, where: str, day: bool = False
-    ) -> tuple[dt.date, str] | None:
-        value = self.text(record, key, where)
-        if value is None:
-            return None
-        try:
-            found = dates.parse(value)
-        except ValueError as exc:
-            raise self.fail(where, f"field {key!r}: {exc}") from None
-        if day and found[1] != "day":
-            raise self.fail(where, f"field {key!r} must be a full date YYYY-MM-DD")
-        return found
+    def source(self, data: Any, at: str) -> SourceSpec:
+        s = self.fields(data, "source", {*SOURCE_FIELDS, "text"}, at)
+        text = s.data.get("text")  # None: known only by its URL
+        if text is not None and not isinstance(text, str):
+            raise InputError(f"{s.at('text')}: field 'text' must be text")
+        return source_spec(s, text)
 
-    def number(self, record: Record, key: str, where: str) -> float | None:
-        value = record.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.fail(where, f"field {key!r} must be a number")
-        return float(value)
+    def appearance(self, data: Any, at: str, texts: dict[str, str]) -> AppearanceSpec:
+        a = self.fields(data, "appearance", _APPEARANCE, at)
+        source, quote = a.required("source"), a.data.get("quote")
+        if quote is not None and (not isinstance(quote, str) or not quote):
+            raise InputError(f"{a.at('quote')}: field 'quote' must be the exact text, or null")
+        for key in ("start", "end"):
+            value = a.data.get(key)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                raise InputError(f"{a.at(key)}: field {key!r} must be a whole number or null")
+        start = a.data.get("start")
+        return AppearanceSpec(
+            source=source,
+            quote=quote,
+            type=a.choice("type", APPEARANCE_TYPES, default="direct"),
+            cue=a.text("cue", required=False),
+            via=a.text("via", required=False),
+            # The stored offsets say which occurrence of a recurring quote it is.
+            occurrence=occurrence_at(texts.get(source), quote, start),
+            where=a.where,
+        )
 
-    def items(self, record: Record, key: str, where: str) -> list[Any]:
-        value = record.get(key, [])
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise self.fail(where, f"field {key!r} must be a list")
-        return value
-
-    def mapping(self, value: Any, where: str) -> Record:
-        if not isinstance(value, dict):
-            raise self.fail(where, "must be an object")
-        return value
+    def claim(self, data: Any, at: str, texts: dict[str, str]) -> ClaimSpec:
+        c = self.fields(data, "claim", _CLAIM, at)
+        appearances = [
+            self.appearance(item, f"{at}.appearances[{j}]", texts)
+            for j, item in enumerate(c.mappings("appearances"))
+        ]
+        relations = []
+        for j, item in enumerate(c.mappings("relations")):
+            r = self.fields(item, "relation", _RELATION, f"{at}.relations[{j}]")
+            relations.append((r.choice("relation", RELATION_TYPES), r.required("to")))
+        stated = c.date("stated")
+        first = c.data.get("first_appearance")
+        return ClaimSpec(
+            key=c.slug("id"),
+            text=c.required("text"),
+            # Required (tracker.ingest.checks), once an import has merged what
+            # is recorded: a ClaimReview of a recorded claim need not repeat them.
+            claimants=c.texts("claimants"),
+            stated=stated[0] if stated else None,
+            precision=stated[1] if stated else None,
+            topics=c.texts("topics"),
+            appearances=appearances,
+            relations=relations,
+            where=c.where,
+            reviews=[
+                verdicts.review(self.path, item, 0, f"{c.where}.reviews[{j}]", reviewer="reviewer")
+                for j, item in enumerate(c.mappings("reviews"))
+            ],
+            evidence=[
+                verdicts.evidence(self.path, item, 0, f"{c.where}.evidence[{j}]")
+                for j, item in enumerate(c.mappings("evidence"))
+            ],
+            first=verdicts.first_appearance(self.path, first, 0, f"{c.where}.first_appearance"),
+        )
 
 
 def to_dataset(data: Any, name: str) -> Dataset:
     """A document as the loader's specs (`name`: the file, for errors)."""
     r = _Reader(name)
-    doc = r.mapping(data, "the document")
-    if doc.get("tracker_export") != FORMAT_VERSION:
-        raise r.fail("the document", f"not a tracker export (version {FORMAT_VERSION} expected)")
-    where = Where(Path(name), 0, name)
-    found = Dataset()
-    texts: dict[str, str] = {}
-    for k, item in enumerate(r.items(doc, "actors", "the document")):
-        at = f"actors[{k}]"
-        a = r.mapping(item, at)
-        roles = []
-        for j, role in enumerate(r.items(a, "roles", at)):
-            ra = r.mapping(role, f"{at}.roles[{j}]")
-            start, end = r.date(ra, "start", at), r.date(ra, "end", at)
-            roles.append(
-                RoleSpec(
-                    str(r.text(ra, "title", at, True)),
-                    str(r.text(ra, "of", at, True)),
-                    start[0] if start else None,
-                    end[0] if end else None,
-                    where,
-                )
-            )
-        found.actors.append(
-            ActorSpec(
-                str(r.text(a, "id", at, True)),
-                str(r.text(a, "name", at, True)),
-                str(r.text(a, "kind", at, True)),
-                r.text(a, "description", at),
-                [str(x) for x in r.items(a, "aliases", at)],
-                roles,
-                where,
-            )
+    doc = r.fields(data, "document", _DOCUMENT, "the document")
+    if doc.data.get("tracker_export") != FORMAT_VERSION:
+        raise InputError(
+            f"{name}: the document: not a tracker export (version {FORMAT_VERSION} expected)"
         )
-    for k, item in enumerate(r.items(doc, "sources", "the document")):
-        at = f"sources[{k}]"
-        s = r.mapping(item, at)
-        text = r.text(s, "text", at)  # None: known only by its URL
-        published, retrieved = r.date(s, "published", at), r.date(s, "retrieved", at, day=True)
-        key = str(r.text(s, "id", at, True))
-        if text is not None:
-            texts[key] = text
-        found.sources.append(
-            SourceSpec(
-                key=key,
-                outlet=str(r.text(s, "outlet", at, True)),
-                title=str(r.text(s, "title", at, True)),
-                url=r.text(s, "url", at),
-                published=published[0] if published else None,
-                published_precision=published[1] if published else None,
-                language=r.text(s, "language", at),
-                credits=[str(x) for x in r.items(s, "credits", at)],
-                notes=r.text(s, "notes", at),
-                text=text,
-                where=where,
-                archived_url=r.text(s, "archived_url", at),
-                retrieved=retrieved[0] if retrieved else None,
-                excerpt=bool(s.get("excerpt", False)),
-            )
-        )
-    for k, item in enumerate(r.items(doc, "claims", "the document")):
-        found.claims.append(
-            _claim(r, r.mapping(item, f"claims[{k}]"), f"claims[{k}]", where, texts)
-        )
+    found = Dataset(
+        actors=[r.actor(item, f"actors[{k}]") for k, item in enumerate(doc.mappings("actors"))],
+        sources=[r.source(item, f"sources[{k}]") for k, item in enumerate(doc.mappings("sources"))],
+    )
+    texts = {s.key: s.text for s in found.sources if s.text is not None}
+    found.claims = [
+        r.claim(item, f"claims[{k}]", texts) for k, item in enumerate(doc.mappings("claims"))
+    ]
     return found
-
-
-def _evidence_spec(r: _Reader, e: Record, at: str, where: Where) -> EvidenceSpec:
-    day = r.date(e, "date", at, day=True)
-    return EvidenceSpec(
-        str(r.text(e, "url", at, True)),
-        r.text(e, "title", at),
-        r.text(e, "kind", at),
-        day[0] if day else None,
-        r.text(e, "shows", at),
-        str(r.text(e, "stance", at, True)),
-        where,
-    )
-
-
-def _claim(r: _Reader, c: Record, at: str, where: Where, texts: dict[str, str]) -> ClaimSpec:
-    appearances = []
-    for j, item in enumerate(r.items(c, "appearances", at)):
-        a = r.mapping(item, f"{at}.appearances[{j}]")
-        source, quote = str(r.text(a, "source", at, True)), r.text(a, "quote", at)
-        start = a.get("start")
-        # The stored offsets say which occurrence of a recurring quote it is.
-        offset = start if isinstance(start, int) else None
-        occurrence = occurrence_at(texts.get(source), quote, offset)
-        appearances.append(
-            AppearanceSpec(
-                source,
-                quote,
-                str(a.get("type") or "direct"),
-                r.text(a, "cue", at),
-                r.text(a, "via", at),
-                occurrence,
-                where,
-            )
-        )
-    reviews = []
-    for j, item in enumerate(r.items(c, "reviews", at)):
-        v = r.mapping(item, f"{at}.reviews[{j}]")
-        day = r.date(v, "date", at, day=True)
-        reviews.append(
-            ReviewSpec(
-                reviewer=str(r.text(v, "reviewer", at, True)),
-                rating=str(r.text(v, "rating", at, True)),
-                value=r.number(v, "value", at),
-                best=r.number(v, "best", at),
-                worst=r.number(v, "worst", at),
-                reviewed=day[0] if day else None,
-                url=r.text(v, "url", at),
-                explanation=r.text(v, "explanation", at),
-                where=where,
-                evidence=[
-                    _evidence_spec(r, r.mapping(e, at), at, where)
-                    for e in r.items(v, "evidence", at)
-                ],
-            )
-        )
-    first = c.get("first_appearance")
-    stated = r.date(c, "stated", at)
-    relations = []
-    for j, item in enumerate(r.items(c, "relations", at)):
-        rel = r.mapping(item, f"{at}.relations[{j}]")
-        relations.append((str(r.text(rel, "relation", at, True)), str(r.text(rel, "to", at, True))))
-    return ClaimSpec(
-        key=str(r.text(c, "id", at, True)),
-        text=str(r.text(c, "text", at, True)),
-        claimants=[str(x) for x in r.items(c, "claimants", at)],
-        stated=stated[0] if stated else None,
-        precision=stated[1] if stated else None,
-        topics=[str(x) for x in r.items(c, "topics", at)],
-        appearances=appearances,
-        relations=relations,
-        where=where,
-        reviews=reviews,
-        evidence=[
-            _evidence_spec(r, r.mapping(e, at), at, where) for e in r.items(c, "evidence", at)
-        ],
-        first=(
-            FirstAppearance(r.text(r.mapping(first, at), "source", at), r.text(first, "url", at))
-            if first is not None
-            else None
-        ),
-    )

@@ -16,25 +16,41 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from tracker.errors import Ambiguous, InputError, NotFound
 from tracker.exchange import document
 from tracker.exchange.claimreview import from_claimreview, jsonld_from_html
+from tracker.files import read_bytes
 from tracker.ingest import edit
 from tracker.ingest.dataset import Dataset
+from tracker.ingest.stored import batches
 from tracker.limits import MAX_DATA_BYTES
-from tracker.record.models import Actor, Claim, Source
+from tracker.record.models import Actor, Appearance, Claim, Claimant, Relation, Review, Source
 from tracker.record.names import resolve_actor
 
 Record = dict[str, Any]
 
 
+# What edit.claim_spec reads, loaded with the claims (a query per relationship for
+# a batch of claims, not one per claim).
+_CLAIM_SPEC_LOADS = (
+    selectinload(Claim.appearances).selectinload(Appearance.source),
+    selectinload(Claim.appearances).selectinload(Appearance.via),
+    selectinload(Claim.claimants).selectinload(Claimant.actor),
+    selectinload(Claim.topics),
+    selectinload(Claim.relations_out).selectinload(Relation.to_claim),
+    selectinload(Claim.reviews).selectinload(Review.reviewer),
+    selectinload(Claim.reviews).selectinload(Review.evidence),
+    selectinload(Claim.evidence),
+    selectinload(Claim.first_source),
+)
+
+
 def _read(path: Path) -> Any:
     if path.suffix.lower() in (".html", ".htm"):
-        if path.stat().st_size > MAX_DATA_BYTES:
-            raise InputError(f"{path}: larger than {MAX_DATA_BYTES // 2**20} MiB: not read")
-        found = jsonld_from_html(path.read_text(encoding="utf-8", errors="replace"))
+        html = read_bytes(path, MAX_DATA_BYTES).decode("utf-8", errors="replace")
+        found = jsonld_from_html(html, str(path))
         if not found:
             raise InputError(
                 f'{path}: no JSON-LD (<script type="application/ld+json">) in the page'
@@ -46,25 +62,28 @@ def _read(path: Path) -> Any:
 def _actor_keys(session: Session, actors: list[Record], taken: set[str]) -> dict[str, str]:
     """Provisional actor id -> recorded or new id; new actors stay in `actors`."""
     mapping: dict[str, str] = {}
-    for a in list(actors):
+    new = []
+    for a in actors:
         try:
             found: Actor | None = resolve_actor(session, a["name"], exact=True)
         except (NotFound, Ambiguous):
             found = None
         if found is not None:
             mapping[a["id"]] = found.key
-            actors.remove(a)
             continue
         key = edit.new_key(session, "actor", a["name"], taken)
         taken.add(key)
         mapping[a["id"]] = key
         a["id"] = key
+        new.append(a)
+    actors[:] = new  # not removed one by one: that is quadratic in the records
     return mapping
 
 
 def _source_keys(session: Session, sources: list[Record], taken: set[str]) -> dict[str, str]:
     mapping: dict[str, str] = {}
-    for s in list(sources):
+    new = []
+    for s in sources:
         url, title = s.get("url"), s.get("title")
         if url:
             found = session.scalar(select(Source.key).where(Source.url == url))
@@ -76,7 +95,6 @@ def _source_keys(session: Session, sources: list[Record], taken: set[str]) -> di
             found = session.scalar(same.order_by(Source.key).limit(1))
         if found is not None:
             mapping[s["id"]] = found
-            sources.remove(s)
             continue
         if not url:
             raise InputError(
@@ -87,6 +105,8 @@ def _source_keys(session: Session, sources: list[Record], taken: set[str]) -> di
         taken.add(key)
         mapping[s["id"]] = key
         s["id"] = key
+        new.append(s)
+    sources[:] = new
     return mapping
 
 
@@ -96,7 +116,11 @@ def _review_key(r: Any) -> tuple[Any, ...]:
 
 def claimreview_dataset(session: Session, path: Path) -> Dataset:
     """The records of a ClaimReview file (JSON, or an HTML page embedding it)."""
-    doc = from_claimreview(_read(path))
+    data = _read(path)
+    try:
+        doc = from_claimreview(data)
+    except InputError as exc:  # it names the record; the file is ours to say
+        raise InputError(f"{path}: {exc}") from None
     taken: set[str] = set()
     actors = _actor_keys(session, doc["actors"], taken)
     sources = _source_keys(session, doc["sources"], taken)
@@ -114,9 +138,17 @@ def claimreview_dataset(session: Session, path: Path) -> Dataset:
         if first and first.get("source"):
             first["source"] = sources.get(first["source"], first["source"])
     dataset = document.to_dataset(doc, str(path))
+    # The claims already recorded, a batch of keys a query (not one per claim).
+    recorded = {
+        row.key: row
+        for keys in batches(spec.key for spec in dataset.claims)
+        for row in session.scalars(
+            select(Claim).where(Claim.key.in_(keys)).options(*_CLAIM_SPEC_LOADS)
+        )
+    }
     merged = []
     for spec in dataset.claims:
-        row = session.scalar(select(Claim).where(Claim.key == spec.key))
+        row = recorded.get(spec.key)
         if row is None:
             merged.append(spec)
             continue
@@ -128,5 +160,14 @@ def claimreview_dataset(session: Session, path: Path) -> Dataset:
         if kept.first is None:
             kept.first = spec.first
         merged.append(kept)
+    for spec in merged:  # the loader would refuse them too, in its own words
+        lacks = (not spec.claimants and "no author of the claim (itemReviewed.author)") or (
+            not spec.appearances and "no appearance of the claim (itemReviewed.appearance)"
+        )
+        if lacks:
+            raise InputError(
+                f"{path}: the ClaimReview of {spec.text!r} gives {lacks}: a claim is recorded"
+                " with who made it and where it was reported"
+            )
     dataset.claims = merged
     return dataset

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from tracker.errors import InputError
+from tracker.files import read_bytes
 from tracker.ingest import verdicts
 from tracker.ingest.fields import Fields, Where
 from tracker.limits import MAX_DATA_BYTES, MAX_TEXT_BYTES
@@ -209,7 +210,7 @@ def data_files(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found += sorted(p for p in path.rglob("*") if p.suffix in DATA_SUFFIXES)
-        elif path.is_file():
+        elif path.exists():  # a FIFO or a device is refused when read, as what it is
             found.append(path)
         else:
             raise InputError(f"{path}: no such file or folder")
@@ -217,13 +218,7 @@ def data_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def _read_text(path: Path, limit: int) -> str:
-    try:
-        with path.open("rb") as file:
-            raw = file.read(limit + 1)  # never more than the limit into memory
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    if len(raw) > limit:
-        raise InputError(f"{path}: larger than {limit // 2**20} MiB, the most one file may hold")
+    raw = read_bytes(path, limit)  # never more than the limit into memory
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -231,23 +226,28 @@ def _read_text(path: Path, limit: int) -> str:
         raise InputError(f"{path}:{line}: not UTF-8 (byte {exc.start})") from None
 
 
-def _actor(path: Path, data: Any, line: int) -> ActorSpec:
-    f = Fields(path, data, "actor", {"id", "name", "kind", "description", "aliases", "roles"}, line)
-    roles = []
-    for item in f.mappings("roles"):
-        r = Fields(path, item, "role", {"title", "of", "start", "end"}, f.at("roles").line)
-        start, end = r.date("start"), r.date("end")
-        if start and end and start[0] > end[0]:
-            raise InputError(f"{r.where}: role ends before it starts")
-        roles.append(
-            RoleSpec(
-                r.required("title"),
-                r.required("of"),
-                start[0] if start else None,
-                end[0] if end else None,
-                r.where,
-            )
-        )
+ACTOR_FIELDS = {"id", "name", "kind", "description", "aliases", "roles"}
+ROLE_FIELDS = {"title", "of", "start", "end"}
+# A source's fields in a data file; an export document has `text` for `file`.
+SOURCE_FIELDS = {
+    *("id", "outlet", "title", "url", "published", "language", "credits", "notes"),
+    *("archived_url", "retrieved", "excerpt"),
+}
+
+
+def role_spec(r: Fields) -> RoleSpec:
+    start, end = r.date("start"), r.date("end")  # in order: tracker.ingest.checks
+    return RoleSpec(
+        r.required("title"),
+        r.required("of"),
+        start[0] if start else None,
+        end[0] if end else None,
+        r.where,
+    )
+
+
+def actor_spec(f: Fields, roles: list[RoleSpec]) -> ActorSpec:
+    """An actor's fields, as a data file and an export document both hold them."""
     return ActorSpec(
         key=f.slug("id"),
         name=f.required("name"),
@@ -259,10 +259,19 @@ def _actor(path: Path, data: Any, line: int) -> ActorSpec:
     )
 
 
+def _actor(path: Path, data: Any, line: int) -> ActorSpec:
+    f = Fields(path, data, "actor", ACTOR_FIELDS, line)
+    roles = [
+        role_spec(Fields(path, item, "role", ROLE_FIELDS, f.at("roles").line))
+        for item in f.mappings("roles")
+    ]
+    return actor_spec(f, roles)
+
+
 def _source_text(f: Fields, path: Path, roots: Roots) -> str:
     """The text a source's `file` holds, read only inside the folders loaded."""
     text_path = path.parent / f.required("file")
-    if roots is not None and not _inside(text_path, roots or [path.parent]):
+    if roots is not None and not inside(text_path, roots or [path.parent]):
         raise InputError(
             f"{f.at('file')}: source text {text_path} is outside the folder being loaded;"
             " a data file reads only files beside or below it (tracker load --allow-outside"
@@ -270,36 +279,23 @@ def _source_text(f: Fields, path: Path, roots: Roots) -> str:
         )
     if text_path.is_dir():
         raise InputError(f"{f.at('file')}: source text {text_path} is a folder, not a file")
-    if not text_path.is_file():
+    if not text_path.exists():
         raise InputError(f"{f.at('file')}: source text {text_path} does not exist")
-    return _read_text(text_path, MAX_TEXT_BYTES)
+    return _read_text(text_path, MAX_TEXT_BYTES)  # a FIFO or a device: refused there
 
 
 def _source(path: Path, data: Any, line: int, roots: Roots) -> SourceSpec:
-    f = Fields(
-        path,
-        data,
-        "source",
-        {
-            "id",
-            "file",
-            "outlet",
-            "title",
-            "url",
-            "published",
-            "language",
-            "credits",
-            "notes",
-            "archived_url",
-            "retrieved",
-            "excerpt",
-        },
-        line,
-    )
+    f = Fields(path, data, "source", {*SOURCE_FIELDS, "file"}, line)
     if f.data.get("file") is None and f.text("url", required=False):
         text = None  # a source known only by its URL
     else:
         text = _source_text(f, path, roots)
+    return source_spec(f, text)
+
+
+def source_spec(f: Fields, text: str | None) -> SourceSpec:
+    """A source's fields but its text, as a data file and an export
+    document both hold them; `text` read by the caller."""
     published = f.date("published")
     retrieved = f.date("retrieved")
     if retrieved and retrieved[1] != "day":
@@ -380,8 +376,6 @@ def _claim(path: Path, data: Any, line: int) -> ClaimSpec:
     appearances = [
         _appearance(path, item, f.at("appearances").line) for item in f.mappings("appearances")
     ]
-    if not appearances:
-        raise InputError(f"{f.where}: claim has no appearances: quote where it was reported")
     return ClaimSpec(
         key=key,
         text=text,
@@ -427,7 +421,7 @@ def parse_yaml(path: Path | str, text: str, first_line: int = 1) -> Any:
 Roots = list[Path] | None
 
 
-def _inside(path: Path, roots: Iterable[Path]) -> bool:
+def inside(path: Path, roots: Iterable[Path]) -> bool:
     """`path`, its links and `..` followed, lies in one of the `roots` trees:
     a data file cannot read /etc/passwd or ~/.ssh into the database."""
     target = path.resolve()

@@ -84,9 +84,9 @@ def new_key(session: Session, kind: str, text: str, also_taken: set[str] | None 
     base = slug(text, kind)
     model = KINDS[kind]
     taken = set(session.scalars(select(model.key).where(model.key.startswith(base))))
-    taken |= also_taken or set()
+    also_taken = also_taken or set()  # not copied: an import asks once per new record
     key, n = base, 1
-    while key in taken:
+    while key in taken or key in also_taken:
         n += 1
         key = f"{base}-{n}"
     return key

@@ -10,16 +10,21 @@ text itself is extracted by trafilatura (tracker.ingest.sourcefile).
 from __future__ import annotations
 
 import codecs
-import json
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
+from tracker.errors import InputError
+from tracker.ingest import strictjson
+from tracker.limits import MAX_JSON_LD_CHARS
+
 # Where a browser looks for a declared encoding: the first 1024 bytes.
 _PRESCAN = 1024
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
-_JSON_LD_MAX = 200_000  # characters per script: a page's data, not a dump
+_INERT_OPEN = re.compile(r"<!--|<(script|style|template|svg)\b")
+# An attribute's value that is a data: URL (an inline image), quoted either way.
+_DATA_URL = re.compile(r"\"\s*data:[^\"]*\"|'\s*data:[^']*'", re.IGNORECASE)
 _ISO_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:$|[T ])")
 
 # Meta tags naming the date of publication, most specific first.
@@ -56,8 +61,10 @@ def declared_encoding(raw: bytes) -> str | None:
 
 
 class _Reader(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, json_ld_max: int | None = MAX_JSON_LD_CHARS) -> None:
         super().__init__(convert_charrefs=True)
+        self.json_ld_max = json_ld_max
+        self.json_ld_lines: list[int] = []  # where each script starts
         self.lang: str | None = None
         self.title: list[str] | None = None
         self.in_title = False
@@ -83,6 +90,7 @@ class _Reader(HTMLParser):
         elif tag == "script" and a.get("type", "").lower() == "application/ld+json":
             self.in_json_ld = True
             self.json_ld.append("")
+            self.json_ld_lines.append(self.getpos()[0])
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
@@ -93,7 +101,9 @@ class _Reader(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.in_title and self.title is not None:
             self.title.append(data)
-        elif self.in_json_ld and len(self.json_ld[-1]) < _JSON_LD_MAX:
+        elif self.in_json_ld and (
+            self.json_ld_max is None or len(self.json_ld[-1]) < self.json_ld_max
+        ):
             self.json_ld[-1] += data
 
 
@@ -129,6 +139,36 @@ def _day(value: str | None) -> str | None:
     return match[1] if match else None
 
 
+def without_inert(html: str) -> str:
+    """The page without what can hold no article text: scripts, styles,
+    templates, SVG drawings, comments, and images inlined as data: URLs (a
+    page saved whole, as SingleFile does, is mostly these). Linear in the
+    page's length, whatever it holds: an element never closed ends it."""
+    lower = html.lower()
+    kept: list[str] = []
+    at = 0
+    while (found := _INERT_OPEN.search(lower, at)) is not None:
+        kept.append(html[at : found.start()])
+        closing = "-->" if found[0] == "<!--" else f"</{found[1]}"
+        end = lower.find(closing, found.end())
+        if end == -1:
+            return _DATA_URL.sub('""', "".join(kept))
+        at = end + len(closing)
+        if closing != "-->":
+            at = lower.find(">", at) + 1 or len(html)
+    kept.append(html[at:])
+    return _DATA_URL.sub('""', "".join(kept))
+
+
+def json_ld_scripts(html: str) -> list[tuple[int, str]]:
+    """The text of each <script type="application/ld+json"> of the page, whole,
+    with the line its tag is on."""
+    reader = _Reader(json_ld_max=None)
+    reader.feed(html)
+    reader.close()
+    return list(zip(reader.json_ld_lines, reader.json_ld, strict=True))
+
+
 def read_meta(html: str) -> PageMeta:
     reader = _Reader()
     reader.feed(html)
@@ -136,9 +176,9 @@ def read_meta(html: str) -> PageMeta:
     article: dict[str, Any] = {}
     for script in reader.json_ld:
         try:
-            found = _articles(json.loads(script))
-        except ValueError:
-            continue  # a broken script states nothing
+            found = _articles(strictjson.loads_lenient(script, "JSON-LD"))
+        except InputError:
+            continue  # a broken script (or one past the bound) states nothing
         if found:
             article = found[0]
             break

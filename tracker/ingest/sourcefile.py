@@ -19,12 +19,17 @@ from typing import Any
 
 from tracker import dates
 from tracker.errors import InputError
-from tracker.ingest.dataset import parse_yaml
-from tracker.ingest.htmlpage import declared_encoding, read_meta
-from tracker.limits import MAX_TEXT_BYTES
+from tracker.files import read_bytes
+from tracker.ingest.dataset import inside, parse_yaml
+from tracker.ingest.htmlpage import declared_encoding, read_meta, without_inert
+from tracker.limits import MAX_PAGE_MARKUP, MAX_TEXT_BYTES
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# Codecs Python has that decode text, but are no character set of a page:
+# transforms of Unicode (punycode, idna, the escapes) or, as UTF-7, one no
+# browser accepts for the scripts it lets through.
+_NOT_CHARSETS = {"punycode", "idna", "utf-7", "unicode-escape", "raw-unicode-escape", "undefined"}
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 FRONT_MATTER_FIELDS = (
     "title",
@@ -61,13 +66,22 @@ class SourceFile:
 
 def _decode(path: Path | str, raw: bytes, encoding: str = "utf-8-sig") -> str:
     try:
-        text = raw.decode(encoding)
+        codec = codecs.lookup(encoding)
     except LookupError:
         raise InputError(f"{path}: declares an unknown encoding {encoding!r}") from None
+    if not codec._is_text_encoding or codec.name in _NOT_CHARSETS:
+        raise InputError(
+            f"{path}: declares the encoding {encoding!r}, which is no character set a page"
+            " may be written in"
+        )
+    try:
+        text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         name = "UTF-8" if encoding.startswith("utf-8") else encoding
         raise InputError(f"{path}:{line}: not {name} (byte {exc.start})") from None
+    except UnicodeError as exc:  # a codec's own complaint, with no position
+        raise InputError(f"{path}: not {encoding} text: {exc}") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -107,11 +121,18 @@ def _html(path: Path | str, raw: bytes, raw_hash: str, charset: str | None) -> S
     # <meta>: the order a browser follows.
     declared = charset if charset and not raw.startswith(_BOMS) else declared_encoding(raw)
     html = _decode(path, raw, declared or "utf-8-sig")
+    markup = without_inert(html)
+    if len(markup) > MAX_PAGE_MARKUP:
+        raise InputError(
+            f"{path}: {len(markup) / 2**20:.0f} MiB of markup besides its scripts, styles and"
+            f" inline images; an article is read from at most {MAX_PAGE_MARKUP // 2**20} MiB"
+            " (save the article's page alone, or its text)"
+        )
     meta = read_meta(html)
     # Text only: the metadata trafilatura would add falls back on guesses
     # (the domain for a site name, a date from the text).
     text = trafilatura.extract(
-        html, output_format="txt", with_metadata=False, include_comments=False
+        markup, output_format="txt", with_metadata=False, include_comments=False
     )
     if not (text or "").strip():
         raise InputError(f"{path}: no article text found in this HTML page")
@@ -135,18 +156,27 @@ def _field(path: Path | str, front: dict[str, Any], name: str) -> str | None:
     return None if value is None or str(value).strip() == "" else str(value).strip()
 
 
-def read(path: Path) -> SourceFile:
-    """Read `path` into a source's text and what the file says of itself."""
-    try:
-        with path.open("rb") as file:
-            raw = file.read(MAX_TEXT_BYTES + 1)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    if len(raw) > MAX_TEXT_BYTES:
-        mib = MAX_TEXT_BYTES // 2**20
-        raise InputError(f"{path}: larger than {mib} MiB, the most one file may hold")
+def check_inside(path: Path) -> None:
+    """The data files' rule for a file named on the command line: a link
+    is followed only within the folder the file is named in, so that a
+    symlink to /etc/passwd or ~/.ssh in a folder of articles is not stored
+    as one."""
+    if not inside(path, [path.parent]):
+        raise InputError(
+            f"{path}: links to {path.resolve()}, outside the folder {path.parent};"
+            " a source is read only from the folder it is named in (--allow-outside"
+            " reads it anyway)"
+        )
+
+
+def read(path: Path, *, allow_outside: bool = False) -> SourceFile:
+    """Read `path` into a source's text and what the file says of itself;
+    a link out of its folder only with `allow_outside`."""
+    if not allow_outside:
+        check_inside(path)
+    raw = read_bytes(path, MAX_TEXT_BYTES)
     suffix = path.suffix.lower()
-    return read_bytes(
+    return from_bytes(
         raw,
         path,
         html=True if suffix in HTML_SUFFIXES else None,
@@ -154,7 +184,7 @@ def read(path: Path) -> SourceFile:
     )
 
 
-def read_bytes(
+def from_bytes(
     raw: bytes,
     path: Path | str,
     *,

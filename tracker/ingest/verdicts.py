@@ -98,12 +98,16 @@ def evidence(path: Path, data: Any, line: int, label: str | None = None) -> Evid
     )
 
 
-def review(path: Path, data: Any, line: int, label: str | None = None) -> ReviewSpec:
+def review(
+    path: Path, data: Any, line: int, label: str | None = None, reviewer: str = "by"
+) -> ReviewSpec:
+    """A review's fields; `reviewer`: the field naming the reviewer (an export
+    document says `reviewer`, a data file `by`)."""
     f = Fields(
         path,
         data,
         "review",
-        {"by", "rating", "value", "best", "worst", "date", "url", "explanation", "evidence"},
+        {reviewer, "rating", "value", "best", "worst", "date", "url", "explanation", "evidence"},
         line,
         label,
     )
@@ -118,7 +122,7 @@ def review(path: Path, data: Any, line: int, label: str | None = None) -> Review
                 f"{f.at('value')}: value {value:g} is outside the scale {worst:g}..{best:g}"
             )
     return ReviewSpec(
-        reviewer=f.slug("by"),
+        reviewer=f.slug(reviewer),
         rating=f.required("rating"),
         value=value,
         best=best,
@@ -127,14 +131,19 @@ def review(path: Path, data: Any, line: int, label: str | None = None) -> Review
         url=f.text("url", required=False),
         explanation=f.text("explanation", required=False),
         where=f.where,
-        evidence=[evidence(path, item, f.at("evidence").line) for item in f.mappings("evidence")],
+        evidence=[
+            evidence(path, item, f.at("evidence").line, label and f"{label}.evidence[{j}]")
+            for j, item in enumerate(f.mappings("evidence"))
+        ],
     )
 
 
-def first_appearance(path: Path, data: Any, line: int) -> FirstAppearance | None:
+def first_appearance(
+    path: Path, data: Any, line: int, label: str | None = None
+) -> FirstAppearance | None:
     if data is None:
         return None
-    f = Fields(path, data, "first_appearance", {"source", "url"}, line)
+    f = Fields(path, data, "first_appearance", {"source", "url"}, line, label)
     source, url = f.text("source", required=False), f.text("url", required=False)
     if (source is None) == (url is None):
         raise InputError(f"{f.where}: first_appearance takes one of 'source' (an id) or 'url'")

@@ -105,7 +105,7 @@ def fetch_page(
     else:
         html = got.media_type in download.HTML_TYPES
         markdown = got.media_type == "text/markdown"
-    found = sourcefile.read_bytes(
+    found = sourcefile.from_bytes(
         got.body, got.final_url, html=html, markdown=markdown, charset=got.charset
     )
     found.url = got.final_url

@@ -60,8 +60,11 @@ def _os_user() -> str:
 
 
 def command_line(args: Sequence[str], program: str = "tracker") -> str:
-    """The command as given, as a shell would take it, with URLs' passwords scrubbed."""
-    line = scrub_urls(shlex.join([program, *args]))
+    """The command as given, as a shell would take it, with URLs' passwords
+    scrubbed; a byte that was not UTF-8 (a file named in Latin-1) is written
+    as its escape, since no database stores the lone surrogate Python reads."""
+    words = [os.fsencode(a).decode("utf-8", "backslashreplace") for a in [program, *args]]
+    line = scrub_urls(shlex.join(words))
     if len(line) > COMMAND_LENGTH:
         line = line[:COMMAND_LENGTH] + f" … ({len(line) - COMMAND_LENGTH:,} characters more)"
     return line

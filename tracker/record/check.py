@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, and_, case, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from tracker.record import sides
-from tracker.record.models import ActorSide, Alias, Appearance, Base, Source
+from tracker.record.models import ActorSide, Alias, Appearance, Base, Claim, Claimant, Source
 from tracker.record.names import normalize
 
 _SHOWN = 10  # faults named per check; the rest are counted
@@ -35,6 +35,7 @@ def check(engine: Engine) -> Iterator[Fault]:
         yield from _integrity(connection)
         yield from _references(connection)
         yield from _quotes(connection)
+        yield from _claims(connection)
         yield from _derived(connection)
 
 
@@ -43,6 +44,7 @@ CHECKS = {
     " left invalid, constraints not validated)",
     "references": "every foreign key names an existing row",
     "quotes": "every quote, with its prefix and suffix, is found at its offsets in its source",
+    "claims": "every claim has a claimant and an appearance (where it was reported)",
     "derived": "normalised names and actor sides are what the data gives",
 }
 
@@ -121,6 +123,21 @@ def _quotes(connection: Connection) -> Iterator[Fault]:
             f"appearance {appearance_id}",
             f"its quote is not the text of source {source} at {begin}-{end}",
         )
+
+
+def _claims(connection: Connection) -> Iterator[Fault]:
+    """What every way in now refuses, and an older import let in."""
+    for child, lacks in ((Claimant, "no claimant"), (Appearance, "no appearance")):
+        bare = (
+            select(Claim.key)
+            .where(~select(child.claim_id).where(child.claim_id == Claim.id).exists())
+            .order_by(Claim.key)
+        )
+        count = connection.scalar(select(func.count()).select_from(bare.subquery()))
+        for (key,) in connection.execute(bare.limit(_SHOWN)):
+            yield Fault("claims", f"claim {key}", f"has {lacks}")
+        if count and count > _SHOWN:
+            yield Fault("claims", "claims", f"{count - _SHOWN} more with {lacks}")
 
 
 def _derived(connection: Connection) -> Iterator[Fault]:

@@ -118,6 +118,7 @@ def _sqlite_holding(connection: Connection) -> Iterator[None]:
             path.write_text(
                 f"pid {os.getpid()} on {socket.gethostname()} since {since} ({command})",
                 encoding="utf-8",
+                errors="backslashreplace",  # an argument not in UTF-8: a file name
             )
     try:
         yield

@@ -7,8 +7,9 @@ as `git log` prints commits: its first value as a title, the short values on
 one line, the long ones as labelled paragraphs. Widths are what a terminal
 draws (wcwidth: a CJK character is two columns). Words are never split, ids
 never broken (text in wide scripts breaks between characters, as it does in
-print): a line may only outrun the terminal when one word is longer than the
-whole line.
+print, and a "word" longer than READING_WIDTH every READING_WIDTH
+characters): a line may only outrun the terminal when one word is longer
+than the whole line.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def _units(word: str) -> list[str]:
     text in wide scripts (Chinese, Japanese, Korean), written without spaces,
     breaks between any two of its characters."""
     if all(ord(c) < 0x1100 for c in word):  # no wide character below U+1100
-        return [word]
+        return _cut(word)
     from wcwidth import wcwidth
 
     units: list[str] = []
@@ -68,7 +69,15 @@ def _units(word: str) -> list[str]:
             units[-1] += c  # an accent stays on its letter, narrow text together
         else:
             units.append(c)
-    return units
+    return [piece for unit in units for piece in _cut(unit)]
+
+
+def _cut(unit: str) -> list[str]:
+    """No word is longer than READING_WIDTH: a run of a thousand letters
+    would make every line of a grid as wide (a piped listing megabytes)."""
+    if len(unit) <= READING_WIDTH:
+        return [unit]
+    return [unit[i : i + READING_WIDTH] for i in range(0, len(unit), READING_WIDTH)]
 
 
 def wrap(text: str, width: int) -> list[str]:

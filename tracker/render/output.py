@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any, TypeVar
 
+from tracker.limits import MAX_CELL
 from tracker.render import layout, stream
 from tracker.render.formats import DEFAULT_FORMAT
 from tracker.render.layout import terminal_table
+from tracker.render.markdown import md_text
+from tracker.render.terminal import printable
 
 T = TypeVar("T")
 
@@ -41,6 +44,22 @@ _MULTILINE = {
     "presto",
     "pretty",
 }
+
+
+# Markdown tables: each cell escaped as a report's are (tracker.render.markdown),
+# so that no "|" splits it, no line break ends the row and no HTML passes.
+_MARKDOWN = {"github", "pipe"}
+
+
+def clip(value: Any) -> Any:
+    """A value as a table shows it: text past MAX_CELL characters cut, its
+    length said (JSON, CSV and TSV keep it whole), so that one stored text of
+    a million characters costs a table a few lines, not 300 MB."""
+    if isinstance(value, list):
+        return [clip(v) for v in value]
+    if isinstance(value, str) and len(value) > MAX_CELL:
+        return f"{value[:MAX_CELL]}… ({len(value):,} characters; -f json shows all)"
+    return value
 
 
 def _cell(value: Any, separator: str) -> Any:
@@ -93,16 +112,21 @@ def summary_line(text: str) -> str:
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = DEFAULT_FORMAT) -> str:
     """Rows as text in `fmt` (the default table or a tabulate format)."""
-    if fmt == DEFAULT_FORMAT:
-        # Piped or not, the table fits: a grid, else a block per row.
-        return terminal_table(headers, rows, terminal_width(), may_block=True)
     if fmt == "tsv":
         out = Collect()
         stream.write_tsv(headers, rows, out)
         return out.text()
+    rows = [[clip(v) for v in row] for row in rows]
+    if fmt == DEFAULT_FORMAT:
+        # Piped or not, the table fits: a grid, else a block per row.
+        return terminal_table(headers, rows, terminal_width(), may_block=True)
     separator = "\n" if fmt in _MULTILINE else "; "
     cells = [[_cell(v, separator) for v in row] for row in rows]
-    if separator == "; ":
+    if fmt in _MARKDOWN:
+        # Control characters shown (␛), as on every page people read, then escaped.
+        cells = [[md_text(printable(str(v))) for v in row] for row in cells]
+        headers = [md_text(h) for h in headers]
+    elif separator == "; ":
         cells = [[str(v).replace("\n", " ") for v in row] for row in cells]
     from tabulate import tabulate  # not imported for JSON and CSV
 

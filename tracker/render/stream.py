@@ -28,7 +28,8 @@ PAGE = 30
 # without holding the listing.
 GRID_ROWS = 500
 _FLUSH = 1 << 16
-_TSV_BREAK = re.compile(r"[\t\r\n]+")
+_TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_TSV_ESCAPE = re.compile(r"[\\\t\n\r]")
 
 
 class Out:
@@ -90,6 +91,11 @@ def _cell(value: Any) -> str:
 
 
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]], out: Out) -> None:
+    """Every cell neutralised for spreadsheets as `export -f csv` does
+    (tracker.exchange.csvio.neutralise): "=HYPERLINK(...)" is written
+    "'=HYPERLINK(...)"."""
+    from tracker.exchange.csvio import neutralise
+
     writer = csv.writer(out, lineterminator="\n")
     # csv quotes a value holding a line feed but not a lone carriage return,
     # which a reader then takes for the end of the record: a row with one is
@@ -97,15 +103,17 @@ def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]], out: Out) -
     quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(headers)
     for row in rows:
-        cells = [_cell(v) for v in row]
+        cells = [neutralise(_cell(v)) for v in row]
         (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
 
 
 def write_tsv(headers: Sequence[str], rows: Iterable[Sequence[Any]], out: Out) -> None:
-    """Tab-separated, unpadded: a tab or line break inside a value becomes a space."""
+    """Tab-separated, unpadded, exact: a backslash, tab, line feed or carriage
+    return inside a value is written \\\\, \\t, \\n or \\r, as PostgreSQL's
+    COPY and MySQL write TSV, so every value reads back as it was."""
 
     def clean(value: Any) -> str:
-        return _TSV_BREAK.sub(" ", _cell(value))
+        return _TSV_ESCAPE.sub(lambda m: _TSV_ESCAPES[m[0]], _cell(value))
 
     out.write("\t".join(headers))
     for row in rows:

@@ -19,6 +19,9 @@ from tracker.limits import MAX_SHOWN
 _CONTROLS = {c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)}
 _CONTROLS[0x7F] = 0x2421
 _CONTROLS.update({c: 0xFFFD for c in range(0x80, 0xA0)})
+# Lone surrogates (a file name's byte that is not UTF-8, as Python decodes
+# it) cannot be encoded for a terminal at all: the replacement character.
+_CONTROLS.update({c: 0xFFFD for c in range(0xD800, 0xE000)})
 _ONE_LINE = {**_CONTROLS, 0x0A: 0x2424, 0x09: 0x20}  # line feed -> ␤
 
 # A quoted value in an error message ('...' or "...", as repr() writes them).
