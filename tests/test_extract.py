@@ -64,11 +64,14 @@ def test_speakers_resolve_by_alias_pronoun_description_and_capital(session: Sess
 
 
 def test_an_unknown_speaker_is_proposed_as_a_new_actor(session: Session) -> None:
+    """By the bare name, the title around it its description."""
     harbour = by_cue(propose(session, TEXT), "the port was closed")
     assert harbour.speaker.actors == ()
-    assert (harbour.speaker.new_name, harbour.speaker.new_kind) == (
-        "Harbour official Lena Varga",
+    speaker = harbour.speaker
+    assert (speaker.new_name, speaker.new_kind, speaker.new_description) == (
+        "Lena Varga",
         "person",
+        "Harbour official",
     )
 
 

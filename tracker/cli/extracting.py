@@ -22,9 +22,10 @@ def _row(numbered: tuple[int, Proposal]) -> list[Any]:
     number, p = numbered
     a = p.attribution
     links = [f"= {m.claim}" for m in p.matches[:1]] + [f"\u2260 {d.claim}" for d in p.denies[:2]]
-    actor = ", ".join(p.speaker.actors) or (
-        f"new: {p.speaker.new_name}" if p.speaker.new_name else ""
-    )
+    speaker = p.speaker
+    actor = ", ".join(
+        [*speaker.actors, *([f"new: {speaker.new_name}"] if speaker.new_name else [])]
+    ) or "? " + ", ".join(c.actor or f"new: {c.name}" for c in speaker.candidates[:3])
     return [number, a.speaker.text, a.cue.text, a.stance, actor, a.content.text, "\n".join(links)]
 
 
@@ -42,7 +43,11 @@ def _row(numbered: tuple[int, Proposal]) -> list[Any]:
     " or any tabulate format.",
 )
 @click.option("--review", is_flag=True, help="Walk the proposals and write the accepted ones.")
-@click.option("--accept-all", is_flag=True, help="Write every proposal that names its speaker.")
+@click.option(
+    "--accept-all",
+    is_flag=True,
+    help="Write every proposal whose speaker is resolved; say on stderr how many were held back.",
+)
 @click.pass_context
 def extract(ctx: click.Context, target: str, fmt: str, review: bool, accept_all: bool) -> None:
     """Propose the attributed statements of an article: who said what, with
@@ -120,11 +125,17 @@ def extract(ctx: click.Context, target: str, fmt: str, review: bool, accept_all:
         decisions = [
             reviewing.Decision(p, p.claim_text, None) for p in proposals if reviewing.writable(p)
         ]
+        held = reviewing.held_back(proposals)
+        if held:
+            click.echo(held, err=True)
     else:
         decisions = reviewing.review(
             proposals,
             ask=lambda prompt, choices: click.prompt(
-                prompt, type=click.Choice(choices), default="s", show_choices=True
+                prompt,
+                type=click.Choice(choices),
+                default="s" if "s" in choices else choices[0],
+                show_choices=True,
             ),
             edit_text=lambda text: click.prompt("claim text", default=text),
             say=lambda text: echo(text),

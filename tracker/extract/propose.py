@@ -73,10 +73,20 @@ class Proposal:
             "actor": self.actor,
             "actors": list(self.speaker.actors),
             "new_actor": (
-                {"name": self.speaker.new_name, "kind": self.speaker.new_kind}
+                {
+                    "name": self.speaker.new_name,
+                    "kind": self.speaker.new_kind,
+                    "description": self.speaker.new_description,
+                }
                 if self.speaker.new_name
                 else None
             ),
+            "resolved_by": self.speaker.evidence,
+            "unresolved": self.speaker.unresolved,
+            "candidates": [
+                {"actor": c.actor, "name": c.name, "kind": c.kind, "why": c.why}
+                for c in self.speaker.candidates
+            ],
             "via": None if a.via is None else {**_span(a.via), "actor": self.via_actor},
             "claim_text": self.claim_text,
             "matches": [{"id": m.claim, "score": m.score} for m in self.matches],
@@ -173,7 +183,7 @@ def propose(
     found = attributions(nlp or pipeline(), text)
     quoted = _recorded(session, source_key)
     index = ActorIndex.read(session)
-    speakers = resolve_all(index, found)
+    speakers = resolve_all(index, found, text)
     proposals = []
     for whole, speaker in zip(found, speakers, strict=True):
         for attribution, proposed in propositions(whole):

@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 
 from tracker.errors import InputError
 from tracker.extract.propose import Proposal
+from tracker.extract.speakers import Candidate, Speaker
 from tracker.ingest import edit
 from tracker.ingest.anchor import occurrence_at
 from tracker.ingest.dataset import ActorSpec, AppearanceSpec, ClaimSpec
+from tracker.vocabulary import ACTOR_KINDS
 
 # A denial link at or above this score is written with an accepted denial;
 # those below are shown, not written.
@@ -30,6 +32,7 @@ class Decision:
     proposal: Proposal
     claim_text: str  # as accepted or edited
     link_to: str | None  # a recorded claim it is an appearance of, instead of a new claim
+    speaker: Speaker | None = None  # the reviewer's choice, instead of the proposal's
 
 
 # ask(prompt, choices) -> one of choices; edit(text) -> the edited text
@@ -37,13 +40,30 @@ Ask = Callable[[str, list[str]], str]
 Edit = Callable[[str], str]
 
 
+def who(speaker: Speaker) -> str:
+    """The speaker as proposed: recorded actors, a new actor, or nobody yet."""
+    found = list(speaker.actors)
+    if speaker.new_name:
+        new = f"new actor {speaker.new_name!r} ({speaker.new_kind}"
+        new += f", {speaker.new_description!r})" if speaker.new_description else ")"
+        found.append(new)
+    if found:
+        return ", ".join(found)
+    return f"unresolved ({speaker.unresolved or 'no name'})"
+
+
+def candidate_line(number: int, c: Candidate) -> str:
+    name = c.actor if c.actor else f"new: {c.name!r}"
+    return f"    {number}) {name} ({c.kind}; {c.why})"
+
+
 def describe(number: int, total: int, p: Proposal) -> str:
     """A proposal as the reviewer sees it."""
     a = p.attribution
-    who = ", ".join(p.speaker.actors) or f"new actor {p.speaker.new_name!r}"
     lines = [
         f"[{number}/{total}] {a.speaker.text} \u2014 {a.cue.text} ({a.stance}, {a.type})",
-        f"  speaker: {who}" + (f", via {p.via_actor or a.via.text}" if a.via else ""),
+        f"  speaker: {who(p.speaker)}" + (f", via {p.via_actor or a.via.text}" if a.via else ""),
+        *(candidate_line(k, c) for k, c in enumerate(p.speaker.candidates, 1)),
         f"  said:    {a.content.text}",
         f"  claim:   {p.claim_text}",
     ]
@@ -59,31 +79,89 @@ def describe(number: int, total: int, p: Proposal) -> str:
 def writable(p: Proposal) -> bool:
     """A proposal names who said it (a known actor or a new one), and its
     words are not recorded already."""
-    return bool(p.speaker.actors or p.speaker.new_name) and p.recorded is None
+    return p.speaker.resolved and p.recorded is None
+
+
+def held_back(proposals: list[Proposal]) -> str | None:
+    """What --accept-all leaves out and why, in one line (None: nothing)."""
+    recorded = sum(1 for p in proposals if p.recorded)
+    unresolved = sum(1 for p in proposals if not p.recorded and not p.speaker.resolved)
+    if not recorded and not unresolved:
+        return None
+    why = []
+    if unresolved:
+        why.append(f"{unresolved} with no resolved speaker (choose one with --review)")
+    if recorded:
+        why.append(f"{recorded} already recorded")
+    return f"Held back {recorded + unresolved} of {len(proposals)} proposals: " + ", ".join(why)
+
+
+_QUIT = object()
+
+
+def choose_speaker(p: Proposal, ask: Ask, edit_text: Edit) -> Speaker | object | None:
+    """The reviewer's speaker: a candidate by its number, n(ew actor, named
+    and of a kind), k(eep what is proposed; for an unresolved speaker,
+    leave the proposal) or q(uit). None: leave it; _QUIT: stop."""
+    speaker = p.speaker
+    numbers = [str(k) for k in range(1, len(speaker.candidates) + 1)]
+    answer = ask(
+        "speaker: " + (f"1-{len(numbers)} pick, " if numbers else "") + "new actor, keep, quit?",
+        ["k", *numbers, "n", "q"],
+    )
+    if answer == "q":
+        return _QUIT
+    if answer == "k":
+        return speaker if speaker.resolved else None
+    if answer == "n":
+        default = speaker.candidates[0].name if speaker.candidates else p.attribution.speaker.text
+        name = edit_text(default).strip() or default
+        guess = speaker.new_kind or (speaker.candidates[0].kind if speaker.candidates else "person")
+        kinds = [guess, *(k for k in ACTOR_KINDS if k != guess)]
+        kind = ask("kind: " + ", ".join(kinds) + "?", kinds)
+        return Speaker((), name, kind, evidence="reviewer")
+    chosen = speaker.candidates[int(answer) - 1]
+    if chosen.actor is not None:
+        return Speaker((chosen.actor,), None, None, evidence="reviewer")
+    return Speaker((), chosen.name, chosen.kind, evidence="reviewer")
 
 
 def review(
     proposals: list[Proposal], ask: Ask, edit_text: Edit, say: Callable[[str], None]
 ) -> list[Decision]:
-    """Walk the proposals; each answer is a(ccept), e(dit), s(kip),
-    l(ink to the best recorded claim it repeats) or q(uit: keep what was
-    accepted, skip the rest)."""
+    """Walk the proposals. Where the speaker is unresolved or has other
+    candidates, first who said it (`choose_speaker`); then a(ccept),
+    e(dit), s(kip), l(ink to the best recorded claim it repeats) or
+    q(uit: keep what was accepted, skip the rest)."""
     decisions: list[Decision] = []
     for number, p in enumerate(proposals, 1):
         say(describe(number, len(proposals), p))
-        if not writable(p):
-            say("  (skipped: " + ("already recorded)" if p.recorded else "no speaker to name)"))
+        if p.recorded:
+            say("  (skipped: already recorded)")
             continue
+        speaker: Speaker | None = p.speaker
+        if p.speaker.candidates or not p.speaker.resolved:
+            chosen = choose_speaker(p, ask, edit_text)
+            if chosen is _QUIT:
+                break
+            speaker = chosen if isinstance(chosen, Speaker) else None
+            if speaker is None:
+                say("  (skipped: no speaker)")
+                continue
+            if speaker is not p.speaker:
+                say(f"  speaker: {who(speaker)}")
         choices = ["a", "e", "s"] + (["l"] if p.matches else []) + ["q"]
         answer = ask("accept, edit, skip" + (", link" if p.matches else "") + ", quit?", choices)
         if answer == "q":
             break
+        chosen_speaker = None if speaker is p.speaker else speaker
         if answer == "a":
-            decisions.append(Decision(p, p.claim_text, None))
+            decisions.append(Decision(p, p.claim_text, None, chosen_speaker))
         elif answer == "e":
-            decisions.append(Decision(p, edit_text(p.claim_text).strip() or p.claim_text, None))
+            text = edit_text(p.claim_text).strip() or p.claim_text
+            decisions.append(Decision(p, text, None, chosen_speaker))
         elif answer == "l":
-            decisions.append(Decision(p, p.claim_text, p.matches[0].claim))
+            decisions.append(Decision(p, p.claim_text, p.matches[0].claim, chosen_speaker))
     return decisions
 
 
@@ -112,13 +190,23 @@ def write(session: Session, source_key: str, decisions: list[Decision]) -> list[
         if d.link_to is not None:
             written.append(edit.add_appearance(session, d.link_to, appearance))
             continue
-        claimants = list(p.speaker.actors)
-        if p.speaker.new_name:
-            name = p.speaker.new_name
+        speaker = d.speaker or p.speaker
+        if not speaker.resolved:
+            # Never a claim by nobody, nor by a guess: the reviewer names one.
+            raise InputError(f"proposal {a.content.text[:40]!r} has no resolved speaker")
+        claimants = list(speaker.actors)
+        if speaker.new_name:
+            name = speaker.new_name
             if name not in new_actors:
                 key = edit.new_key(session, "actor", name)
                 spec = ActorSpec(
-                    key, name, p.speaker.new_kind or "person", None, [], [], edit.where("proposal")
+                    key,
+                    name,
+                    speaker.new_kind or "person",
+                    speaker.new_description,
+                    [],
+                    [],
+                    edit.where("proposal"),
                 )
                 written.append(edit.add_actor(session, spec))
                 new_actors[name] = key
@@ -147,6 +235,7 @@ def data_file(
     out = [f"# {line}".rstrip() for line in header.splitlines()]
     actors: dict[str, str] = {}
     claims: list[str] = []
+    held: list[str] = []
     used: set[str] = set()
 
     def key(kind: str, text: str) -> str:
@@ -190,21 +279,34 @@ def data_file(
         notes = [f"{a.speaker.text!r} {a.cue.text} ({a.stance})"]
         notes += [f"repeats {m.claim} ({m.score:g})?" for m in p.matches]
         notes += [f"denies {d.claim} ({d.score:g})?" for d in p.denies]
-        if not claimants:
-            notes.append("no speaker resolved: name the claimant")
         body = yaml.safe_dump([claim], sort_keys=False, allow_unicode=True, width=100)
+        if not claimants:
+            # Left as a comment, so the file loads as it is: nobody is a
+            # claimant by guess.
+            notes.append(
+                f"no speaker resolved ({p.speaker.unresolved or 'no name'}): name the claimant"
+                " and remove the # before each line"
+            )
+            notes += [candidate_line(k, c).strip() for k, c in enumerate(p.speaker.candidates, 1)]
+            held.append("".join(f"  # {n}\n" for n in notes) + _indent(body, "# "))
+            continue
         claims.append("".join(f"  # {n}\n" for n in notes) + _indent(body))
     if actors:
         out.append("actors:")
         for name, actor_key in actors.items():
-            kind = next(p.speaker.new_kind for p in proposals if p.speaker.new_name == name)
-            entry = {"id": actor_key, "name": name, "kind": kind}
+            speaker = next(p.speaker for p in proposals if p.speaker.new_name == name)
+            entry = {"id": actor_key, "name": name, "kind": speaker.new_kind}
+            if speaker.new_description:
+                entry["description"] = speaker.new_description
             body = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True)
             out.append(_indent(body).rstrip("\n"))
     out.append("claims:" if claims else "claims: []")
     out += [c.rstrip("\n") for c in claims]
+    if held:
+        out.append(f"# Held back, no speaker resolved: {len(held)} proposals.")
+        out += [c.rstrip("\n") for c in held]
     return "\n".join(out) + "\n"
 
 
-def _indent(text: str) -> str:
-    return "".join(f"  {line}\n" if line else "\n" for line in text.splitlines())
+def _indent(text: str, mark: str = "") -> str:
+    return "".join(f"  {mark}{line}\n" if line else "\n" for line in text.splitlines())

@@ -1,145 +1,250 @@
-"""Who a speaker span names: a known actor, the one a pronoun or a
-description points back to, or a new actor to propose.
+"""Who a speaker span names: a recorded actor, a new one, or nobody yet.
 
-Names resolve through the actors' aliases in their normalised form (so
-"Vladamir Putin", "Владимир Путин" and "the Russian president" meet their
-actor when the actor list knows them); a longer phrase resolves by the
-longest name it ends with ("U.S. State Department spokesperson Matthew
-Miller"). A capital stands for its government. A pronoun takes the latest
-speaker it fits; a description ("the Kremlin aide", "The minister") the
-latest speaker it described ("a Kremlin aide Yury Ushakov").
+Never the wrong person: a speaker resolves to a recorded actor only on
+strong evidence, and otherwise carries ranked candidates and no actor.
+
+- A name in the sentence: an alias (in its normalised form, so "Vladamir
+  Putin", "Владимир Путин" and "the Russian president" meet their actor), by
+  the longest alias a phrase ends with ("U.S. State Department spokesperson
+  Matthew Miller"); a capital for its government. Titles and descriptions
+  are not the name ("Manhattan Supreme Court Justice Frank Nervo" is "Frank
+  Nervo"), and a bare name meets a recorded actor by its surname only when
+  exactly one recorded person bears it and no recorded given name
+  contradicts it ("Frank Nervo" is the recorded "Nervo"; "Lena Kim" is not
+  Kim Jong Un). Anyone else named is a new actor, of the kind the words say.
+- A pronoun or a description ("he", "the judge", "the two countries"): the
+  one earlier mention in the article that fits it (a person for "he", an
+  entity described as a judge for "the judge"), or candidates when several
+  or none fit.
+- A phrase that is no noun phrase ("The White House has said it") names
+  nobody.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from tracker.extract import lexicon
+from tracker.extract import lexicon, names
+from tracker.extract.actors import PERSON_KINDS, ActorIndex
 from tracker.extract.attribution import Attribution, TextSpan
-from tracker.record.models import Actor, ActorName
+from tracker.extract.mentions import Mention, scan
 from tracker.record.names import normalize
 
+__all__ = ["ActorIndex", "Candidate", "Speaker", "SpeakerResolver", "resolve_all", "resolve_via"]
+
 _PARTS = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
-_PERSON_KINDS = ("person",)
-MAX_NAME_WORDS = 6
+MAX_CANDIDATES = 5
+# Words no noun phrase naming a speaker holds: "The White House has said it".
+_NOT_IN_A_NAME = frozenset(
+    {*lexicon.PASSIVE_BEFORE, "has", "have", "had", "will", "would", "said", "says", "told"}
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    actor: str | None  # a recorded actor, or None: a new one called `name`
+    name: str
+    kind: str
+    why: str  # "mentioned before", "bears the surname Ryan"
 
 
 @dataclass(frozen=True)
 class Speaker:
     actors: tuple[str, ...]  # the actor ids it names, in the order named
     new_name: str | None  # a name to add as an actor, when part of it is unknown
-    new_kind: str | None  # person, organization, group or unnamed: a guess
+    new_kind: str | None  # person, organization, government, group or unnamed: a guess
+    new_description: str | None = None  # the titles around the name: "Trump lawyer"
+    candidates: tuple[Candidate, ...] = ()  # who it may be, best first, when unresolved
+    evidence: str | None = None  # how it resolved: name, surname, pronoun, description
+    unresolved: str | None = None  # why nobody was chosen
 
-
-class ActorIndex:
-    """Normalised names of the recorded actors, read once per extraction."""
-
-    def __init__(self, names: Iterable[tuple[str, str, str]]) -> None:
-        self.by_name: dict[str, set[str]] = {}
-        self.kinds: dict[str, str] = {}
-        for key, kind, name in names:
-            self.by_name.setdefault(name, set()).add(key)
-            self.kinds[key] = kind
-
-    @classmethod
-    def read(cls, session: Session) -> ActorIndex:
-        rows = session.execute(
-            select(Actor.key, Actor.kind, ActorName.normalized).join(
-                ActorName, ActorName.actor_id == Actor.id
-            )
-        )
-        return cls((key, kind, name) for key, kind, name in rows)
-
-    def one(self, normalized: str) -> str | None:
-        keys = self.by_name.get(normalized, set())
-        return next(iter(keys)) if len(keys) == 1 else None
-
-    def named(self, normalized: str) -> str | None:
-        """The one actor a normalised name designates: an alias, or a capital
-        standing for its government."""
-        found = self.one(normalized)
-        capital = lexicon.CAPITALS.get(normalized)
-        if found is None and capital is not None:
-            found = self.one(normalize(capital))
-        return found
-
-    def ending(self, phrase: str) -> tuple[str | None, list[str]]:
-        """The actor named by the longest ending of `phrase`, and the words
-        before that name (the description: "a Kremlin aide")."""
-        words = normalize(phrase).split()
-        for start in range(max(0, len(words) - MAX_NAME_WORDS), len(words)):
-            found = self.named(" ".join(words[start:]))
-            if found is not None:
-                return found, words[:start]
-        return None, words
+    @property
+    def resolved(self) -> bool:
+        return bool(self.actors or self.new_name)
 
 
 class SpeakerResolver:
-    """Resolves speakers in text order, remembering who was speaking."""
+    """Resolves speakers in text order against what the article mentioned."""
 
-    def __init__(self, index: ActorIndex) -> None:
+    def __init__(self, index: ActorIndex, mentions: list[Mention]) -> None:
         self.index = index
-        self.recent: list[tuple[tuple[str, ...], set[str]]] = []  # (actors, description words)
+        self.mentions = list(mentions)
 
-    def _latest(self, fits: str) -> tuple[str, ...]:
-        for actors, _ in reversed(self.recent):
-            kinds = [self.index.kinds.get(a) for a in actors]
-            if fits == "person" and len(actors) == 1 and kinds[0] in _PERSON_KINDS:
-                return actors
-            if fits == "plural" and (len(actors) > 1 or kinds[0] in ("group", "government")):
-                return actors
-            if fits == "thing" and len(actors) == 1 and kinds[0] not in _PERSON_KINDS:
-                return actors
-        return ()
+    def _before(self, offset: int) -> list[Mention]:
+        return [m for m in self.mentions if m.start < offset]
 
-    def _described(self, words: list[str]) -> tuple[str, ...]:
-        """ "the Kremlin aide": the latest speaker described with its head noun."""
-        nouns = [w for w in words if w in lexicon.SPEAKER_NOUNS]
-        if not nouns:
-            return ()
-        head = nouns[-1]
-        for actors, described in reversed(self.recent):
-            if head in described:
-                return actors
-        return ()
+    def _entities(self, mentions: list[Mention]) -> list[list[Mention]]:
+        """Mentions grouped by entity: the latest speakers first, then the
+        latest mentioned."""
+        groups: dict[str, list[Mention]] = {}
+        for m in mentions:
+            groups.setdefault(m.entity, []).append(m)
+
+        def rank(ms: list[Mention]) -> tuple[int, int]:
+            spoke = [m.start for m in ms if m.spoke]
+            return (-(spoke[-1] if spoke else -1), -ms[-1].start)
+
+        return sorted(groups.values(), key=rank)
+
+    def _pick(self, fitting: list[list[Mention]], word: str, how: str, count: int = 1) -> Speaker:
+        if len(fitting) == count:
+            return _speaker_of([ms[-1] for ms in fitting], how)
+        candidates = tuple(_candidate(ms[-1], "mentioned before") for ms in fitting)
+        why = (
+            f"nobody mentioned before fits {word!r}"
+            if not fitting
+            else f"{len(fitting)} mentioned before fit {word!r}"
+        )
+        return Speaker((), None, None, candidates=candidates[:MAX_CANDIDATES], unresolved=why)
+
+    def _pronoun(self, span: TextSpan, fits: str) -> Speaker:
+        word = span.text.strip().lower()
+        gender = names.PRONOUN_GENDER.get(word)
+        fitting = []
+        for ms in self._entities(self._before(span.start)):
+            kind = ms[-1].kind
+            genders = {m.gender for m in ms if m.gender}
+            if fits == "person" and kind not in PERSON_KINDS:
+                continue
+            if fits == "person" and gender and genders and gender not in genders:
+                continue
+            if fits != "person" and kind in PERSON_KINDS:
+                continue
+            if fits == "thing" and kind in ("group", "unnamed"):
+                continue
+            fitting.append(ms)
+        return self._pick(fitting, word, "pronoun")
+
+    def _description(self, span: TextSpan) -> Speaker:
+        """ "the judge", "The aide", "the two countries": the one earlier
+        mention described so."""
+        text = span.text.strip()
+        head = names.head(text)
+        words = normalize(text).split()
+        count = next((names.NUMBERS[w] for w in words if w in names.NUMBERS), 1)
+        fitting = [
+            ms
+            for ms in self._entities(self._before(span.start))
+            if names.fits(head, set().union(*(m.described for m in ms)))
+        ]
+        return self._pick(fitting, text, "description", count)
 
     def resolve(self, span: TextSpan) -> Speaker:
         text = span.text.strip()
         pronoun = lexicon.PRONOUNS.get(text.lower())
         if pronoun is not None:
-            actors = self._latest(pronoun)
-            return self._remember(actors, set(), Speaker(actors, None, None))
-        parts = [p for p in _PARTS.split(text) if p.strip()]
+            return self._remember(span, self._pronoun(span, pronoun))
+        words = text.lower().split()
+        if len(words) > 1 and (_NOT_IN_A_NAME & set(words) or words[-1] in lexicon.PRONOUNS):
+            return Speaker((), None, None, unresolved=f"{text!r} is not a name")
+        parts = _parts(text)
+        if len(parts) == 1:
+            return self._remember(span, self._one(span, parts[0]))
         found: list[str] = []
-        described: set[str] = set()
         unknown: list[str] = []
         for part in parts:
-            actor, before = self.index.ending(part)
-            if actor is None:
-                actors = self._described(before)
-                if actors:
-                    found += actors
-                    continue
-                unknown.append(part)
-                continue
-            found.append(actor)
-            described.update(w for w in before if w not in lexicon.DETERMINERS)
+            one = self._one(span, part)
+            if one.actors:
+                found += one.actors
+            elif one.new_name:
+                unknown.append(one.new_name)
+            else:
+                return Speaker((), None, None, candidates=one.candidates, unresolved=one.unresolved)
         if unknown:
-            name = " and ".join(unknown) if len(unknown) > 1 else unknown[0]
-            speaker = Speaker(tuple(found), _name(name), _kind(name, len(unknown) > 1))
+            name = " and ".join(unknown)
+            speaker = Speaker(tuple(found), name, "group", evidence="name")
         else:
-            speaker = Speaker(tuple(found), None, None)
-        return self._remember(speaker.actors, described, speaker)
+            speaker = Speaker(tuple(found), None, None, evidence="name")
+        return self._remember(span, speaker)
 
-    def _remember(self, actors: tuple[str, ...], described: set[str], speaker: Speaker) -> Speaker:
-        if actors:
-            self.recent.append((actors, described))
+    def _one(self, span: TextSpan, phrase: str) -> Speaker:
+        match = self.index.match(phrase)
+        named = names.split_name(phrase)
+        if match.actor is not None:
+            return Speaker((match.actor,), None, None, evidence=match.evidence)
+        if match.candidates:
+            candidates = tuple(
+                Candidate(key, self.index.display.get(key, key), "person", f"surname of {phrase!r}")
+                for key in match.candidates
+            )
+            new = Candidate(None, named.name or phrase, "person", "a new actor")
+            return Speaker(
+                (),
+                None,
+                None,
+                candidates=(*candidates, new)[:MAX_CANDIDATES],
+                unresolved=f"{phrase!r} may be {len(match.candidates)} recorded people",
+            )
+        if named.name is None and names.definite(phrase):
+            return self._description(span)
+        kind = names.kind_of(phrase)
+        name = named.name if kind == "person" and named.name else _name(phrase)
+        description = named.description if kind == "person" else None
+        return Speaker((), name, kind, new_description=description, evidence="new name")
+
+    def _remember(self, span: TextSpan, speaker: Speaker) -> Speaker:
+        """A resolved speaker is a mention that later pronouns can point to."""
+        if speaker.actors and len(speaker.actors) == 1:
+            key = speaker.actors[0]
+            described = self.index.described.get(key, frozenset())
+            self.mentions.append(
+                Mention(
+                    span.start,
+                    f"actor:{key}",
+                    key,
+                    self.index.display.get(key, key),
+                    self.index.kinds.get(key, "person"),
+                    None,
+                    described | frozenset(normalize(span.text).split()),
+                    None,
+                    spoke=True,
+                )
+            )
+        elif speaker.new_name and not speaker.actors:
+            self.mentions.append(
+                Mention(
+                    span.start,
+                    f"new:{normalize(speaker.new_name)}",
+                    None,
+                    speaker.new_name,
+                    speaker.new_kind or "person",
+                    None,
+                    frozenset(normalize(span.text).split()),
+                    speaker.new_description,
+                    spoke=True,
+                )
+            )
+        self.mentions.sort(key=lambda m: m.start)
         return speaker
+
+
+def _parts(text: str) -> list[str]:
+    """The actors a speaker phrase names: "Putin and Kim" is two; "Marc
+    Kasowitz, the lawyer for Donald Trump" one, described."""
+    parts = [p for p in _PARTS.split(text) if p.strip()]
+    kept: list[str] = []
+    for part in parts:
+        first = part.split()[0].lower()
+        if kept and (first in lexicon.DETERMINERS or part[:1].islower()):
+            continue  # an apposition describes the name before it
+        kept.append(part)
+    return kept or [text]
+
+
+def _speaker_of(mentions: list[Mention], how: str) -> Speaker:
+    actors = tuple(m.actor for m in mentions if m.actor)
+    new = [m for m in mentions if m.actor is None]
+    if not new:
+        return Speaker(actors, None, None, evidence=how)
+    if len(mentions) == 1:
+        (m,) = new
+        return Speaker((), m.name, m.kind, new_description=m.description, evidence=how)
+    return Speaker(actors, " and ".join(m.name for m in new), "group", evidence=how)
+
+
+def _candidate(m: Mention, why: str) -> Candidate:
+    return Candidate(m.actor, m.name, m.kind, why)
 
 
 def _name(phrase: str) -> str:
@@ -150,21 +255,12 @@ def _name(phrase: str) -> str:
     return " ".join(words) or phrase
 
 
-def _kind(phrase: str, several: bool) -> str:
-    words = phrase.split()
-    if not any(w[:1].isupper() and w.lower() not in lexicon.FUNCTION_WORDS for w in words):
-        return "unnamed"  # "officials", "a source familiar with the talks"
-    if several:
-        return "group"
-    lowered = {w.lower() for w in words}
-    if lowered & (lexicon.MEDIA_WORDS | {"ministry", "department", "office"}):
-        return "organization"
-    return "person"
-
-
-def resolve_all(index: ActorIndex, attributions: list[Attribution]) -> list[Speaker]:
-    """The speaker of each attribution, resolved in text order."""
-    resolver = SpeakerResolver(index)
+def resolve_all(
+    index: ActorIndex, attributions: list[Attribution], text: str = ""
+) -> list[Speaker]:
+    """The speaker of each attribution, resolved in text order against the
+    mentions of `text`."""
+    resolver = SpeakerResolver(index, scan(text, index) if text else [])
     return [resolver.resolve(a.speaker) for a in attributions]
 
 
