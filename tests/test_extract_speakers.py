@@ -401,3 +401,29 @@ def test_json_carries_candidates(desk: Engine, tmp_path: Path) -> None:
         "kind": "person",
         "why": "mentioned before",
     }
+
+
+def test_a_surname_takes_the_full_name_the_article_gave(desk: Engine) -> None:
+    text = (
+        "The campaign hired strategist Tad Vane in May.\n"
+        "Vane said the staff would shrink.\n"
+        "Mr. Orlo of the Tax Policy Institute said the plan was costly.\n"
+    )
+    proposals = proposals_for(desk, text)
+    vane = said(proposals, "the staff would shrink").speaker
+    assert (vane.new_name, vane.new_kind) == ("Tad Vane", "person")
+    orlo = said(proposals, "the plan was costly").speaker
+    assert (orlo.new_name, orlo.new_kind, orlo.new_description) == (
+        "Orlo",
+        "person",
+        "of the Tax Policy Institute",
+    )
+
+
+def test_places_are_not_people_a_pronoun_could_be(desk: Engine) -> None:
+    text = (
+        "Governor Dana Pell of North Carolina spoke in Indiana on Monday.\n"
+        "She said the rally was large.\n"
+    )
+    she = said(proposals_for(desk, text), "the rally was large").speaker
+    assert (she.new_name, she.evidence) == ("Dana Pell", "pronoun")

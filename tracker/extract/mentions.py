@@ -21,7 +21,9 @@ _TOKEN = re.compile(r"\S+")
 _OPENING = "\"'\u201c\u2018\u00ab([\u2014-"
 _CLOSING = "\"'\u201d\u2019\u00bb)],;:!?\u2014"
 # "U.S.", "Mr.", "J.", "Sen.": a full stop that does not end a sentence.
-_ABBREVIATION = re.compile(r"(?:[A-Z]\.)+|[A-Z][a-z]{0,3}\.")
+_ABBREVIATION = re.compile(
+    r"(?:[A-Z]\.)+|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Col|Lt|Sgt|Adm|Jr|Sr|St|Prof|Rev|Capt|Maj)\."
+)
 # Sentence openers that are capitalised only by position.
 _COMMON = frozenset(
     lexicon.FUNCTION_WORDS
@@ -77,6 +79,8 @@ def _words(text: str) -> list[_Word]:
         )
         if "\n" in text[m.end() : m.end() + 2]:
             new_sentence = True
+            if words:
+                words[-1].breaks = True
     return words
 
 
@@ -134,6 +138,11 @@ def _mention(start: int, phrase: str, index: ActorIndex) -> Mention | None:
     kind = names.kind_of(phrase)
     if named.name is None and kind in ("unnamed", "person"):
         return None  # "North Korean arms", "Friday"
+    if named.name is not None and (
+        named.name.lower() in names.PLACES
+        or (named.description or "").split()[-1:] in (["North"], ["South"], ["East"], ["West"])
+    ):
+        return None  # "Indiana", "North Carolina"
     name = named.name or " ".join(w for w in phrase.split() if w.lower() not in lexicon.DETERMINERS)
     if kind != "person":
         described = described | frozenset(normalize(name).split())

@@ -123,6 +123,19 @@ NOT_NAMES = words_of(
     "april june july august september october november december europe eurasia asia "
     "africa america americas pacific atlantic arctic middle photo file advertising"
 )
+# Places named by one word, never a speaker on their own: a mention of
+# "Indiana" is not one more person "he" could be.
+PLACES = words_of(
+    "alabama alaska arizona arkansas california colorado connecticut delaware florida hawaii "
+    "idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts "
+    "michigan minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon "
+    "pennsylvania tennessee texas utah vermont wisconsin wyoming carolina dakota hampshire "
+    "jersey mexico york manhattan brooklyn chicago boston philadelphia iowa modesto "
+    "england scotland wales ireland canada australia india pakistan afghanistan iraq syria "
+    "egypt libya yemen israel palestine gaza lebanon jordan turkey greece italy spain "
+    "germany france poland ukraine russia china japan korea taiwan vietnam cuba venezuela "
+    "brazil argentina nigeria kenya cairo paris london moscow beijing tokyo"
+)
 COUNTRIES = frozenset(c.lower() for c in lexicon.CAPITALS.values())
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
 

@@ -23,7 +23,7 @@ strong evidence, and otherwise carries ranked candidates and no actor.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tracker.extract import lexicon, names
 from tracker.extract.actors import PERSON_KINDS, ActorIndex
@@ -159,8 +159,11 @@ class SpeakerResolver:
         return self._remember(span, speaker)
 
     def _one(self, span: TextSpan, phrase: str) -> Speaker:
+        phrase, of = _of(phrase)
         match = self.index.match(phrase)
         named = names.split_name(phrase)
+        if of and named.name:
+            named = replace(named, description=" ".join(filter(None, [named.description, of])))
         if match.actor is not None:
             return Speaker((match.actor,), None, None, evidence=match.evidence)
         if match.candidates:
@@ -181,7 +184,24 @@ class SpeakerResolver:
         kind = names.kind_of(phrase)
         name = named.name if kind == "person" and named.name else _name(phrase)
         description = named.description if kind == "person" else None
+        if kind == "person" and " " not in name:
+            # "Devine said" after "Tad Devine": the name the article gave.
+            earlier = self._full_name(name, span.start)
+            if earlier is not None:
+                name, description = earlier.name, description or earlier.description
         return Speaker((), name, kind, new_description=description, evidence="new name")
+
+    def _full_name(self, word: str, before: int) -> Mention | None:
+        """The one earlier mention of an unrecorded person whose name begins
+        or ends with `word`."""
+        key = normalize(word)
+        found: dict[str, Mention] = {}
+        for m in self._before(before):
+            words = m.entity.removeprefix("new:").split()
+            person = m.actor is None and m.kind in PERSON_KINDS and len(words) > 1
+            if person and key in (words[0], words[-1]):
+                found.setdefault(m.entity, m)
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def _remember(self, span: TextSpan, speaker: Speaker) -> Speaker:
         """A resolved speaker is a mention that later pronouns can point to."""
@@ -217,6 +237,16 @@ class SpeakerResolver:
             )
         self.mentions.sort(key=lambda m: m.start)
         return speaker
+
+
+def _of(phrase: str) -> tuple[str, str | None]:
+    """ "Mr. Burman of the Tax Policy Center": the name before "of", the rest
+    a description; "Secretary of State John Kerry" and "Bank of America" stay
+    whole."""
+    before, sep, after = phrase.partition(" of ")
+    if sep and names.split_name(before).name and names.kind_of(before) == "person":
+        return before, f"of {after}"
+    return phrase, None
 
 
 def _parts(text: str) -> list[str]:
