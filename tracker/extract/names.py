@@ -33,7 +33,11 @@ TITLES = words_of(
     "deputy assistant acting former foreign defense defence interior finance "
     "health justice state supreme district federal court house senate chancellor premier "
     "lawyer attorney-general ceo cfo founder executive commissioner superintendent "
-    "widow widower"
+    "widow widower actress actor star singer author writer strategist economist pollster "
+    "activist candidate nominee host anchor comedian rapper designer coach player billionaire "
+    "developer businessman businesswoman analyst columnist correspondent reporter editor "
+    "publisher producer director filmmaker historian scholar pastor rabbi imam bishop "
+    "cardinal surgeon physician nurse scientist researcher"
 )
 # Courtesy titles: dropped, not a description; they say whether "he" or "she" fits.
 HONORIFICS = {"mr": "male", "mr.": "male", "mrs": "female", "mrs.": "female"} | {
@@ -244,6 +248,17 @@ def describes(word: str) -> bool:
 def head(phrase: str) -> str:
     words = [_bare(w) for w in _WORD.findall(phrase)]
     return words[-1] if words else ""
+
+
+def institution(head_word: str) -> bool:
+    """Whether a description's head names an institution ("the ministry",
+    "the network", "the two countries") rather than people."""
+    return (
+        head_word in ORGANIZATION_WORDS
+        or head_word in GOVERNMENT_WORDS
+        or head_word in lexicon.MEDIA_WORDS
+        or head_word in ("country", "countries", "nation", "nations", "network")
+    )
 
 
 def fits(head_word: str, words: set[str]) -> bool:

@@ -87,12 +87,18 @@ class SpeakerResolver:
 
         return sorted(groups.values(), key=rank)
 
-    def _pick(self, fitting: list[list[Mention]], word: str, how: str, count: int = 1) -> Speaker:
-        if len(fitting) == count:
+    def _pick(
+        self, fitting: list[list[Mention]], word: str, how: str, count: int = 1, allow: bool = True
+    ) -> Speaker:
+        if allow and len(fitting) == count:
             return _speaker_of([ms[-1] for ms in fitting], how)
         candidates = tuple(_candidate(ms[-1], "mentioned before") for ms in fitting)
         why = (
-            f"nobody mentioned before fits {word!r}"
+            f"{word!r} often means people the article does not name"
+            if not allow and how == "pronoun"
+            else f"nobody mentioned before is described as {word!r}"
+            if not allow
+            else f"nobody mentioned before fits {word!r}"
             if not fitting
             else f"{len(fitting)} mentioned before fit {word!r}"
         )
@@ -114,20 +120,34 @@ class SpeakerResolver:
             if fits == "thing" and kind in ("group", "unnamed"):
                 continue
             fitting.append(ms)
-        return self._pick(fitting, word, "pronoun")
+        # "They acknowledge …", "as they say": a plural pronoun points as
+        # often to people nobody named, whom no scan of names can count.
+        return self._pick(fitting, word, "pronoun", allow=fits != "plural")
 
     def _description(self, span: TextSpan) -> Speaker:
         """ "the judge", "The aide", "the two countries": the one earlier
         mention described so."""
         text = span.text.strip()
         head = names.head(text)
+        if head not in names.DESCRIPTION_HEADS and head not in names.ORGANIZATION_WORDS:
+            return Speaker((), None, None, unresolved=f"{text!r} is not a name")
         words = normalize(text).split()
         count = next((names.NUMBERS[w] for w in words if w in names.NUMBERS), 1)
-        fitting = [
+        institution = names.institution(head)
+        entities = [
             ms
             for ms in self._entities(self._before(span.start))
-            if names.fits(head, set().union(*(m.described for m in ms)))
+            if (ms[-1].kind in PERSON_KINDS) != institution
         ]
+        described = [
+            ms for ms in entities if names.fits(head, set().union(*(m.described for m in ms)))
+        ]
+        # "Actress Lena Moss … Star Cara Bell … The actress": anyone of the
+        # kind mentioned since may be the one meant, described or not.
+        if not described:
+            return self._pick(entities, text, "description", allow=False)
+        since = max(ms[-1].start for ms in described)
+        fitting = [ms for ms in entities if ms in described or ms[-1].start > since]
         return self._pick(fitting, text, "description", count)
 
     def resolve(self, span: TextSpan) -> Speaker:
