@@ -203,6 +203,10 @@ def test_an_unresolved_speaker_is_never_new_actor_none(desk: Engine, tmp_path: P
         ("family members of victims", None, "family members of victims", "unnamed"),
         ("White House officials", None, "White House officials", "unnamed"),
         ("a source familiar with the talks", None, "source familiar with the talks", "unnamed"),
+        ("the Independent", "Independent", None, "organization"),
+        ("Checkfacts.org", "Checkfacts.org", None, "organization"),
+        ("'' Ms. Lorne", "Lorne", None, "person"),
+        ("Actress Lena Moss", "Lena Moss", "Actress", "person"),
     ],
 )
 def test_names_and_kinds(phrase: str, name: str | None, description: str | None, kind: str) -> None:
@@ -272,6 +276,17 @@ def test_a_description_after_someone_else_was_mentioned_is_open(desk: Engine) ->
 def test_nobody_fits(desk: Engine, text: str) -> None:
     p = said(proposals_for(desk, text), "the vote was fair")
     assert not p.speaker.resolved and p.speaker.new_name is None
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["Republicans continue to", "The Trump Organization did not", "putting them at odds with Lowe"],
+)
+def test_a_phrase_that_is_no_noun_phrase_names_nobody(desk: Engine, phrase: str) -> None:
+    with Session(desk) as session:
+        resolver = SpeakerResolver(ActorIndex.read(session), [])
+    speaker = resolver.resolve(TextSpan(0, len(phrase), phrase))
+    assert not speaker.resolved and speaker.unresolved == f"{phrase!r} is not a name"
 
 
 def test_an_apposition_describes_one_speaker(desk: Engine) -> None:

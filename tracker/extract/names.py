@@ -177,7 +177,8 @@ def is_name_word(word: str) -> bool:
 def split_name(phrase: str) -> Named:
     """The name a phrase ends with and what stands before it:
     "Trump lawyer Marc Kasowitz" -> "Marc Kasowitz", "Trump lawyer"."""
-    words = _WORD.findall(phrase.strip())
+    # Quotation marks and dashes are no words of a name ("'' Ms. Compton").
+    words = [w for w in _WORD.findall(phrase.strip()) if any(c.isalnum() for c in w)]
     while words and _bare(words[0]) in lexicon.DETERMINERS:
         words = words[1:]
     gender = next((GENDERED[_bare(w)] for w in words if _bare(w) in GENDERED), None)
@@ -221,8 +222,11 @@ def kind_of(phrase: str, several: bool = False) -> str:
     own = {_bare(w) for w in named.name.split()}
     if named.name.lower() in COUNTRIES:
         return "government"
-    if own & OUTLETS:
+    if own & OUTLETS or re.search(r"\.(?:com|org|net)$", named.name.lower()):
         return "organization"
+    first = _WORD.findall(phrase.strip())[:1]
+    if first and first[0].lower() == "the" and named.description is None:
+        return "organization"  # "the Independent": people take no article
     return "person"
 
 

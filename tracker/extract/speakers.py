@@ -38,6 +38,7 @@ MAX_CANDIDATES = 5
 # Words no noun phrase naming a speaker holds: "The White House has said it".
 _NOT_IN_A_NAME = frozenset(
     {*lexicon.PASSIVE_BEFORE, "has", "have", "had", "will", "would", "said", "says", "told"}
+    | {"did", "does", "do", "not", "continue", "continues", "continued"}
 )
 
 
@@ -156,7 +157,15 @@ class SpeakerResolver:
         if pronoun is not None:
             return self._remember(span, self._pronoun(span, pronoun))
         words = text.lower().split()
-        if len(words) > 1 and (_NOT_IN_A_NAME & set(words) or words[-1] in lexicon.PRONOUNS):
+        if (
+            len(words) > 1
+            and (
+                _NOT_IN_A_NAME & set(words)
+                or words[-1] in lexicon.PRONOUNS
+                or words[-1] in lexicon.FUNCTION_WORDS  # "Republicans continue to"
+                or (words[0].endswith("ing") and text[:1].islower())  # "putting them at odds"
+            )
+        ):
             return Speaker((), None, None, unresolved=f"{text!r} is not a name")
         parts = _parts(text)
         if len(parts) == 1:
