@@ -22,8 +22,12 @@ strong evidence, and otherwise carries ranked candidates and no actor.
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass, replace
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from itertools import islice
 
 from tracker.extract import lexicon, names
 from tracker.extract.actors import PERSON_KINDS, ActorIndex
@@ -35,6 +39,7 @@ __all__ = ["ActorIndex", "Candidate", "Speaker", "SpeakerResolver", "resolve_all
 
 _PARTS = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 MAX_CANDIDATES = 5
+_LOOKED_AT = MAX_CANDIDATES + 1  # enough to know there are more than the candidates shown
 # Words no noun phrase naming a speaker holds: "The White House has said it".
 _NOT_IN_A_NAME = frozenset(
     {*lexicon.PASSIVE_BEFORE, "has", "have", "had", "will", "would", "said", "says", "told"}
@@ -65,35 +70,86 @@ class Speaker:
         return bool(self.actors or self.new_name)
 
 
+@dataclass
+class _Entity:
+    """What the article said of one entity up to a point: its latest
+    mention, when it last spoke, the sexes and descriptions it was given."""
+
+    last: Mention
+    spoke: int = -1
+    genders: set[str] = field(default_factory=set)
+    described: set[str] = field(default_factory=set)
+
+    def add(self, m: Mention) -> None:
+        self.last = m
+        if m.spoke:
+            self.spoke = m.start
+        if m.gender:
+            self.genders.add(m.gender)
+        self.described.update(m.described)
+
+
 class SpeakerResolver:
-    """Resolves speakers in text order against what the article mentioned."""
+    """Resolves speakers in text order against what the article mentioned.
+
+    The entities mentioned so far are kept up to date as the speakers
+    advance through the text, so a long article costs each speaker its
+    number of entities, not of mentions."""
 
     def __init__(self, index: ActorIndex, mentions: list[Mention]) -> None:
         self.index = index
-        self.mentions = list(mentions)
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self._reset()
 
-    def _before(self, offset: int) -> list[Mention]:
-        return [m for m in self.mentions if m.start < offset]
+    def _reset(self) -> None:
+        self.table: dict[str, _Entity] = {}
+        self.recent: OrderedDict[str, _Entity] = OrderedDict()  # latest mentioned last
+        self.spoken: OrderedDict[str, _Entity] = OrderedDict()  # latest speaker last
+        self.by_word: dict[str, set[str]] = {}  # a description word -> entities
+        self.by_name_word: dict[str, set[str]] = {}  # first or last word -> new people
+        self.fed = 0  # mentions[:fed] are in the table
+        self.upto = -1  # every mention before this offset is in the table
 
-    def _entities(self, mentions: list[Mention]) -> list[list[Mention]]:
-        """Mentions grouped by entity: the latest speakers first, then the
-        latest mentioned."""
-        groups: dict[str, list[Mention]] = {}
-        for m in mentions:
-            groups.setdefault(m.entity, []).append(m)
+    def _advance(self, offset: int) -> None:
+        if offset < self.upto:
+            self._reset()  # a speaker before the last one: start again
+        while self.fed < len(self.mentions) and self.mentions[self.fed].start < offset:
+            self._feed(self.mentions[self.fed])
+            self.fed += 1
+        self.upto = offset
 
-        def rank(ms: list[Mention]) -> tuple[int, int]:
-            spoke = [m.start for m in ms if m.spoke]
-            return (-(spoke[-1] if spoke else -1), -ms[-1].start)
+    def _feed(self, m: Mention) -> None:
+        entity = self.table.get(m.entity)
+        if entity is None:
+            self.table[m.entity] = entity = _Entity(m)
+            words = m.entity.removeprefix("new:").split()
+            if m.actor is None and m.kind in PERSON_KINDS and len(words) > 1:
+                for word in {words[0], words[-1]}:
+                    self.by_name_word.setdefault(word, set()).add(m.entity)
+        entity.add(m)
+        for word in m.described:
+            self.by_word.setdefault(word, set()).add(m.entity)
+        self.recent[m.entity] = entity
+        self.recent.move_to_end(m.entity)
+        if m.spoke:
+            self.spoken[m.entity] = entity
+            self.spoken.move_to_end(m.entity)
 
-        return sorted(groups.values(), key=rank)
+    def _ranked(self, offset: int) -> Iterator[_Entity]:
+        """The entities mentioned before `offset`: the latest speakers first,
+        then the latest mentioned. Lazily: a speaker costs the entities it
+        looks at, not all an article names."""
+        self._advance(offset)
+        yield from reversed(self.spoken.values())
+        yield from (e for e in reversed(self.recent.values()) if e.spoke < 0)
 
     def _pick(
-        self, fitting: list[list[Mention]], word: str, how: str, count: int = 1, allow: bool = True
+        self, fitting: list[_Entity], word: str, how: str, count: int = 1, allow: bool = True
     ) -> Speaker:
         if allow and len(fitting) == count:
-            return _speaker_of([ms[-1] for ms in fitting], how)
-        candidates = tuple(_candidate(ms[-1], "mentioned before") for ms in fitting)
+            return _speaker_of([e.last for e in fitting], how)
+        candidates = tuple(_candidate(e.last, "mentioned before") for e in fitting)
+        several = f"{len(fitting)}" if len(fitting) <= MAX_CANDIDATES else "more than 5"
         why = (
             f"{word!r} often means people the article does not name"
             if not allow and how == "pronoun"
@@ -101,33 +157,32 @@ class SpeakerResolver:
             if not allow
             else f"nobody mentioned before fits {word!r}"
             if not fitting
-            else f"{len(fitting)} mentioned before fit {word!r}"
+            else f"{several} mentioned before fit {word!r}"
         )
         return Speaker((), None, None, candidates=candidates[:MAX_CANDIDATES], unresolved=why)
 
     def _pronoun(self, span: TextSpan, fits: str) -> Speaker:
         word = span.text.strip().lower()
         gender = names.PRONOUN_GENDER.get(word)
-        fitting = []
-        for ms in self._entities(self._before(span.start)):
-            kind = ms[-1].kind
-            genders = {m.gender for m in ms if m.gender}
-            if fits == "person" and kind not in PERSON_KINDS:
-                continue
-            if fits == "person" and gender and genders and gender not in genders:
-                continue
-            if fits != "person" and kind in PERSON_KINDS:
-                continue
-            if fits == "thing" and kind in ("group", "unnamed"):
-                continue
-            fitting.append(ms)
+
+        def fitting(e: _Entity) -> bool:
+            kind = e.last.kind
+            if fits == "person":
+                return kind in PERSON_KINDS and not (
+                    gender and e.genders and gender not in e.genders
+                )
+            if kind in PERSON_KINDS:
+                return False
+            return not (fits == "thing" and kind in ("group", "unnamed"))
+
+        found = list(islice(filter(fitting, self._ranked(span.start)), _LOOKED_AT))
         # "They acknowledge …", "as they say": a plural pronoun points as
         # often to people nobody named, whom no scan of names can count.
-        return self._pick(fitting, word, "pronoun", allow=fits != "plural")
+        return self._pick(found, word, "pronoun", allow=fits != "plural")
 
     def _description(self, span: TextSpan) -> Speaker:
         """ "the judge", "The aide", "the two countries": the one earlier
-        mention described so."""
+        mention described so, with nobody of its kind mentioned since."""
         text = span.text.strip()
         head = names.head(text)
         if head not in names.DESCRIPTION_HEADS and head not in names.ORGANIZATION_WORDS:
@@ -135,21 +190,36 @@ class SpeakerResolver:
         words = normalize(text).split()
         count = next((names.NUMBERS[w] for w in words if w in names.NUMBERS), 1)
         institution = names.institution(head)
-        entities = [
-            ms
-            for ms in self._entities(self._before(span.start))
-            if (ms[-1].kind in PERSON_KINDS) != institution
-        ]
-        described = [
-            ms for ms in entities if names.fits(head, set().union(*(m.described for m in ms)))
-        ]
+
+        def of_kind(e: _Entity) -> bool:
+            return (e.last.kind in PERSON_KINDS) != institution
+
+        def described(e: _Entity) -> bool:
+            return of_kind(e) and names.fits(head, e.described)
+
+        self._advance(span.start)
+        # Enough of those described so to know whether one is: no more.
+        some: set[str] = set()
+        for word in names.SYNONYMS.get(head, frozenset({head})):
+            for key in self.by_word.get(word, ()):
+                if len(some) < _LOOKED_AT and of_kind(self.table[key]):
+                    some.add(key)
+        if not some:
+            found = list(islice(filter(of_kind, self._ranked(span.start)), _LOOKED_AT))
+            return self._pick(found, text, "description", allow=False)
         # "Actress Lena Moss … Star Cara Bell … The actress": anyone of the
         # kind mentioned since may be the one meant, described or not.
-        if not described:
-            return self._pick(entities, text, "description", allow=False)
-        since = max(ms[-1].start for ms in described)
-        fitting = [ms for ms in entities if ms in described or ms[-1].start > since]
-        return self._pick(fitting, text, "description", count)
+        since: set[str] = set()
+        for key, e in reversed(self.recent.items()):
+            if described(e) or len(since) >= _LOOKED_AT:
+                break
+            if of_kind(e):
+                since.add(key)
+        ranked = sorted(
+            (self.table[key] for key in since | some), key=lambda e: (-e.spoke, -e.last.start)
+        )
+        found = ranked[:_LOOKED_AT]
+        return self._pick(found, text, "description", count)
 
     def resolve(self, span: TextSpan) -> Speaker:
         text = span.text.strip()
@@ -223,21 +293,16 @@ class SpeakerResolver:
     def _full_name(self, word: str, before: int) -> Mention | None:
         """The one earlier mention of an unrecorded person whose name begins
         or ends with `word`."""
-        key = normalize(word)
-        found: dict[str, Mention] = {}
-        for m in self._before(before):
-            words = m.entity.removeprefix("new:").split()
-            person = m.actor is None and m.kind in PERSON_KINDS and len(words) > 1
-            if person and key in (words[0], words[-1]):
-                found.setdefault(m.entity, m)
-        return next(iter(found.values())) if len(found) == 1 else None
+        self._advance(before)
+        found = self.by_name_word.get(normalize(word), set())
+        return self.table[next(iter(found))].last if len(found) == 1 else None
 
     def _remember(self, span: TextSpan, speaker: Speaker) -> Speaker:
         """A resolved speaker is a mention that later pronouns can point to."""
         if speaker.actors and len(speaker.actors) == 1:
             key = speaker.actors[0]
             described = self.index.described.get(key, frozenset())
-            self.mentions.append(
+            self._add(
                 Mention(
                     span.start,
                     f"actor:{key}",
@@ -251,7 +316,7 @@ class SpeakerResolver:
                 )
             )
         elif speaker.new_name and not speaker.actors:
-            self.mentions.append(
+            self._add(
                 Mention(
                     span.start,
                     f"new:{normalize(speaker.new_name)}",
@@ -264,8 +329,16 @@ class SpeakerResolver:
                     spoke=True,
                 )
             )
-        self.mentions.sort(key=lambda m: m.start)
         return speaker
+
+    def _add(self, m: Mention) -> None:
+        """A mention found while resolving, kept in text order."""
+        at = bisect.bisect_right(self.mentions, m.start, key=lambda x: x.start)
+        self.mentions.insert(at, m)
+        if m.start < self.upto:
+            self._feed(m)
+        if at < self.fed or m.start < self.upto:
+            self.fed += 1
 
 
 def _of(phrase: str) -> tuple[str, str | None]:
