@@ -499,3 +499,27 @@ def test_no_accepted_speaker_on_the_seeds_is_wrong(session: Session) -> None:
                 assert (set(p.speaker.actors), p.speaker.new_name) == (set(g.actors), None), g
                 right += 1
     assert checked == 43 and right >= 30
+
+
+def test_review_changes_a_resolved_speaker_when_asked(desk: Engine, tmp_path: Path) -> None:
+    """w(ho said it) on a resolved speaker: a new actor, named, of a kind."""
+    text = "Senate Majority Leader Mitch McConnell said the Senate would vote on the bill.\n"
+    key = stored(desk, tmp_path, "senate-one", text)
+    with Session(desk) as session:
+        (proposal,) = propose(session, text, source_key=key)
+    answers = iter(["w", "n", "group", "a"])
+    asked: list[list[str]] = []
+
+    def ask(prompt: str, choices: list[str]) -> str:
+        asked.append(choices)
+        return next(answers)
+
+    decisions = review.review([proposal], ask, lambda name: "Senate Republicans", lambda _: None)
+    assert asked[0] == ["a", "e", "s", "w", "q"] and asked[1] == ["k", "n", "q"]
+    with lock.transaction(desk) as session:
+        review.write(session, key, decisions)
+    assert claimants(desk, "The Senate would vote on the bill.") == ["Senate Republicans"]
+    with Session(desk) as session:
+        assert session.scalars(
+            select(Actor.kind).where(Actor.name == "Senate Republicans")
+        ).one() == ("group")

@@ -99,12 +99,15 @@ def held_back(proposals: list[Proposal]) -> str | None:
 _QUIT = object()
 
 
-def choose_speaker(p: Proposal, ask: Ask, edit_text: Edit) -> Speaker | object | None:
+def choose_speaker(
+    p: Proposal, ask: Ask, edit_text: Edit, current: Speaker | None = None
+) -> Speaker | object | None:
     """The reviewer's speaker: a candidate by its number, n(ew actor, named
     and of a kind), k(eep what is proposed; for an unresolved speaker,
     leave the proposal) or q(uit). None: leave it; _QUIT: stop."""
-    speaker = p.speaker
-    numbers = [str(k) for k in range(1, len(speaker.candidates) + 1)]
+    speaker = current or p.speaker
+    candidates = p.speaker.candidates
+    numbers = [str(k) for k in range(1, len(candidates) + 1)]
     answer = ask(
         "speaker: " + (f"1-{len(numbers)} pick, " if numbers else "") + "new actor, keep, quit?",
         ["k", *numbers, "n", "q"],
@@ -114,13 +117,17 @@ def choose_speaker(p: Proposal, ask: Ask, edit_text: Edit) -> Speaker | object |
     if answer == "k":
         return speaker if speaker.resolved else None
     if answer == "n":
-        default = speaker.candidates[0].name if speaker.candidates else p.attribution.speaker.text
+        default = (
+            speaker.new_name
+            or (candidates[0].name if candidates else None)
+            or p.attribution.speaker.text
+        )
         name = edit_text(default).strip() or default
-        guess = speaker.new_kind or (speaker.candidates[0].kind if speaker.candidates else "person")
+        guess = speaker.new_kind or (candidates[0].kind if candidates else "person")
         kinds = [guess, *(k for k in ACTOR_KINDS if k != guess)]
         kind = ask("kind: " + ", ".join(kinds) + "?", kinds)
         return Speaker((), name, kind, evidence="reviewer")
-    chosen = speaker.candidates[int(answer) - 1]
+    chosen = candidates[int(answer) - 1]
     if chosen.actor is not None:
         return Speaker((chosen.actor,), None, None, evidence="reviewer")
     return Speaker((), chosen.name, chosen.kind, evidence="reviewer")
@@ -131,8 +138,9 @@ def review(
 ) -> list[Decision]:
     """Walk the proposals. Where the speaker is unresolved or has other
     candidates, first who said it (`choose_speaker`); then a(ccept),
-    e(dit), s(kip), l(ink to the best recorded claim it repeats) or
-    q(uit: keep what was accepted, skip the rest)."""
+    e(dit), s(kip), l(ink to the best recorded claim it repeats), w(ho
+    said it: change the speaker) or q(uit: keep what was accepted, skip
+    the rest)."""
     decisions: list[Decision] = []
     for number, p in enumerate(proposals, 1):
         say(describe(number, len(proposals), p))
@@ -150,8 +158,17 @@ def review(
                 continue
             if speaker is not p.speaker:
                 say(f"  speaker: {who(speaker)}")
-        choices = ["a", "e", "s"] + (["l"] if p.matches else []) + ["q"]
-        answer = ask("accept, edit, skip" + (", link" if p.matches else "") + ", quit?", choices)
+        choices = ["a", "e", "s"] + (["l"] if p.matches else []) + ["w", "q"]
+        prompt = "accept, edit, skip" + (", link" if p.matches else "") + ", who said it, quit?"
+        answer = ask(prompt, choices)
+        while answer == "w":
+            chosen = choose_speaker(p, ask, edit_text, speaker)
+            if chosen is _QUIT:
+                return decisions
+            if isinstance(chosen, Speaker):
+                speaker = chosen
+                say(f"  speaker: {who(speaker)}")
+            answer = ask(prompt, choices)
         if answer == "q":
             break
         chosen_speaker = None if speaker is p.speaker else speaker
