@@ -25,6 +25,25 @@ REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "00
 SCHEMA_REVISION = REVISIONS[-1]
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
+# How long a writer waits for another to finish: as long as a large load
+# takes (a million claims: about ten minutes here), then it gives up, saying
+# who holds the lock. TRACKER_LOCK_WAIT (seconds) sets it.
+LOCK_WAIT_ENV = "TRACKER_LOCK_WAIT"
+DEFAULT_LOCK_WAIT = 900.0
+
+
+def lock_wait() -> float:
+    value = os.environ.get(LOCK_WAIT_ENV, "")
+    if not value:
+        return DEFAULT_LOCK_WAIT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 86_400:
+        raise TrackerError(f"{LOCK_WAIT_ENV}={value[:20]!r}: give the seconds to wait, 0 to 86400")
+    return seconds
+
 
 def default_path() -> Path:
     """The embedded SQLite file used when neither --db nor the variable is set."""
@@ -57,8 +76,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    # Setting WAL takes the file's lock, which another tracker may hold for
+    # longer than a read waits: creating the same new database, or folding the
+    # WAL back in as its last connection closes. Two loads into one new file
+    # then failed "database is locked" here, about one run in a hundred.
+    # Wait as a writer waits.
+    cursor.execute(f"PRAGMA busy_timeout = {int(lock_wait() * 1000)}")
     cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
