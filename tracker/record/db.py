@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from tracker.errors import SchemaError, TrackerError
+from tracker.record.waits import lock_wait
 
 ENV_VAR = "TRACKER_DATABASE_URL"
 # The newest migration in migrations/versions; tests check the two agree.
@@ -24,25 +25,6 @@ ENV_VAR = "TRACKER_DATABASE_URL"
 REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
 SCHEMA_REVISION = REVISIONS[-1]
 SQLITE_BUSY_TIMEOUT_MS = 5000
-
-# How long a writer waits for another to finish: as long as a large load
-# takes (a million claims: about ten minutes here), then it gives up, saying
-# who holds the lock. TRACKER_LOCK_WAIT (seconds) sets it.
-LOCK_WAIT_ENV = "TRACKER_LOCK_WAIT"
-DEFAULT_LOCK_WAIT = 900.0
-
-
-def lock_wait() -> float:
-    value = os.environ.get(LOCK_WAIT_ENV, "")
-    if not value:
-        return DEFAULT_LOCK_WAIT
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1.0
-    if not 0 <= seconds <= 86_400:
-        raise TrackerError(f"{LOCK_WAIT_ENV}={value[:20]!r}: give the seconds to wait, 0 to 86400")
-    return seconds
 
 
 def default_path() -> Path:

@@ -1,7 +1,7 @@
 """One writer at a time: transactions that hold the database's write lock.
 
-Apart from tracker.record.db, which starts the migrations (tracker.record.migrate,
-which take this lock) on an empty database only when there is work for them.
+Kept apart from tracker.record.db so that the migrations (tracker.record.migrate),
+which db starts on an empty database, need nothing of db in return.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from tracker.errors import SchemaError, TrackerError
 from tracker.record import changelog
 from tracker.record.changelog import ChangeContext
-from tracker.record.db import LOCK_WAIT_ENV, lock_wait
+from tracker.record.waits import LOCK_WAIT_ENV, lock_wait
 
 # Any number: the key of the PostgreSQL advisory lock that serialises writers.
 WRITE_LOCK_KEY = 0x7472_6163  # "trac"
