@@ -43,7 +43,12 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     CSRF token (for its forms, and in a meta tag for scripts that post), the
     path for the JSON beside it."""
     found: Viewer = request.state.viewer
-    base = {"viewer": found, "csrf": "" if found.read_only else csrf_token(request)}
+    published = request.app.state.published
+    base = {
+        "viewer": found,
+        "csrf": "" if found.read_only or published else csrf_token(request),
+        "published": published,
+    }
     response: Response = request.app.state.templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status
     )
