@@ -197,6 +197,31 @@ def test_incremental_writes_what_changed_and_removes_what_was_removed(
     assert files(tmp_path / "fresh") == after
 
 
+def test_a_scope_publishes_what_its_export_holds_and_nothing_else(
+    run: Runner, tmp_path: Path
+) -> None:
+    site = tmp_path / "miller"
+    publish(run, site, "--actor", "Miller")
+    exported = json.loads(ok(run, "export", "--actor", "Miller"))
+    inside = {c["id"] for c in exported["claims"]}
+    everything = json.loads(ok(run, "claims", "-f", "json"))
+    outside = [c for c in everything if c["id"] not in inside]
+    assert inside and outside
+    assert {p.stem for p in (site / "claims").iterdir()} == inside
+    assert {p.stem for p in (site / "actors").iterdir()} == {a["id"] for a in exported["actors"]}
+    assert {p.stem for p in (site / "sources").iterdir()} == {s["id"] for s in exported["sources"]}
+    for path, data in files(site).items():
+        text = data.decode("utf-8")
+        for claim in outside:
+            assert claim["id"] not in text and claim["text"] not in text, (path, claim["id"])
+    # The feeds' times are the record's own, not the copy's the site was made from.
+    whole = tmp_path / "whole"
+    publish(run, whole)
+    scoped = _entries(site / "feeds" / "contests.xml")
+    full = _entries(whole / "feeds" / "contests.xml")
+    assert scoped and all(full[i]["updated"] == e["updated"] for i, e in scoped.items())
+
+
 def test_hostile_text_stays_text(run: Runner, tmp_path: Path) -> None:
     hostile = 'Nothing </script><script>alert(1)</script> & "x" ]]> <b>bold</b>'
     ok(run, "edit", "claim", "moscow-pyongyang-deny-arms", "--text", hostile)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from tracker.query import queries
 from tracker.query.queries import ClaimFilter
 from tracker.record.changes import Change, ChangeRow
+from tracker.record.models import Claim
 from tracker.render import views
 from tracker.vocabulary import COUNTER_RELATIONS
 
@@ -50,18 +51,19 @@ def _time(at: dt.datetime | None) -> str:
     return at.replace(microsecond=0).isoformat() + "Z"
 
 
-def _changed(session: Session, ids: set[int]) -> dict[int, dt.datetime]:
-    """Per claim, when the log last changed it (its rows, or rows it owns)."""
-    found: dict[int, dt.datetime] = {}
-    chunk = sorted(ids)
+def _changed(session: Session, keys: set[str]) -> dict[str, dt.datetime]:
+    """Per claim id, when the log last changed the claim (its rows, or rows it owns)."""
+    found: dict[str, dt.datetime] = {}
+    chunk = sorted(keys)
     for start in range(0, len(chunk), 500):
         rows = session.execute(
-            select(ChangeRow.claim_id, func.max(Change.made_at))
+            select(Claim.key, func.max(Change.made_at))
+            .join(ChangeRow, ChangeRow.claim_id == Claim.id)
             .join(Change, Change.id == ChangeRow.change_id)
-            .where(ChangeRow.claim_id.in_(chunk[start : start + 500]))
-            .group_by(ChangeRow.claim_id)
+            .where(Claim.key.in_(chunk[start : start + 500]))
+            .group_by(Claim.key)
         )
-        found.update({claim_id: at for claim_id, at in rows if claim_id is not None})
+        found.update({key: at for key, at in rows})
     return found
 
 
@@ -123,22 +125,25 @@ class Feeds:
     announced: dict[str, list[str]]  # per page, the feeds its head links to
 
 
-def feeds(session: Session, base: str | None) -> Feeds:
+def feeds(session: Session, base: str | None, log: Session | None = None) -> Feeds:
     """Every feed of the site: feeds/contests.xml (announced by the home
     page), and one per topic (by the topics page) and per actor (by the
-    actor's page) that has a contest: feeds/topics/T.xml, feeds/actors/A.xml."""
+    actor's page) that has a contest: feeds/topics/T.xml, feeds/actors/A.xml.
+    `log`: the database whose change log dates the entries, when `session`
+    holds a copy of a scope of it (tracker.publish.scoped)."""
     records = list(queries.iter_claims(session, ClaimFilter(challenged=True)))
-    owners: dict[int, set[int]] = {
-        r.id: {r.id} | {x.from_claim_id for x in r.relations_in if x.relation in COUNTER_RELATIONS}
+    owners: dict[str, set[str]] = {
+        r.key: {r.key}
+        | {x.from_claim.key for x in r.relations_in if x.relation in COUNTER_RELATIONS}
         for r in records
     }
-    changed = _changed(session, set().union(*owners.values()) if owners else set())
+    changed = _changed(log or session, set().union(*owners.values()) if owners else set())
     by_topic: dict[str, list[tuple[dt.datetime | None, dict[str, Any]]]] = defaultdict(list)
     by_actor: dict[str, list[tuple[dt.datetime | None, dict[str, Any]]]] = defaultdict(list)
     names: dict[str, str] = {}
     everything = []
     for record in records:
-        times = [changed[i] for i in owners[record.id] if i in changed]
+        times = [changed[k] for k in owners[record.key] if k in changed]
         claim = views.claim_dict(record)
         entry = (max(times) if times else None, claim)
         everything.append(entry)

@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from sqlalchemy import select
@@ -259,11 +260,13 @@ def publish(
     base: str | None = None,
     incremental: bool = False,
     progress: Callable[[str], None] | None = None,
+    log: Desk | None = None,
 ) -> Published:
     """Write the site into `folder`: a new or empty one, or one tracker
     published before (its manifest lists the files it wrote). Pages of
     removed claims are removed; with `incremental` only the files whose
-    bytes changed are written."""
+    bytes changed are written. `log`: the database whose change log dates
+    the feeds' entries, when `desk` is a copy of a scope of it."""
     from tracker.publish import feeds
 
     folder = folder.resolve()
@@ -275,7 +278,11 @@ def publish(
             f"{folder} holds files tracker did not publish: publish to a new or empty folder"
         )
     with desk.reading() as session:
-        found = feeds.feeds(session, base)
+        if log is None:
+            found = feeds.feeds(session, base)
+        else:
+            with log.reading() as logged:
+                found = feeds.feeds(session, base, logged)
     written: dict[str, str] = {}
     counts = {"written": 0, "unchanged": 0}
 
@@ -317,11 +324,22 @@ def publish_url(
     base: str | None = None,
     incremental: bool = False,
     progress: Callable[[str], None] | None = None,
+    scope: dict[str, Any] | None = None,
 ) -> Published:
-    """publish() from the database at `url` (as --db takes it), read-only."""
+    """publish() from the database at `url` (as --db takes it), read-only;
+    `scope` (an export document of a scope of it): that scope alone."""
     checked = base_url(base)
     desk = Desk.open(url, read_only=True)
     try:
-        return publish(desk, folder, checked, incremental, progress)
+        if scope is None:
+            return publish(desk, folder, checked, incremental, progress)
+        from tracker.publish.scoped import copy_of
+
+        with copy_of(scope) as copy:
+            scoped = Desk.open(copy, read_only=True)
+            try:
+                return publish(scoped, folder, checked, incremental, progress, log=desk)
+            finally:
+                scoped.close()
     finally:
         desk.close()
