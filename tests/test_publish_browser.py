@@ -55,6 +55,11 @@ def test_a_reader_opens_the_site_from_disk(site: Path, browser: Any) -> None:  #
     ).click()
     assert driver.current_url.endswith("/claims/moscow-pyongyang-deny-arms.html")
     assert "Why it is contested" in driver.find_element(By.TAG_NAME, "main").text
+    # The contest map is a picture: boxes and arrows drawn, no code shown.
+    drawn = driver.find_element(By.CSS_SELECTOR, "figure.map svg")
+    assert drawn.size["width"] > 200 and drawn.size["height"] > 50
+    assert len(drawn.find_elements(By.TAG_NAME, "line")) >= 1
+    assert "graph LR" not in driver.find_element(By.TAG_NAME, "main").text
     driver.find_element(By.CSS_SELECTOR, "section.appearances a.quoted").click()
     assert driver.current_url.endswith("/sources/star-advertiser-20240618.html#q2746-2793")
     target = driver.find_element(By.CSS_SELECTOR, "mark:target")
