@@ -66,6 +66,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(part=_part, web_link=web_link, date=date_text)
+    # A page is the server's unless tracker publish says otherwise (reading.page).
+    env.globals["published"] = False
     return env
 
 
