@@ -21,17 +21,20 @@ not grow with the archive.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from tracker.extract import topics
+from tracker import dates
+from tracker.extract import lexicon, topics
 from tracker.extract.speakers import ActorIndex
 from tracker.query.search import search
 from tracker.query.similar import alike, candidate_query
 from tracker.record.models import Actor, ActorSide, Claim, Claimant, Relation
+from tracker.record.names import normalize
 from tracker.vocabulary import COUNTER_RELATIONS
 
 MATCH_THRESHOLD = 75.0
@@ -45,6 +48,7 @@ RELATION_OF = {"denies": "denies", "disputes": "disputes"}
 _NEAREST = (75.0, 60.0, 50.0)
 _ACCUSES_BONUS = 10.0
 _AFTER = 0.9  # a statement after the denial is less often what it answers
+_HEADLINE = 0.9  # a headline restates the statement its article reports
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,10 @@ class Said:
     actors: tuple[str, ...]
     new_name: str | None
     speaker: str  # as written
+    headline: bool  # "…: Putin", a paraphrase of the article's own statements
     texts: tuple[str, ...]  # its content, its claim text, its sentence
+    sentence: tuple[int, int]  # where its sentence is in the text
+    content: tuple[int, int]  # where what was said is in the text
     claim: str | None  # the recorded claim it is, or repeats most closely
     repeats: frozenset[str] = frozenset()  # every recorded claim it is or repeats
 
@@ -84,6 +91,41 @@ def _named(index: ActorIndex, text: str) -> set[str]:
             if actor is not None:
                 found.add(actor)
     return found
+
+
+def party_words(speaker: str) -> set[str]:
+    """The names in a speaker no actor is recorded for, as words: "The
+    Ostravan government" is "ostravan", "Kyiv" also "ukraine" (a capital
+    for its country), "Residents' group Clean Vale" "clean" and "vale"."""
+    found = set()
+    for word in re.findall(r"[A-Z][\w-]*", speaker):
+        lowered = normalize(word)
+        if lowered in lexicon.SPEAKER_NOUNS or lowered in lexicon.FUNCTION_WORDS:
+            continue
+        found.add(lowered)
+        capital = lexicon.CAPITALS.get(lowered)
+        if capital:
+            found.update(topics.words(capital))
+    return found
+
+
+_FORECAST = re.compile(r"\b(?:will|would|shall)\s+(?:\w+ly\s+)?(\w+)", re.IGNORECASE)
+_FORECAST_WEIGHT = 0.6
+
+
+def _forecasts_other(text: str, topic: set[str]) -> bool:
+    """ "North Korea's weapons deliveries will increase the human toll":
+    what the claim says is the forecast, not the deliveries a denial of
+    them answers."""
+    found = [m.group(1) for m in _FORECAST.finditer(text)]
+    return bool(found) and not any(topics.concepts(verb) & topic for verb in found)
+
+
+def _without_dates(text: str) -> str:
+    """ "the allegations on Tuesday": the day is no topic."""
+    for mention in reversed(dates.mentions(text, None)):
+        text = text[: mention.start] + text[mention.end :]
+    return text
 
 
 def _candidates(session: Session, query: str | None) -> list[Claim]:
@@ -148,9 +190,24 @@ def matches(session: Session, content: str, claim_text: str) -> list[Link]:
 
 
 def _score(topic: set[str], parties: set[str], about: set[str], named: set[str]) -> float:
+    """A recorded claim: its share of the denial's topic, weighed by its
+    share of the denial's parties."""
     shared_topic = len(topic & about) / len(topic)
     shared_parties = len(parties & named) / len(parties) if parties else 0.0
     return 100 * shared_topic * (0.4 + 0.6 * shared_parties)
+
+
+def _in_article_score(
+    topic: set[str], parties: set[str], about: set[str], named: set[str]
+) -> float:
+    """A statement of the denial's own article, which a denial answers far
+    more often than it answers anything recorded: any share of its topic
+    makes it a candidate."""
+    shared_topic = len(topic & about) / len(topic)
+    if not shared_topic:
+        return 0.0
+    shared_parties = len(parties & named) / len(parties) if parties else 0.0
+    return 100 * (0.3 + 0.7 * shared_topic) * (0.7 + 0.3 * shared_parties)
 
 
 class Linker:
@@ -163,6 +220,9 @@ class Linker:
         self.said = said
         self.sides = _sides(session, {a for s in said for a in s.actors})
         self._speaker_names = {s.number: _named(index, s.speaker) for s in said}
+        self._speaker_words = {
+            s.number: party_words(s.speaker) if not s.actors else set() for s in said
+        }
 
     def _side(self, actors: Iterable[str]) -> set[int]:
         return set().union(*(self.sides.get(a, set()) for a in actors))
@@ -176,19 +236,24 @@ class Linker:
         if ours & theirs:
             return True
         # "Ukraine's military" beside a denial by Kyiv: a speaker named after
-        # the other's actor speaks for it.
+        # the other's actor (or, unrecorded, sharing a name) speaks for it.
         return bool(
             self._speaker_names[other.number] & set(denial.actors)
             or self._speaker_names[denial.number] & set(other.actors)
+            or self._speaker_words[denial.number] & set(topics.words(other.speaker))
+            or self._speaker_words[other.number] & set(topics.words(denial.speaker))
         )
 
     def answered(self, denial: Said) -> list[Link]:
         """What `denial` answers, best first: statements of its article and
         recorded claims, the two merged where a statement is a recorded claim."""
-        topic = topics.concepts(denial.texts[0])
-        parties = set(denial.actors) | _named(self.index, denial.texts[0])
+        said = _without_dates(denial.texts[0])
+        topic = topics.concepts(said)
+        # Parties: the actors it names or speaks for; in its own article also
+        # the names of a speaker no actor is recorded for.
+        parties = set(denial.actors) | _named(self.index, said)
         found: dict[tuple[str, int] | tuple[str, str], Link] = {}
-        in_article = self._in_article(denial, topic, parties)
+        in_article = self._in_article(denial, topic, parties | self._speaker_words[denial.number])
         for link in in_article:
             found[("p", link.proposal or 0)] = link
         if topic:
@@ -214,6 +279,9 @@ class Linker:
             for s in self.said
             if s.position != denial.position
             and s.stance not in RELATION_OF
+            # "Brightwater denied …, a spokesperson said": the denial, reported.
+            and not s.content[0] <= denial.position < s.content[1]
+            and not denial.content[0] <= s.position < denial.content[1]
             and not (s.claim and s.claim in denial.repeats)
             and not self._same_side(denial, s)
         ]
@@ -227,13 +295,20 @@ class Linker:
                 found.append(Link(s.claim, min(100.0, score + bonus), s.number))
             return sorted(found, key=lambda k: -k.score)
         for s in others:
-            about = set().union(*(topics.concepts(t) for t in s.texts))
-            named = set().union(*(_named(self.index, t) for t in s.texts))
-            score = _score(topic, parties, about, named)
+            # Its sentence tells what it is about, unless the denial shares it.
+            texts = s.texts if s.sentence != denial.sentence else s.texts[:2]
+            about = set().union(*(topics.concepts(t) for t in texts))
+            named = set().union(*(_named(self.index, t) for t in texts))
+            named |= {w for t in texts for w in topics.words(t)}
+            score = _in_article_score(topic, parties, about, named)
+            if not score:
+                continue
             if s.stance == "accuses":
                 score += _ACCUSES_BONUS
             if s.position > denial.position:
                 score *= _AFTER
+            if s.headline:
+                score *= _HEADLINE
             if score >= DENY_THRESHOLD:
                 found.append(Link(s.claim, round(min(100.0, score), 1), s.number))
         return found
@@ -256,6 +331,8 @@ class Linker:
             about = set().union(*(topics.concepts(t) for t in texts))
             named = set().union(*(_named(self.index, t) for t in texts))
             score = _score(topic, parties, about, named)
+            if _forecasts_other(claim.text, topic):
+                score *= _FORECAST_WEIGHT
             if score >= DENY_THRESHOLD:
                 found.append(Link(claim.key, round(score, 1)))
         return found

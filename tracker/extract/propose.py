@@ -273,7 +273,10 @@ def _linked(
                 actors=p.speaker.actors,
                 new_name=p.speaker.new_name,
                 speaker=a.speaker.text,
+                headline=a.cue.text == ":",
                 texts=(a.content.text, p.claim_text, text[start:end]),
+                sentence=(start, end),
+                content=(a.content.start, a.content.end),
                 claim=p.recorded or (p.matches[0].claim if p.matches else None),
                 repeats=frozenset(repeats),
             )

@@ -54,8 +54,12 @@ GENERIC = frozenset(
 )
 
 
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
+
+
 def words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", normalize(text))
+    """Normalised words, a possessive's without its 's ("Ukraine's": ukraine)."""
+    return re.findall(r"[a-z0-9]+", normalize(_POSSESSIVE.sub("", text)))
 
 
 def concepts(text: str) -> set[str]:
