@@ -120,3 +120,29 @@ def test_undated_only_where_nothing_says(session: Session) -> None:
     # Without a publication date, the simple past says nothing either.
     (proposal,) = propose(session, "Harbour official Lena Varga said the port was closed.")
     assert proposal.stated is None
+
+
+def test_a_statement_added_to_a_dated_one_takes_its_date(session: Session) -> None:
+    text = (
+        "Harbour official Lena Varga said on Monday that the port was closed."
+        ' She added that "the ferries will not sail."\n'
+    )
+    stated = [p.stated for p in propose(session, text, published=TUESDAY)]
+    assert stated == [(dt.date(2024, 6, 17), "day")] * 2
+
+
+def test_at_the_time_and_that_month_point_back_to_the_last_date_given(session: Session) -> None:
+    text = (
+        "In October last year, the harbour was flooded.\n"
+        "Harbour official Lena Varga said at the time that the port was closed.\n"
+        "Earlier that month, Mayor Tomas Halloran had said the dykes would hold.\n"
+    )
+    stated = [p.stated for p in propose(session, text, published=TUESDAY)]
+    assert stated == [(dt.date(2023, 10, 1), "month")] * 2
+
+
+def test_a_headline_reports_the_news_of_its_month(session: Session) -> None:
+    text = "Port stays closed, harbour official says\nThe ferries were cancelled.\n"
+    (headline,) = propose(session, text, published=TUESDAY)
+    assert headline.attribution.cue.start < 40
+    assert headline.stated == (dt.date(2024, 6, 1), "month")

@@ -28,8 +28,18 @@ _NOT_THE_STATEMENT = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019]?\s+|\n")
 _AUDIENCE = r"(?:\s+(?:reporters|journalists|lawmakers|the\s+\w+|\w+))?"
-_PAST = re.compile(r"(?i)^(?:\w+ed|said|told|wrote|thought|swore|spoke|gave|made)\b")
+_PAST = re.compile(
+    r"(?i)^(?:(?:was|were)\s+)?(?:\w+ed|said|told|wrote|thought|swore|spoke|gave|made)\b"
+)
+_MARKER = re.compile(r"(?i)^(?:according\s+to|as\s+per|citing|quoting|as\s+reported)\b")
+_HEAD = 300  # a headline is in the first lines of its article
 _PERFECT = re.compile(r"(?i)^(?:has|have|had)\b")
+# A date given by the one the text gave last: "said at the time", "earlier
+# that month", "the same day".
+_ANAPHOR = re.compile(
+    r"(?i)\b(?:at\s+the\s+time|(?:earlier|later)\s+that\s+(?P<unit>day|week|month|year)"
+    r"|that\s+(?P<unit2>day|month|year)|the\s+same\s+day)\b"
+)
 
 
 def sentence_around(text: str, attribution: Attribution) -> tuple[int, int]:
@@ -43,10 +53,10 @@ def sentence_around(text: str, attribution: Attribution) -> tuple[int, int]:
     return start, end_match.start() if end_match else len(text)
 
 
-def when_said(
+def said_on(
     text: str, attribution: Attribution, published: dates.Dated | None
 ) -> dates.Dated | None:
-    """The date (and its precision) the statement was made, or None."""
+    """The date the words around the statement give it, or None."""
     start, end = sentence_around(text, attribution)
     content = attribution.content
     # What was said is blanked, not cut, so offsets stay the text's.
@@ -66,12 +76,78 @@ def when_said(
         if mention.form == "bare weekday" and not _beside(around, mention, cue_start, cue_end):
             continue
         return mention.date
-    if published is None or attribution.cue.text == ":" or _PERFECT.match(attribution.cue.text):
-        return None
-    if _PAST.match(attribution.cue.text):
-        day, precision = published
-        return (day.replace(day=1), "month") if precision == "day" else published
+    anaphor = _ANAPHOR.search(around)
+    if anaphor is not None:
+        return _the_last_date(text[:start], published, anaphor.group("unit", "unit2"))
     return None
+
+
+def _the_last_date(
+    before: str, published: dates.Dated | None, units: tuple[str | None, ...]
+) -> dates.Dated | None:
+    """The last date `before` gives, at most as precise as the anaphor's
+    unit ("earlier that month": its month)."""
+    given = [m.date for m in dates.mentions(before, published) if m.date is not None]
+    if not given:
+        return None
+    day, precision = given[-1]
+    unit = next((u.lower() for u in units if u), None)
+    if unit == "year" or (unit == "month" and precision == "day"):
+        return (
+            (day.replace(month=1, day=1), "year")
+            if unit == "year"
+            else (day.replace(day=1), "month")
+        )
+    if unit == "week":
+        return (day.replace(day=1), "month") if precision == "day" else (day, precision)
+    return day, precision
+
+
+def by_tense(
+    text: str, attribution: Attribution, published: dates.Dated | None
+) -> dates.Dated | None:
+    """With no date in its sentence: a statement in the simple past, a
+    headline's (whose present is news of the day: "Putin vows …") or one
+    reported through a source marker ("according to", "as per") was made
+    shortly before the article, so in its month; one in the perfect or the
+    present is a standing position, undated."""
+    if published is None:
+        return None
+    cue = attribution.cue.text
+    headline = attribution.cue.start < _HEAD and not _ends_a_sentence(text, attribution)
+    if not headline and (_PERFECT.match(cue) or not (_PAST.match(cue) or _MARKER.match(cue))):
+        return None
+    day, precision = published
+    return (day.replace(day=1), "month") if precision == "day" else published
+
+
+class Dater:
+    """Dates the statements of one article in text order: a statement its
+    sentence does not date, by the same speaker as the statement just
+    before it or added to it ("They added …"), takes that one's date when
+    its sentence gave one."""
+
+    def __init__(self, text: str, published: dates.Dated | None) -> None:
+        self.text = text
+        self.published = published
+        self._previous: tuple[tuple[str, ...], dates.Dated | None] = ((), None)
+
+    def date(self, attribution: Attribution, actors: tuple[str, ...]) -> dates.Dated | None:
+        found = said_on(self.text, attribution, self.published)
+        before, given = self._previous
+        follows = (actors and actors == before) or attribution.cue.text.lower() == "added"
+        if found is None and follows and given is not None:
+            found = given
+        self._previous = (actors, found)
+        return found or by_tense(self.text, attribution, self.published)
+
+
+def _ends_a_sentence(text: str, attribution: Attribution) -> bool:
+    """Whether the line the attribution is on ends as a sentence does (a
+    headline does not)."""
+    end = text.find("\n", attribution.content.end)
+    line = text[: end if end != -1 else len(text)].rstrip()
+    return line.endswith((".", "\u201d", '"', "'"))
 
 
 def _beside(around: str, mention: dates.Mention, cue_start: int, cue_end: int) -> bool:

@@ -19,7 +19,7 @@ from tracker import dates
 from tracker.errors import TrackerError
 from tracker.extract import lexicon, outlets
 from tracker.extract.attribution import Attribution, TextSpan, attributions
-from tracker.extract.dating import sentence_around, when_said
+from tracker.extract.dating import Dater, sentence_around
 from tracker.extract.link import RELATION_OF, Link, Linker, Said, matches
 from tracker.extract.score import overlap
 from tracker.extract.speakers import ActorIndex, Speaker, resolve_all
@@ -227,6 +227,7 @@ def propose(
         published = _published(session, source_key)
     index = ActorIndex.read(session)
     speakers = resolve_all(index, found)
+    dater = Dater(text, published)
     proposals = []
     for whole, speaker in zip(found, speakers, strict=True):
         for attribution, proposed in propositions(whole):
@@ -247,7 +248,7 @@ def propose(
                         ),
                         None,
                     ),
-                    stated=when_said(text, attribution, published),
+                    stated=dater.date(attribution, speaker.actors),
                     via_name=via_name,
                 )
             )
