@@ -47,7 +47,7 @@ RELATION_OF = {"denies": "denies", "disputes": "disputes"}
 # the one before that...), an accusation more surely than an assertion.
 _NEAREST = (75.0, 60.0, 50.0)
 _ACCUSES_BONUS = 10.0
-_AFTER = 0.9  # a statement after the denial is less often what it answers
+_AFTER = 0.75  # a statement after the denial is less often what it answers
 _HEADLINE = 0.9  # a headline restates the statement its article reports
 
 
@@ -109,6 +109,13 @@ def party_words(speaker: str) -> set[str]:
     return found
 
 
+# What was said that is itself a denial ('he said he "rejects Trump's
+# comments"') answers nothing the denial answers.
+_COUNTER_WORDS = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)|reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?"
+    r"|refut(?:e|es|ed|ing)|disavow(?:s|ed|ing)?)\b",
+    re.IGNORECASE,
+)
 _FORECAST = re.compile(r"\b(?:will|would|shall)\s+(?:\w+ly\s+)?(\w+)", re.IGNORECASE)
 _FORECAST_WEIGHT = 0.6
 
@@ -268,9 +275,16 @@ class Linker:
                 found[("c", link.claim or "")] = link
             elif link.score > found[same].score:
                 found[same] = Link(link.claim, link.score, found[same].proposal)
-        ranked = sorted(
-            found.values(), key=lambda k: (-k.score, k.proposal is None, k.proposal or 0, k.claim)
-        )
+        positions = {s.number: s.position for s in self.said}
+
+        def distance(link: Link) -> int:
+            # Ties go to the statement nearest the denial, before it first.
+            if link.proposal is None:
+                return 1 << 62
+            gap = positions[link.proposal] - denial.position
+            return -gap * 2 if gap < 0 else gap * 2 + 1
+
+        ranked = sorted(found.values(), key=lambda k: (-k.score, distance(k), k.claim or ""))
         return ranked[:SHOWN]
 
     def _in_article(self, denial: Said, topic: set[str], parties: set[str]) -> list[Link]:
@@ -281,6 +295,7 @@ class Linker:
             and s.stance not in RELATION_OF
             # "Brightwater denied …, a spokesperson said": the denial, reported.
             and not s.content[0] <= denial.position < s.content[1]
+            and not _COUNTER_WORDS.search(s.texts[0])
             and not denial.content[0] <= s.position < denial.content[1]
             and not (s.claim and s.claim in denial.repeats)
             and not self._same_side(denial, s)
