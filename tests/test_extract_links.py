@@ -120,6 +120,96 @@ ARTICLES = [
     ),
 ]
 
+# Written after the rules above, to measure them on articles they were not
+# written for: 7 of 10 right first before the stemming, the fire and loss
+# concepts and the lower threshold in the article's own statements.
+MORE_ARTICLES = [
+    (
+        "Airline accused of overbooking\n"
+        "Consumer group FlyRight said on Tuesday that Skyway Airlines had sold thousands of seats"
+        " it did not have on its summer flights.\n"
+        "Skyway dismissed the claim as nonsense.\n",
+        "the claim",
+        ["Skyway Airlines had sold"],
+    ),
+    (
+        "Senator accused of misusing funds\n"
+        "The state auditor, Mark Levin, said Senator Joan Pike had spent campaign funds on family"
+        " holidays.\n"
+        "Pike's office refuted the auditor's findings on Wednesday, saying every expense had been"
+        " approved.\n",
+        "the auditor's findings",
+        ["Senator Joan Pike had spent"],
+    ),
+    (
+        "Factory fire\n"
+        "Firefighters said the blaze at the Norden textile plant had started in a storage room"
+        " where workers smoked.\n"
+        "The owner of the plant, Eric Norden, said the fire had started in the wiring.\n"
+        "The workers' union rejected the suggestion that its members had caused the fire.\n",
+        "the suggestion that its members",
+        ["the blaze at the Norden textile plant"],
+    ),
+    (
+        "Coach denies doping charge\n"
+        "The national anti-doping agency said cyclist Anna Rook had tested positive for a banned"
+        " stimulant.\n"
+        "Her coach, Leo Brand, denied that Rook had taken any banned substance.\n",
+        "Rook had taken",
+        ["cyclist Anna Rook had tested"],
+    ),
+    (
+        "Ministry denies cover-up\n"
+        "The Transport Ministry denied on Friday that it had hidden safety reports on the Elm"
+        " Street bridge.\n"
+        "Engineer Sara Holt told a parliamentary committee on Thursday that the ministry had"
+        " hidden two safety reports on the bridge.\n",
+        "it had hidden",
+        ["the ministry had hidden two"],
+    ),
+    (
+        "Police deny using tear gas\n"
+        "Organisers of the march said police had fired tear gas at students near the university.\n"
+        "Student leader Omar Reyes said several students had been taken to hospital.\n"
+        "Police rejected the accusations.\n",
+        "the accusations",
+        ["Student leader", "several students", "police had fired tear gas"],
+    ),
+    (
+        "Two charges\n"
+        "The opposition said the governor had lied about the budget deficit and had rigged the"
+        " tender for the new port.\n"
+        "The governor's spokesman, Ian Cole, denied that the port tender had been rigged.\n",
+        "the port tender",
+        ["the governor had lied"],
+    ),
+    (
+        "Embassy denies espionage claim\n"
+        "A Zemblan newspaper reported that two diplomats at the Ostravan embassy had spied on the"
+        " port authority.\n"
+        "The Ostravan embassy rejected the spying allegations as baseless.\n",
+        "the spying allegations",
+        ["two diplomats at the Ostravan embassy"],
+    ),
+    (
+        "Bank denies losses\n"
+        "Analysts at Crest Capital said Harbour Bank had lost 2 billion euros on bad loans last"
+        " year.\n"
+        "Harbour Bank's chief executive, Nina Voss, said the bank had made a profit.\n"
+        "The bank has denied any losses.\n",
+        "any losses",
+        ["Harbour Bank had lost"],
+    ),
+    (
+        "Mayor denies bribery\n"
+        "Prosecutor Dana Ruiz charged on Monday that Mayor Felix Orr had taken bribes from"
+        " builders.\n"
+        "Orr, through his lawyer, denied taking bribes.\n",
+        "taking bribes",
+        ["Mayor Felix Orr had taken"],
+    ),
+]
+
 
 def by_content(proposals: list[Proposal], start: str) -> Proposal:
     return next(p for p in proposals if p.attribution.content.text.startswith(start))
@@ -135,12 +225,20 @@ def first_is_right(proposals: list[Proposal], denial: str, right: list[str]) -> 
 
 
 def test_the_right_target_comes_first_for_at_least_8_of_10_denials(session: Session) -> None:
+    articles = ARTICLES + MORE_ARTICLES
     wrong = [
         text.splitlines()[0]
-        for text, denial, right in ARTICLES
+        for text, denial, right in articles
         if not first_is_right(propose(session, text), denial, right)
     ]
-    assert len(wrong) <= 2, wrong
+    assert len(wrong) <= len(articles) // 5, wrong
+
+
+def test_one_word_in_common_with_nobody_named_is_no_recorded_target(session: Session) -> None:
+    """ "Ministry denies cover-up" shares "cover" with a seed claim's "would
+    cover security issues": no reason to think it answers it."""
+    (headline,) = propose(session, "Ministry denies cover-up\n")
+    assert headline.denies == []
 
 
 def test_a_statement_of_the_article_is_linked_by_its_number(session: Session) -> None:

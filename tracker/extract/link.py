@@ -39,6 +39,9 @@ from tracker.vocabulary import COUNTER_RELATIONS
 
 MATCH_THRESHOLD = 75.0
 DENY_THRESHOLD = 40.0
+# A statement of the same article is shown from a lower score: what a denial
+# answers is nearly always in its own article.
+IN_ARTICLE_THRESHOLD = 30.0
 CANDIDATES = 100
 SHOWN = 5
 # A counter-stance and the relation its links become.
@@ -324,7 +327,7 @@ class Linker:
                 score *= _AFTER
             if s.headline:
                 score *= _HEADLINE
-            if score >= DENY_THRESHOLD:
+            if score >= IN_ARTICLE_THRESHOLD:
                 found.append(Link(s.claim, round(min(100.0, score), 1), s.number))
         return found
 
@@ -345,6 +348,8 @@ class Linker:
             texts = [claim.text, *(a.quote for a in claim.appearances if a.quote is not None)]
             about = set().union(*(topics.concepts(t) for t in texts))
             named = set().union(*(_named(self.index, t) for t in texts))
+            if len(topic & about) < 2 and not parties & named:
+                continue  # one word in common ("cover-up", "would cover"), nobody named
             score = _score(topic, parties, about, named)
             if _forecasts_other(claim.text, topic):
                 score *= _FORECAST_WEIGHT

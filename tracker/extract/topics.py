@@ -33,6 +33,8 @@ CONCEPTS: dict[str, list[str]] = {
     "kill": "kill killed killing killings murder murdered execute executed dead death".split(),
     "spy": "spy spied spying espionage surveillance".split(),
     "pay": "pay paid payment payments fund funded funding finance financed money".split(),
+    "fire": "fire fires blaze blazes flames arson burn burned burnt burning".split(),
+    "lose": "lose loses lost losing loss losses".split(),
 }
 CONCEPT_OF = {word: concept for concept, words in CONCEPTS.items() for word in words}
 
@@ -63,15 +65,26 @@ def words(text: str) -> list[str]:
 
 
 def concepts(text: str) -> set[str]:
-    """What a text is about: each word's concept, or the word (stemmed
-    crudely: "transfers" is "transfer"), leaving out stop words and the
-    words every denial uses."""
+    """What a text is about: each word's concept, or the word (a plural
+    as its singular: "transfers" is "transfer"), leaving out stop words
+    and the words every denial uses."""
     found = set()
     for word in words(text):
         if word in STOP_WORDS or word in GENERIC or len(word) < 3:
             continue
-        found.add(CONCEPT_OF.get(word, word.removesuffix("s")))
+        found.add(CONCEPT_OF.get(word, _stem(word)))
     return found
+
+
+def _stem(word: str) -> str:
+    """Crudely, a plural's singular: "transfers", "bodies", "witnesses"."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 def search_words(topic: set[str]) -> list[str]:
