@@ -193,7 +193,12 @@ def _is_trailing(tokens: list[Token], cue: phrases.Cue, stop: int) -> bool:
     return rest[0].lower in lexicon.PREPOSITIONS and not introduces
 
 
+_DATE_FIRST = frozenset((*dates.WEEKDAYS, "yesterday", "today", "tonight", "last", "this"))
+
+
 def _only_a_date(rest: list[Token]) -> bool:
+    if len(rest) > 3 or rest[0].lower not in _DATE_FIRST:
+        return False  # most cues: no date read at all
     words = " ".join(t.text for t in rest)
     found = dates.mentions(words, None)
     return len(found) == 1 and found[0].start == 0 and found[0].end == len(words)

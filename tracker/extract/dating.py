@@ -26,6 +26,8 @@ _NOT_THE_STATEMENT = re.compile(
     r"during|through|by|visit|trip|summit|meeting|election|vote|deadline)\b[^,;.]*$",
     re.IGNORECASE,
 )
+_LONGEST_SENTENCE = 2000
+_LOOK_BACK = 20_000  # how far back "at the time" looks for the date it means
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019]?\s+|\n")
 _AUDIENCE = r"(?:\s+(?:reporters|journalists|lawmakers|the\s+\w+|\w+))?"
 _PAST = re.compile(
@@ -48,7 +50,9 @@ def sentence_around(text: str, attribution: Attribution) -> tuple[int, int]:
     if attribution.via is not None:
         spans.append(attribution.via)
     low, high = min(s.start for s in spans), max(s.end for s in spans)
-    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, low)), default=0)
+    # Looked for in a window, so that a long article costs no more per statement.
+    window = max(0, low - _LONGEST_SENTENCE)
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, window, low)), default=window)
     end_match = _SENTENCE_END.search(text, high)
     return start, end_match.start() if end_match else len(text)
 
@@ -78,7 +82,8 @@ def said_on(
         return mention.date
     anaphor = _ANAPHOR.search(around)
     if anaphor is not None:
-        return _the_last_date(text[:start], published, anaphor.group("unit", "unit2"))
+        before = text[max(0, start - _LOOK_BACK) : start]
+        return _the_last_date(before, published, anaphor.group("unit", "unit2"))
     return None
 
 
