@@ -146,3 +146,17 @@ def test_a_headline_reports_the_news_of_its_month(session: Session) -> None:
     (headline,) = propose(session, text, published=TUESDAY)
     assert headline.attribution.cue.start < 40
     assert headline.stated == (dt.date(2024, 6, 1), "month")
+
+
+def test_a_date_in_another_clause_is_not_the_statement_s(session: Session) -> None:
+    july = (dt.date(2024, 7, 2), "day")  # a Tuesday: last week was 24 to 30 June
+
+    def stated(text: str) -> dates.Dated | None:
+        (proposal,) = propose(session, text, published=july)
+        return proposal.stated
+
+    near = "Harbour official Lena Varga told reporters in an interview last week that it was shut."
+    assert stated(near) == (dt.date(2024, 6, 1), "month")
+    # "last week" dates the council's vote: the statement is known to the article's month.
+    other = "The council voted last week, and Harbour official Lena Varga said the port was shut."
+    assert stated(other) == (dt.date(2024, 7, 1), "month")

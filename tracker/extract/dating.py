@@ -26,6 +26,11 @@ _NOT_THE_STATEMENT = re.compile(
     r"during|through|by|visit|trip|summit|meeting|election|vote|deadline)\b[^,;.]*$",
     re.IGNORECASE,
 )
+_OTHER_CLAUSE = re.compile(
+    r"(?i)\b(?:that|which|where|who|whom|whose|when|while|because|if|and|but|or|after|"
+    r"before|since|until|to|as|whether)\b"
+)
+_NEAR_WORDS = 10
 _LONGEST_SENTENCE = 2000
 _LOOK_BACK = 20_000  # how far back "at the time" looks for the date it means
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019]?\s+|\n")
@@ -72,6 +77,7 @@ def said_on(
         else text[start:end]
     )
     cue_start, cue_end = attribution.cue.start - start, attribution.cue.end - start
+    speaker = (attribution.speaker.start - start, attribution.speaker.end - start)
     for mention in dates.mentions(around, published):
         if mention.date is None:
             continue
@@ -79,12 +85,36 @@ def said_on(
             continue
         if mention.form == "bare weekday" and not _beside(around, mention, cue_start, cue_end):
             continue
+        if not _in_its_clause(around, mention, speaker, (cue_start, cue_end)):
+            continue
         return mention.date
     anaphor = _ANAPHOR.search(around)
-    if anaphor is not None:
+    if anaphor is not None and _in_its_clause(
+        around,
+        dates.Mention(anaphor.start(), anaphor.end(), "", None),
+        speaker,
+        (cue_start, cue_end),
+    ):
         before = text[max(0, start - _LOOK_BACK) : start]
         return _the_last_date(before, published, anaphor.group("unit", "unit2"))
     return None
+
+
+def _in_its_clause(
+    around: str, mention: dates.Mention, speaker: tuple[int, int], cue: tuple[int, int]
+) -> bool:
+    """Whether a date is in the attribution's own clause: nothing that opens
+    another clause ("which", "and", "where", "to …") lies between it and the
+    speaker and cue, and no more than a few words ("told MSNBC's Rachel
+    Maddow in an interview last week")."""
+    low, high = min(speaker[0], cue[0]), max(speaker[1], cue[1])
+    if mention.end <= low:
+        between = around[mention.end : low]
+    elif mention.start >= high:
+        between = around[high : mention.start]
+    else:  # "Trump, who has been feuding … this week, on Friday said"
+        between = around[min(speaker[1], cue[1]) : mention.start]
+    return not _OTHER_CLAUSE.search(between) and len(between.split()) <= _NEAR_WORDS
 
 
 def _the_last_date(
