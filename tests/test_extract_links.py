@@ -453,3 +453,56 @@ def test_a_denial_by_an_unresolved_speaker_never_answers_a_recorded_denial(
     linked = {link.claim for link in proposal.denies}
     assert linked & set(SEED_ARMS_CLAIMS)
     assert "moscow-pyongyang-deny-arms" not in linked
+
+
+def test_a_dispute_is_written_as_disputes(seeded: Engine, tmp_path: Path) -> None:
+    """Whatever cue makes a proposal a dispute, its links are `disputes`
+    and are written so."""
+    from dataclasses import replace
+
+    key = store(seeded, tmp_path, ARTICLES[0][0])
+    with Session(seeded) as session:
+        proposals = propose(session, source_text(session, key), source_key=key)
+    number, denial = next((n, p) for n, p in enumerate(proposals, 1) if p.denies)
+    dispute = replace(
+        denial,
+        attribution=replace(denial.attribution, stance="disputes"),
+        denies=[],
+        disputes=denial.denies,
+    )
+    assert dispute.relation == "disputes" and dispute.answers == denial.denies
+    with lock.transaction(seeded) as session:
+        review.write(
+            session, key, [review.Decision(dispute, "Arms transfers are disputed.", None, number)]
+        )
+    related = relations_of(seeded, "Arms transfers are disputed.")
+    assert related and {relation for relation, _ in related} == {"disputes"}
+
+
+def test_the_data_file_keeps_dates_intermediaries_and_links_in_the_article(
+    run: Runner, seeded: Engine, tmp_path: Path
+) -> None:
+    import yaml
+
+    from tracker.ingest.load import load_paths
+
+    text = (
+        "Port closed\n"
+        "Harbour official Lena Varga said on Monday that the port was closed to all ships,"
+        " according to Yahoo News.\n"
+        "The shipping line Bluewave denied that the port was closed.\n"
+    )
+    key = store(seeded, tmp_path, text)
+    result = run("extract", key, "-f", "yaml")
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load(result.output)
+    varga, denial = data["claims"]
+    assert varga["stated"] == "2024-06-17"
+    outlet = next(a for a in data["actors"] if a["name"] == "Yahoo News")
+    assert outlet["kind"] == "organization"
+    assert varga["appearances"][0]["via"] == outlet["id"]
+    assert denial["relations"] == {"denies": [varga["id"]]}
+    proposed = tmp_path / "proposed.yaml"
+    proposed.write_text(result.output, encoding="utf-8")
+    load_paths(seeded, [proposed])
+    assert relations_of(seeded, denial["text"]) == {("denies", varga["id"])}
