@@ -230,9 +230,23 @@ class Linker:
         self.said = said
         self.sides = _sides(session, {a for s in said for a in s.actors})
         self._speaker_names = {s.number: _named(index, s.speaker) for s in said}
+        self._read: dict[tuple[int, bool], tuple[set[str], set[str]]] = {}
         self._speaker_words = {
             s.number: party_words(s.speaker) if not s.actors else set() for s in said
         }
+
+    def _about(self, said: Said, whole: bool) -> tuple[set[str], set[str]]:
+        """What a statement is about and whom (actors and words) it names:
+        from its words and claim text, and its sentence when `whole`; read
+        once for all the article's denials."""
+        key = (said.number, whole)
+        if key not in self._read:
+            texts = said.texts if whole else said.texts[:2]
+            about = set().union(*(topics.concepts(t) for t in texts))
+            named = set().union(*(_named(self.index, t) for t in texts))
+            named |= {w for t in texts for w in topics.words(t)}
+            self._read[key] = (about, named)
+        return self._read[key]
 
     def _side(self, actors: Iterable[str]) -> set[int]:
         return set().union(*(self.sides.get(a, set()) for a in actors))
@@ -314,10 +328,7 @@ class Linker:
             return sorted(found, key=lambda k: -k.score)
         for s in others:
             # Its sentence tells what it is about, unless the denial shares it.
-            texts = s.texts if s.sentence != denial.sentence else s.texts[:2]
-            about = set().union(*(topics.concepts(t) for t in texts))
-            named = set().union(*(_named(self.index, t) for t in texts))
-            named |= {w for t in texts for w in topics.words(t)}
+            about, named = self._about(s, whole=s.sentence != denial.sentence)
             score = _in_article_score(topic, parties, about, named)
             if not score:
                 continue
