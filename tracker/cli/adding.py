@@ -113,6 +113,14 @@ def add_source(
         if not value:
             raise click.UsageError(f"{file} does not say its {option[2:]}: give {option}")
     assert title is not None and outlet is not None
+    if not options["title"] and found.title_from_text:
+        from tracker.render.terminal import printable
+
+        # Said, since no file stated it: a headline read from the text.
+        click.echo(
+            f"Title taken from the first line: {printable(title)!r} (--title gives another)",
+            err=True,
+        )
     with writing(ctx) as session:
         names = list(options["credits"]) or found.credits
         spec = SourceSpec(

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -20,6 +21,7 @@ from tracker.query.search import highlights, search
 from tracker.record import suggest
 from tracker.record.names import resolve_actor_match
 from tracker.render import views
+from tracker.render.diagram import contest_map
 from tracker.render.pages import hit_record
 from tracker.vocabulary import COUNTER_RELATIONS, RELATION_TYPES, SEARCH_KINDS, STATUSES
 from tracker.web import params
@@ -43,7 +45,12 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     CSRF token (for its forms, and in a meta tag for scripts that post), the
     path for the JSON beside it."""
     found: Viewer = request.state.viewer
-    base = {"viewer": found, "csrf": "" if found.read_only else csrf_token(request)}
+    published = request.app.state.published
+    base = {
+        "viewer": found,
+        "csrf": "" if found.read_only or published else csrf_token(request),
+        "published": published,
+    }
     response: Response = request.app.state.templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status
     )
@@ -113,10 +120,13 @@ def claim(request: Request) -> Response:
     key = request.path_params["key"]
     with _desk(request).reading() as session:
         data = views.claim_dict(queries.claim(session, key))
+    drawn = contest_map(data)
     return page(
         request,
         "claim.html.j2",
         claim=data,
+        # Built of escaped text only (tracker.render.diagram).
+        diagram=Markup(drawn) if drawn else None,
         # The change log's entries for this claim, when there is one.
         history=None,
         json_path=f"/claims/{quote(key, safe='')}.json",
