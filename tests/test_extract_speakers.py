@@ -523,3 +523,22 @@ def test_review_changes_a_resolved_speaker_when_asked(desk: Engine, tmp_path: Pa
         assert session.scalars(
             select(Actor.kind).where(Actor.name == "Senate Republicans")
         ).one() == ("group")
+
+
+def test_a_data_file_relates_nothing_to_a_statement_held_back(desk: Engine, tmp_path: Path) -> None:
+    """The denial of an unresolved "she" keeps its link as a note only, so
+    the file still loads as it is."""
+    text = (
+        "Marla Quinn met Ann Lowe on Monday.\n"
+        '"The developer hid the money in Zembla," she said.\n'
+        "Developer spokesman Tom Reed denied that the developer hid the money in Zembla.\n"
+    )
+    key = stored(desk, tmp_path, "denial", text)
+    url = desk.url.render_as_string(hide_password=False)
+    result = CliRunner().invoke(cli, ["--db", url, "extract", key, "-f", "yaml"])
+    assert result.exit_code == 0, result.output
+    assert "# denies proposal 1: 'The developer hid the money in Zembla' (" in result.output
+    (denial,) = yaml.safe_load(result.output)["claims"]
+    assert denial["claimants"] == ["tom-reed"] and "relations" not in denial
+    (tmp_path / "proposed.yaml").write_text(result.output, encoding="utf-8")
+    assert load_paths(desk, [tmp_path / "proposed.yaml"]).created["claims"] == 1
