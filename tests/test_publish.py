@@ -81,11 +81,35 @@ def test_every_link_resolves_inside_the_site(reviewed: Runner, tmp_path: Path) -
                 # A source's own address, never an asset of the page.
                 assert re.search(rf'<a [^>]*href="{re.escape(link)}"', body), (page, link)
                 continue
-            assert not link.startswith("/"), (page, link)
+            assert not link.startswith(("/", "?")), (page, link)  # a static site has no queries
+            assert not parts.query, (page, link)
             if not parts.path:
+                assert link.startswith("#"), (page, link)
                 continue
             target = (page.parent / unquote(parts.path)).resolve()
             assert target.is_file() and site.resolve() in target.parents, (page, link)
+
+
+def test_every_page_of_a_listing_is_published(
+    run: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.web import params
+
+    monkeypatch.setattr(params, "PAGE_SIZE", 4)
+    site = tmp_path / "site"
+    publish(run, site)
+    claims = json.loads(ok(run, "claims", "-f", "json"))
+    listed = sorted(site.glob("claims*.html"))
+    assert len(listed) == -(-len(claims) // 4)  # claims.html, claims-page-2.html, ...
+    linked = set()
+    for page in listed:
+        linked |= set(re.findall(r'href="claims/([^"#]+)\.html"', page.read_text(encoding="utf-8")))
+    assert linked == {c["id"] for c in claims}
+    second = (site / "claims-page-2.html").read_text(encoding="utf-8")
+    assert (
+        'rel="prev" href="claims.html"' in second
+        and 'rel="next" href="claims-page-3.html"' in second
+    )
 
 
 def test_the_same_record_gives_the_same_bytes(reviewed: Runner, tmp_path: Path) -> None:

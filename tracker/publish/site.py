@@ -87,20 +87,25 @@ def _relative(target: str, here: str) -> str:
     return "../" * here.count("/") + quote(target)
 
 
-def _rewrite(body: str, here: str, found: Callable[[str], None]) -> str:
-    """Links made relative to the page at `here`; `found` hears each page linked."""
+def _rewrite(body: str, here: str, path: str, found: Callable[[str], None]) -> str:
+    """Links made relative to the page at `here` (the site's `path`); `found`
+    hears each page linked. A link of a query alone (`?page=2`, a pager's)
+    is to `path` itself."""
 
     def anchor(match: re.Match[str]) -> str:
         attrs, inner = match.group(1), match.group(2)
         href = _HREF.search(attrs)
-        if href is None or not href.group(1).startswith("/") or href.group(1).startswith("//"):
+        if href is not None and href.group(1).startswith("?"):
+            link = path + html.unescape(href.group(1))
+        elif href is None or not href.group(1).startswith("/") or href.group(1).startswith("//"):
             return match.group(0)
-        link = html.unescape(href.group(1))
-        path, _, fragment = link.partition("#")
-        target = page_file(path)
+        else:
+            link = html.unescape(href.group(1))
+        linked, _, fragment = link.partition("#")
+        target = page_file(linked)
         if target is None:
             return f"<span>{inner}</span>"
-        found(path)
+        found(linked)
         new = _relative(target, here) + (f"#{quote(fragment)}" if fragment else "")
         return (
             f'<a{attrs[: href.start()]}href="{html.escape(new)}"{attrs[href.end() :]}>{inner}</a>'
@@ -176,7 +181,7 @@ def pages(desk: Desk, base: str | None, feeds: dict[str, list[str]]) -> Iterator
                 yield target, answer.body
                 continue
             linked: list[str] = []
-            body = _rewrite(answer.body.decode("utf-8"), target, linked.append)
+            body = _rewrite(answer.body.decode("utf-8"), target, path.split("?")[0], linked.append)
             for link in linked:
                 if link not in seen:
                     seen.add(link)
