@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from tracker.cli.common import COUNT, parse_date
-from tracker.cli.writing import actor_key, report, write_format, writing
+from tracker.cli.writing import actor_key, echo_notes, report, write_format, writing
 from tracker.vocabulary import ACTOR_KINDS, COUNTER_RELATIONS
 
 if TYPE_CHECKING:
@@ -214,52 +214,32 @@ def _claim_options(f: Callable[..., Any]) -> Callable[..., Any]:
 def _add_claim(
     ctx: click.Context, relations: list[tuple[str, str]], fmt: str, options: dict[str, Any]
 ) -> None:
-    from tracker.ingest import edit
-    from tracker.ingest.dataset import AppearanceSpec, ClaimSpec
-    from tracker.query.similar import similar_claims
+    from tracker.ingest import adding, edit
+    from tracker.query.similar import refuse_resembling
 
-    stated = parse_date(options["stated"], "--on")
+    fields = adding.ClaimFields(
+        by=list(options["by"]),
+        text=options["text"],
+        source=options["source"],
+        quote=options["quote"],
+        stated=parse_date(options["stated"], "--on"),
+        topics=list(options["topics"]),
+        paraphrase=options["paraphrase"],
+        cue=options["cue"],
+        via=options["via"],
+        occurrence=options["occurrence"],
+        key=options["key"],
+        relations=relations,
+    )
     label = "tracker add " + ("counter" if relations else "claim")
     with writing(ctx) as session:
-        claimants = [actor_key(session, name) for name in options["by"]]
-        appearance = AppearanceSpec(
-            source=options["source"],
-            quote=options["quote"],
-            type="paraphrase" if options["paraphrase"] else "direct",
-            cue=options["cue"],
-            via=actor_key(session, options["via"]) if options["via"] else None,
-            occurrence=options["occurrence"],
-            where=edit.where(label),
-        )
-        key = options["key"] or edit.new_key(session, "claim", options["text"])
-        spec = ClaimSpec(
-            key=key,
-            text=options["text"],
-            claimants=claimants,
-            stated=stated[0] if stated else None,
-            precision=stated[1] if stated else None,
-            topics=list(options["topics"]),
-            appearances=[appearance],
-            relations=relations,
-            where=edit.where(label),
-        )
+        spec, said = adding.claim_spec(session, fields, label)
+        echo_notes(said)
         # Written first, so that a bad quote or name is what is reported; a
         # resemblance then undoes it (the transaction rolls back).
         written = edit.add_claim(session, spec)
         if not options["force_new"]:
-            from sqlalchemy import select
-
-            from tracker.record.models import Actor
-
-            ids = set(session.scalars(select(Actor.id).where(Actor.key.in_(claimants))))
-            matches = similar_claims(session, spec.text, [options["quote"]], ids, key)
-            if matches:
-                best = matches[0]
-                raise click.ClickException(
-                    f"this resembles claim {best.claim} ({best.score:.0f}% alike, same side):"
-                    f" {best.text!r}. Record it there with `tracker add appearance"
-                    f" {best.claim} --source ... --quote ...`, or as a new claim with --new"
-                )
+            refuse_resembling(session, spec)
     report(ctx, written, fmt)
 
 

@@ -14,12 +14,14 @@ from starlette.responses import RedirectResponse, Response
 
 from tracker.errors import Ambiguous, NotFound, TrackerError
 from tracker.query import queries
+from tracker.query.history import history, locate
 from tracker.query.queries import ClaimFilter
 from tracker.query.records import ClaimRecord
 from tracker.query.search import highlights, search
 from tracker.record import suggest
 from tracker.record.names import resolve_actor_match
 from tracker.render import views
+from tracker.render.history import history_dict, what_lines
 from tracker.render.pages import hit_record
 from tracker.vocabulary import COUNTER_RELATIONS, RELATION_TYPES, SEARCH_KINDS, STATUSES
 from tracker.web import params
@@ -31,6 +33,9 @@ from tracker.web.security import csrf_token
 # What one actor page shows of each list; the rest is a listing away.
 ACTOR_SHOWN = 50
 TIMELINE_PAGE = 100
+HISTORY_SHOWN = 100  # a claim's newest changes; `tracker history CLAIM` has them all
+# Where what a form wrote is kept until the next page shows it, once.
+SAID = "said"
 
 
 def _desk(request: Request) -> Desk:
@@ -43,7 +48,9 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     CSRF token (for its forms, and in a meta tag for scripts that post), the
     path for the JSON beside it."""
     found: Viewer = request.state.viewer
-    base = {"viewer": found, "csrf": "" if found.read_only else csrf_token(request)}
+    base = {"viewer": found, "csrf": "" if found.read_only else csrf_token(request), "said": None}
+    if not found.read_only and SAID in request.session:
+        base["said"] = request.session.pop(SAID)
     response: Response = request.app.state.templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status
     )
@@ -113,14 +120,25 @@ def claim(request: Request) -> Response:
     key = request.path_params["key"]
     with _desk(request).reading() as session:
         data = views.claim_dict(queries.claim(session, key))
+        changes = claim_history(session, key)
     return page(
         request,
         "claim.html.j2",
         claim=data,
-        # The change log's entries for this claim, when there is one.
-        history=None,
+        history=changes,
         json_path=f"/claims/{quote(key, safe='')}.json",
     )
+
+
+def claim_history(session: Session, key: str) -> list[dict[str, Any]]:
+    """The claim's change log as `tracker history CLAIM` gives it, newest
+    first: each change's JSON record, with the lines its table shows."""
+    changes = []
+    for entry in history(session, replace(locate(session, "claim", key), limit=HISTORY_SHOWN)):
+        record = history_dict(entry)
+        record["what"] = what_lines(entry)
+        changes.append(record)
+    return changes
 
 
 def _how(session: Session, name: str | None, key: str) -> str | None:

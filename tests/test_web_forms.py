@@ -1,0 +1,317 @@
+"""`tracker serve`'s forms, through Starlette's test client on both backends:
+each writes what the CLI command it stands for writes, through the same
+library code, in one change the log records under the signed-in user; each
+refuses what the command refuses, with the command's message, beside the
+form re-shown with what was sent, and writes nothing then."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from markupsafe import escape
+from sqlalchemy import Engine, select
+from starlette.testclient import TestClient
+
+from tests.conftest import Runner, unchanged
+from tests.test_web_auth import add, csrf_of, sign_in
+from tests.web_support import client
+from tracker.record.models import Change
+
+SOURCE = "star-advertiser-20240618"
+PHRASE = "pledged his unwavering support"
+
+
+@pytest.fixture
+def desk(seeded: Engine, run: Runner) -> Iterator[TestClient]:
+    """A team server, with ana (an editor) signed in."""
+    add(run, "ana", "editor")
+    add(run, "ben", "reader")
+    desk = ["add", "actor", "FactCheck Desk", "--kind", "organization", "--id", "factcheck-desk"]
+    assert run(*desk).exit_code == 0
+    with client(seeded) as c:
+        assert sign_in(c, "ana").status_code == 303
+        yield c
+
+
+def send(c: TestClient, path: str, data: dict[str, Any]) -> Any:
+    """POST a form as the browser would: with the page's CSRF token."""
+    return c.post(path, data={"csrf": csrf_of(c.get("/").text), **data})
+
+
+def last_change(engine: Engine) -> tuple[str, str]:
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(Change.made_by, Change.command).order_by(Change.id.desc()).limit(1)
+        ).one()
+    return row.made_by, row.command
+
+
+def shown(run: Runner, key: str) -> dict[str, Any]:
+    result = run("show", key, "-f", "json")
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.output)
+    return data
+
+
+def cli_refusal(run: Runner, *args: str) -> str:
+    """What the CLI says when it refuses `args` (it must)."""
+    result = run(*args)
+    assert result.exit_code != 0, result.output
+    return result.output.split("Error: ", 1)[1].strip()
+
+
+def refused_as_the_cli(
+    c: TestClient, engine: Engine, run: Runner, path: str, data: dict[str, Any], args: list[str]
+) -> str:
+    """The form is refused with the CLI's message, re-shown with what was
+    sent, and nothing is written."""
+    message = cli_refusal(run, *args)
+    with unchanged(engine):
+        page = send(c, path, data)
+    assert page.status_code == 422, page.text
+    assert f'<p class="error" role="alert"><bdi>{escape(message)}</bdi></p>' in page.text
+    for value in data.values():
+        if isinstance(value, str) and value and value != "on":
+            assert str(escape(value)) in page.text  # the form holds what was sent
+    return message
+
+
+# -- history ------------------------------------------------------------------------------
+
+
+def test_the_claim_page_shows_its_history_as_tracker_history(
+    desk: TestClient, seeded: Engine, run: Runner
+) -> None:
+    key = "miller-arms-charge"
+    done = send(desk, f"/claims/{key}/review", {"by": "factcheck-desk", "rating": "Accurate"})
+    assert done.status_code == 303, done.text
+    cli = json.loads(run("history", key, "-f", "json").output)
+    page = desk.get(f"/claims/{key}").text
+    assert re.findall(r'id="change-(\d+)"', page) == [str(c["id"]) for c in cli]
+    assert len(cli) == 2 and f"History ({len(cli)})" in page
+    newest = cli[0]
+    assert newest["by"] == "ana" and newest["command"].startswith("web: tracker review")
+    assert f'<bdi class="by">{newest["by"]}</bdi>' in page
+    assert str(escape(newest["command"])) in page
+    assert "reviewed" in " ".join(re.findall(r"<li><bdi>([^<]*)</bdi></li>", page)) or any(
+        line in page for line in ("added review", "updated claim")
+    )
+
+
+# -- adding claims ------------------------------------------------------------------------
+
+
+def _passage(run: Runner) -> tuple[int, int]:
+    text = json.loads(run("sources", "-f", "json").output)
+    assert any(s["id"] == SOURCE for s in text)
+    from tests.conftest import SEEDS
+    from tracker.ingest.sourcefile import read
+
+    article = read(SEEDS / "002_75e8f458d8cc0dcf.txt").text
+    start = article.index(PHRASE)
+    return start, start + len(PHRASE)
+
+
+def test_a_claim_from_a_passage_selected_in_its_source(
+    desk: TestClient, seeded: Engine, run: Runner
+) -> None:
+    start, end = _passage(run)
+    # The source page offers the form; the selection's link fills its quote.
+    source_page = desk.get(f"/sources/{SOURCE}").text
+    assert 'id="add-claim"' in source_page
+    form = desk.get(f"/add/claim?source={SOURCE}&start={start - 1}&end={end + 1}").text
+    assert f">{PHRASE}</textarea>" in form
+    done = send(
+        desk,
+        "/add/claim",
+        {
+            "source": SOURCE,
+            "start": str(start - 1),  # spaces at its ends are no part of the quote
+            "end": str(end + 1),
+            "quote": "",
+            "by": "Putin",
+            "text": "Putin pledged unwavering support to North Korea.",
+            "on": "2024-06-18",
+            "topics": "russia-north-korea\nsupport",
+            "cue": "pledged",
+            "new": "on",  # Putin's letter says as much, in another claim
+        },
+    )
+    assert done.status_code == 303, done.text
+    key = done.headers["location"].removeprefix("/claims/")
+    claim = shown(run, key)
+    assert claim["text"] == "Putin pledged unwavering support to North Korea."
+    [appearance] = claim["appearances"]
+    assert (appearance["quote"], appearance["start"], appearance["end"]) == (PHRASE, start, end)
+    assert appearance["cue"] == "pledged" and claim["stated_on"] == "2024-06-18"
+    assert sorted(claim["topics"]) == ["russia-north-korea", "support"]
+    assert [a["id"] for a in claim["claimants"]] == ["vladimir-putin"]
+    by, command = last_change(seeded)
+    assert by == "ana" and command.startswith("web: tracker add claim --source")
+    # The next page says what was written, once.
+    said = f'<p class="said" role="status"><bdi>added claim {key}</bdi></p>'
+    assert said in desk.get(done.headers["location"]).text
+    assert said not in desk.get(done.headers["location"]).text
+
+
+def test_a_typed_quote_that_does_not_occur_is_refused_as_the_cli_refuses_it(
+    desk: TestClient, seeded: Engine, run: Runner
+) -> None:
+    data = {
+        "source": SOURCE,
+        "quote": "Kim promised a bridge of gold",
+        "by": "Putin",
+        "text": "A claim whose quote is nowhere.",
+    }
+    args = ["add", "claim", "--source", SOURCE, "--quote", data["quote"], "--by", "Putin"]
+    message = refused_as_the_cli(
+        desk, seeded, run, "/add/claim", data, [*args, "--text", data["text"]]
+    )
+    assert "does not occur in the source text" in message
+
+
+def test_a_selection_that_cuts_a_word_is_refused(
+    desk: TestClient, seeded: Engine, run: Runner
+) -> None:
+    start, end = _passage(run)
+    with unchanged(seeded):
+        page = send(
+            desk,
+            "/add/claim",
+            {
+                "source": SOURCE,
+                "start": str(start + 2),
+                "end": str(end),
+                "by": "Putin",
+                "text": "x",
+            },
+        )
+    assert page.status_code == 422
+    assert "the quote occurs only inside longer words" in page.text
+
+
+def test_a_claim_like_a_recorded_one_is_refused_unless_new(
+    desk: TestClient, seeded: Engine, run: Runner
+) -> None:
+    # Putin's letter in Reuters' translation, typed as a new claim of Putin's.
+    quote, source = "jointly resist illegitimate unilateral restrictions", "polskie-radio-20240618"
+    data = {
+        "source": source,
+        "quote": quote,
+        "by": "Putin",
+        "text": "Russia and North Korea will resist restrictions.",
+    }
+    args = ["add", "claim", "--source", source, "--quote", quote, "--by", "Putin"]
+    message = refused_as_the_cli(
+        desk, seeded, run, "/add/claim", data, [*args, "--text", data["text"]]
+    )
+    assert "resembles claim putin-resist-unilateral-restrictions" in message
+    assert send(desk, "/add/claim", {**data, "new": "on"}).status_code == 303
+
+
+def test_a_counter_claim_from_a_claim_page(desk: TestClient, seeded: Engine, run: Runner) -> None:
+    page = desk.get("/claims/miller-arms-charge").text
+    assert 'href="/claims/miller-arms-charge/counter"' in page
+    form = desk.get("/claims/miller-arms-charge/counter")
+    assert form.status_code == 200 and "North Korea has supplied Russia" in form.text
+    data = {
+        "relation": "disputes",
+        "source": SOURCE,
+        "quote": "have denied arms transfers",
+        "by": "Lavrov",
+        "text": "Lavrov called the charges unfounded.",
+        "paraphrase": "on",
+        "new": "on",
+    }
+    args = ["add", "counter", "miller-arms-charge", "--source", SOURCE, "--quote"]
+    refused_as_the_cli(
+        desk, seeded, run, "/claims/miller-arms-charge/counter", {**data, "by": "Nobody Atall"},
+        [*args, data["quote"], "--by", "Nobody Atall", "--text", "x"],
+    )  # fmt: skip
+    done = send(desk, "/claims/miller-arms-charge/counter", data)
+    assert done.status_code == 303, done.text
+    key = done.headers["location"].removeprefix("/claims/")
+    claim = shown(run, key)
+    out = [(r["relation"], r["id"]) for r in claim["relations"] if r["direction"] == "out"]
+    assert out == [("disputes", "miller-arms-charge")]
+    assert claim["appearances"][0]["type"] == "paraphrase"
+    assert last_change(seeded)[0] == "ana"
+
+
+# -- relations, verdicts, evidence ----------------------------------------------------------
+
+
+def test_relate_and_unrelate(desk: TestClient, seeded: Engine, run: Runner) -> None:
+    a, b = "putin-eurasian-security", "miller-arms-charge"
+    refused_as_the_cli(
+        desk, seeded, run, f"/claims/{a}/relate",
+        {"relation": "supports", "other": "no-such-claim"},
+        ["relate", a, "no-such-claim", "--relation", "supports"],
+    )  # fmt: skip
+    done = send(desk, f"/claims/{a}/relate", {"relation": "supports", "other": b})
+    assert done.status_code == 303 and done.headers["location"] == f"/claims/{a}"
+    assert ("supports", b) in [(r["relation"], r["id"]) for r in shown(run, a)["relations"]]
+    assert last_change(seeded) == ("ana", f"web: tracker relate {a} {b} --relation supports")
+    refused_as_the_cli(desk, seeded, run, f"/claims/{b}/unrelate", {"other": a}, ["unrelate", b, a])
+    assert send(desk, f"/claims/{a}/unrelate", {"other": b}).status_code == 303
+    assert b not in [r["id"] for r in shown(run, a)["relations"]]
+    assert last_change(seeded) == ("ana", f"web: tracker unrelate {a} {b}")
+
+
+def test_review(desk: TestClient, seeded: Engine, run: Runner) -> None:
+    key = "miller-arms-charge"
+    refused_as_the_cli(
+        desk, seeded, run, f"/claims/{key}/review",
+        {"by": "factcheck-desk", "rating": "False", "date": "2024-13-01"},
+        ["review", key, "--by", "factcheck-desk", "--rating", "False", "--date", "2024-13-01"],
+    )  # fmt: skip
+    done = send(
+        desk,
+        f"/claims/{key}/review",
+        {"by": "factcheck-desk", "rating": "Unproven", "value": "2", "best": "5", "worst": "1"},
+    )
+    assert done.status_code == 303, done.text
+    review = shown(run, key)["reviews"][-1]
+    assert (review["rating"], review["value"], review["best"]) == ("Unproven", 2.0, 5.0)
+    assert last_change(seeded)[0] == "ana"
+
+
+def test_evidence(desk: TestClient, seeded: Engine, run: Runner) -> None:
+    key = "miller-arms-charge"
+    refused_as_the_cli(
+        desk, seeded, run, f"/claims/{key}/evidence",
+        {"url": "https://example.org/r", "stance": "supports", "review_by": "factcheck-desk"},
+        ["add", "evidence", key, "--url", "https://example.org/r", "--stance", "supports",
+         "--review-by", "factcheck-desk"],
+    )  # fmt: skip
+    done = send(
+        desk,
+        f"/claims/{key}/evidence",
+        {"url": "https://example.org/report", "stance": "supports", "title": "UN panel"},
+    )
+    assert done.status_code == 303, done.text
+    evidence = shown(run, key)["evidence"]
+    assert [(e["url"], e["title"]) for e in evidence] == [
+        ("https://example.org/report", "UN panel")
+    ]
+    assert last_change(seeded)[0] == "ana"
+
+
+# -- who may send a form -----------------------------------------------------------------------
+
+
+def test_a_form_needs_an_editor_and_its_token(desk: TestClient, seeded: Engine) -> None:
+    path, data = "/claims/miller-arms-charge/relate", {"relation": "supports", "other": "x"}
+    with unchanged(seeded):
+        assert desk.post(path, data=data).status_code == 403  # no token
+        desk.cookies.clear()
+        sign_in(desk, "ben")
+        assert send(desk, path, data).status_code == 403  # a reader
+        assert 'id="feed"' not in desk.get("/claims/miller-arms-charge").text
+        desk.cookies.clear()
+        assert desk.post(path, data=data).status_code == 303  # nobody: sign in first
+        assert desk.get(path).headers["location"].startswith("/signin")
