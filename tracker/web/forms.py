@@ -91,7 +91,7 @@ class Values:
     def required(self, name: str) -> str:
         value = self.text(name)
         if value is None:
-            raise FormError(f"{self._option(name)}: give it (it is required)")
+            raise FormError(f"Missing option '{self._option(name)}'.")
         return value
 
     def lines(self, name: str) -> list[str]:
@@ -116,9 +116,11 @@ class Values:
         try:
             day, precision = dates.parse(value.strip())
         except ValueError as exc:
-            raise FormError(f"{self._option(name)}: {exc}") from None
+            raise FormError(f"Invalid value for {self._option(name)}: {exc}") from None
         if day_only and precision != "day":
-            raise FormError(f"{self._option(name)}: {value!r}: give a full date YYYY-MM-DD")
+            raise FormError(
+                f"Invalid value for {self._option(name)}: {value!r}: give a full date YYYY-MM-DD"
+            )
         return day, precision
 
     def number(self, name: str) -> float | None:
@@ -128,7 +130,9 @@ class Values:
         try:
             return float(value)
         except ValueError:
-            raise FormError(f"{self._option(name)}: {value!r} is not a number") from None
+            raise FormError(
+                f"Invalid value for '{self._option(name)}': {value!r} is not a valid float."
+            ) from None
 
     def count(self, name: str) -> int | None:
         value = self.text(name)
