@@ -448,3 +448,58 @@ def test_undo_a_change_from_a_claims_history(desk: TestClient, seeded: Engine, r
     undone = json.loads(run("history", a, "-f", "json").output)[0]
     assert (undone["by"], undone["undoes"]) == ("ana", related)
     assert undone["command"] == f"web: tracker undo {related}"
+
+
+# -- a source, uploaded ---------------------------------------------------------------------
+
+PAGE = b"""<!doctype html><html lang="en"><head><title>Talks resume</title>
+<meta property="og:site_name" content="Example Wire"></head>
+<body><article><h1>Talks resume</h1><p>The ministry said talks would resume in May.</p>
+</article></body></html>"""
+
+
+def upload(c: TestClient, name: str, body: bytes, **fields: str) -> Any:
+    token = csrf_of(c.get("/add/source").text)
+    return c.post(
+        "/add/source", data={"csrf": token, **fields}, files={"file": (name, body, "text/html")}
+    )
+
+
+def test_add_a_source_by_uploading_its_file(
+    desk: TestClient, seeded: Engine, run: Runner, tmp_path: Any
+) -> None:
+    assert 'href="/add/source"' in desk.get("/sources").text
+    form = desk.get("/add/source").text
+    assert 'enctype="multipart/form-data"' in form and 'type="file" name="file"' in form
+    done = upload(desk, "../../etc/talks.html", PAGE, published="2025-05-02", credits="Reuters")
+    assert done.status_code == 303, done.text
+    key = done.headers["location"].removeprefix("/sources/")
+    # The same file through the CLI is the same source: it names the one recorded.
+    (tmp_path / "talks.html").write_bytes(PAGE)
+    again = run("add", "source", str(tmp_path / "talks.html"))
+    assert again.exit_code == 0 and key in again.output
+    sources = {s["id"]: s for s in json.loads(run("sources", "-f", "json").output)}
+    assert (sources[key]["title"], sources[key]["outlet"]) == ("Talks resume", "Example Wire")
+    assert sources[key]["published_on"] == "2025-05-02" and sources[key]["credits"] == ["Reuters"]
+    by, command = last_change(seeded)
+    assert by == "ana" and command.startswith("web: tracker add source talks.html --published")
+    assert "would resume in May" in desk.get(f"/sources/{key}").text
+
+
+def test_an_upload_is_refused_as_the_cli_refuses_the_file(
+    desk: TestClient, seeded: Engine, run: Runner, tmp_path: Any
+) -> None:
+    text = b"The ministry said talks would resume.\n"
+    (tmp_path / "note.txt").write_bytes(text)
+    message = cli_refusal(run, "add", "source", str(tmp_path / "note.txt"))
+    assert "does not say its title: give --title" in message
+    with unchanged(seeded):
+        page = upload(desk, "note.txt", text, outlet="Example Wire")
+        assert page.status_code == 422
+        assert str(escape(message.replace(str(tmp_path / "note.txt"), "note.txt"))) in page.text
+        assert 'value="Example Wire"' in page.text
+        empty = upload(desk, "empty.txt", b"   \n", title="T", outlet="O")
+        assert empty.status_code == 422 and "empty.txt: holds no article text" in empty.text
+        # Larger than a fetched page may be: refused before it is read whole.
+        big = upload(desk, "big.txt", b"x" * (17 * 2**20), title="T", outlet="O")
+        assert big.status_code == 413

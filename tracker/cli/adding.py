@@ -83,10 +83,8 @@ def add_source(
           --title "Statement on ..." --published 2024-06-19
       tracker add source https://example.org/2025/03/04/article --credit Reuters
     """
-    from tracker import dates
     from tracker.errors import AddressRefused
-    from tracker.ingest import edit, sourcefile, webpage
-    from tracker.ingest.dataset import SourceSpec
+    from tracker.ingest import adding, sourcefile, webpage
 
     page = None
     if webpage.is_url(file):
@@ -106,37 +104,22 @@ def add_source(
         if written is not None:
             report(ctx, written, fmt)
             return
-    published = published or found.published
-    title = options["title"] or found.title
-    outlet = options["outlet"] or found.outlet
-    for value, option in ((title, "--title"), (outlet, "--outlet")):
-        if not value:
-            raise click.UsageError(f"{file} does not say its {option[2:]}: give {option}")
-    assert title is not None and outlet is not None
+    given = adding.SourceFields(
+        key=key,
+        title=options["title"],
+        outlet=options["outlet"],
+        url=options["url"],
+        published=published,
+        language=options["language"],
+        credits=list(options["credits"]),
+        archived_url=options["archived_url"],
+        retrieved=retrieved,
+        excerpt=options["excerpt"],
+        notes=options["notes"],
+    )
     with writing(ctx) as session:
-        names = list(options["credits"]) or found.credits
-        spec = SourceSpec(
-            key=key or "",
-            outlet=outlet,
-            title=title,
-            url=options["url"] or found.url,
-            published=published[0] if published else None,
-            published_precision=published[1] if published else None,
-            language=options["language"] or found.language,
-            credits=[actor_key(session, name) for name in names],
-            notes=options["notes"] or found.notes,
-            text=found.text,
-            where=edit.where(f"{file}"),
-            archived_url=options["archived_url"] or found.archived_url,
-            retrieved=retrieved[0] if retrieved else found.retrieved,
-            excerpt=options["excerpt"] or found.excerpt,
-            raw_hash=found.raw_hash,
-        )
-        if not key:
-            # The date at its precision: a month gives 202503, not an invented day.
-            day = dates.compact(*published) if published else ""
-            spec.key = edit.new_key(session, "source", f"{outlet} {day}".strip())
-        written = edit.add_source(session, spec)
+        written, said = adding.add_source(session, found, file, given)
+        echo_notes(said)
     report(ctx, written, fmt)
 
 

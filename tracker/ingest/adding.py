@@ -1,6 +1,7 @@
-"""What `tracker add claim` and `add counter` do with their options, for every
-caller (the command line, the web's forms): the actors they name resolved as
-a write resolves them, and the claim's spec built from the values given.
+"""What `tracker add claim`, `add counter` and `add source FILE` do with their
+options, for every caller (the command line, the web's forms): the actors
+they name resolved as a write resolves them, a claim's spec built from the
+values given, a source stored from a file's bytes and the options.
 
 A quote may also be given as a span of the source's text (a passage selected
 in a browser): `quote_at` turns the span into the quote and the occurrence
@@ -14,9 +15,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from tracker.errors import InputError
+from tracker import dates
+from tracker.errors import InputError, TrackerError
 from tracker.ingest import anchor, edit
-from tracker.ingest.dataset import AppearanceSpec, ClaimSpec
+from tracker.ingest.dataset import AppearanceSpec, ClaimSpec, SourceSpec
+from tracker.ingest.edit import Written
+from tracker.ingest.sourcefile import SourceFile
 from tracker.record import changelog
 from tracker.record.names import resolve_writer
 
@@ -109,3 +113,69 @@ def quote_at(text: str, start: int, end: int) -> tuple[str, int | None]:
     if not at:
         raise InputError(f"the selection {start}-{end} cuts a word ({quote!r}): select whole words")
     return quote, at[0] + 1 if len(found) > 1 else None
+
+
+class MissingField(TrackerError):
+    """A source whose file does not say its title or outlet, and no option does."""
+
+    exit_code = 2  # as a usage error: the command line lacks an option
+
+
+@dataclass
+class SourceFields:
+    """What `add source`'s options say of a source; None: what the file says."""
+
+    key: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: tuple[dt.date, str] | None = None
+    language: str | None = None
+    credits: list[str] = field(default_factory=list)  # names, as typed
+    archived_url: str | None = None
+    retrieved: tuple[dt.date, str] | None = None
+    excerpt: bool = False
+    notes: str | None = None
+
+
+def add_source(
+    session: Session, found: SourceFile, name: str, given: SourceFields
+) -> tuple[Written, list[str]]:
+    """Store the article `found` (read from the file `name`), the options
+    `given` overriding what it says of itself: what `tracker add source FILE`
+    writes, and what resolving the credits' names told the user."""
+    published = given.published or found.published
+    title = given.title or found.title
+    outlet = given.outlet or found.outlet
+    for value, option in ((title, "--title"), (outlet, "--outlet")):
+        if not value:
+            raise MissingField(f"{name} does not say its {option[2:]}: give {option}")
+    assert title is not None and outlet is not None
+    said: list[str] = []
+    credits = []
+    for credit in given.credits or found.credits:
+        key, note = writer_key(session, credit)
+        credits.append(key)
+        said += [note] if note else []
+    spec = SourceSpec(
+        key=given.key or "",
+        outlet=outlet,
+        title=title,
+        url=given.url or found.url,
+        published=published[0] if published else None,
+        published_precision=published[1] if published else None,
+        language=given.language or found.language,
+        credits=credits,
+        notes=given.notes or found.notes,
+        text=found.text,
+        where=edit.where(name),
+        archived_url=given.archived_url or found.archived_url,
+        retrieved=given.retrieved[0] if given.retrieved else found.retrieved,
+        excerpt=given.excerpt or found.excerpt,
+        raw_hash=found.raw_hash,
+    )
+    if not given.key:
+        # The date at its precision: a month gives 202503, not an invented day.
+        day = dates.compact(*published) if published else ""
+        spec.key = edit.new_key(session, "source", f"{outlet} {day}".strip())
+    return edit.add_source(session, spec), said

@@ -20,7 +20,7 @@ from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, request_response
 from starlette.templating import Jinja2Templates
 
 from tracker.errors import NotFound, TrackerError
@@ -30,7 +30,7 @@ from tracker.web import api, auth, feeding, fixing, reading
 from tracker.web.auth import SignInNeeded, Viewer
 from tracker.web.desk import Desk
 from tracker.web.forms import handler
-from tracker.web.security import MAX_BODY, SecurityHeaders, Throttle, visible, web_link
+from tracker.web.security import MAX_BODY, MAX_UPLOAD, SecurityHeaders, Throttle, visible, web_link
 
 ASSETS = {"style.css": "text/css; charset=utf-8", "app.js": "text/javascript; charset=utf-8"}
 SESSION_COOKIE = "tracker_session"
@@ -81,6 +81,14 @@ def _form(path: str, action: str) -> Route:
 # the reading pages, whose /claims/{key} would take /claims/x/relate's place.
 FORMS: list[BaseRoute] = [
     _form("/add/claim", "add_claim"),
+    Route(
+        "/add/source",
+        RequestBodyLimitMiddleware(
+            request_response(handler(feeding.ACTIONS["add_source"])),
+            max_body_size=MAX_UPLOAD + MAX_BODY,
+        ),
+        methods=["GET", "POST"],
+    ),
     _form("/claims/{key}/counter", "add_counter"),
     _form("/claims/{key}/relate", "relate"),
     _form("/claims/{key}/unrelate", "unrelate"),

@@ -1,27 +1,30 @@
-"""The forms that add to a claim's record: a claim (from a passage selected in
-a source, or a typed quote), a counter-claim, a relation, a verdict, evidence.
+"""The forms that add to the record: a claim (from a passage selected in a
+source, or a typed quote), a counter-claim, a relation, a verdict, evidence,
+a source (an uploaded file).
 
 Each is the CLI command of the same name (`tracker add claim`, `add counter`,
-`relate`, `unrelate`, `review`, `add evidence`): its fields are the command's
+`relate`, `unrelate`, `review`, `add evidence`, `add source FILE`): its fields are the command's
 options, read as the command reads them, and written by the library
 functions the command calls (tracker.web.forms says how).
 """
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from tracker.errors import InputError
-from tracker.ingest import adding, edit
+from tracker.ingest import adding, edit, sourcefile
 from tracker.ingest.verdicts import typed_evidence, typed_review
 from tracker.query import queries
 from tracker.query.similar import refuse_resembling
 from tracker.render import views
 from tracker.vocabulary import COUNTER_RELATIONS, EVIDENCE_STANCES, RELATION_TYPES
-from tracker.web.forms import Action, Field, Form, Values
+from tracker.web.forms import Action, Field, Form, FormError, Values, upload_name
+from tracker.web.security import MAX_UPLOAD
 
 # -- a claim and a counter-claim --------------------------------------------------------
 
@@ -256,3 +259,68 @@ ACTIONS = {
     "review": Action(REVIEW, "form.html.j2", _review, context=_claim_shown),
     "evidence": Action(EVIDENCE, "form.html.j2", _evidence, context=_claim_shown),
 }
+
+
+# -- a source, uploaded -----------------------------------------------------------------
+
+ADD_SOURCE = Form(
+    "Add a source",
+    ("add", "source"),
+    (
+        Field(
+            "file",
+            "The article: an HTML page saved from a browser, or a text or Markdown file",
+            None,
+            "file",
+            required=True,
+        ),
+        Field("id", "Its id (default: from outlet and date)", "--id"),
+        Field("title", "Title (default: what the file says)", "--title"),
+        Field("outlet", "Outlet (default: the page's site name)", "--outlet"),
+        Field("url", "Where it was published", "--url"),
+        Field("published", "Published (YYYY[-MM[-DD]])", "--published"),
+        Field("language", "Language code (en, fr…)", "--language"),
+        Field("credits", "Wire agencies credited, one a line", "--credit", "lines"),
+        Field("archived_url", "An archived copy", "--archived-url"),
+        Field("retrieved", "Retrieved on (YYYY-MM-DD)", "--retrieved"),
+        Field("excerpt", "The text is an excerpt of the document", "--excerpt", "checkbox"),
+        Field("notes", "Why the date, credits… are what they are", "--notes", "textarea"),
+    ),
+    "Add the source",
+    upload=True,
+)
+
+
+def _add_source(session: Session, values: Values, key: str) -> Any:
+    upload = values.upload("file")
+    if upload is None:
+        raise FormError("Missing argument 'FILE|URL'.")
+    name = upload_name(upload)
+    raw = upload.file.read(MAX_UPLOAD + 1)
+    if len(raw) > MAX_UPLOAD:
+        raise FormError(f"{name}: larger than {MAX_UPLOAD // 2**20} MiB")
+    suffix = PurePath(name).suffix.lower()
+    found = sourcefile.from_bytes(
+        raw,
+        name,
+        html=True if suffix in sourcefile.HTML_SUFFIXES else None,
+        markdown=suffix in sourcefile.MARKDOWN_SUFFIXES,
+    )
+    given = adding.SourceFields(
+        key=values.text("id"),
+        title=values.text("title"),
+        outlet=values.text("outlet"),
+        url=values.text("url"),
+        published=values.date("published"),
+        language=values.text("language"),
+        credits=values.lines("credits"),
+        archived_url=values.text("archived_url"),
+        retrieved=values.date("retrieved", day_only=True),
+        excerpt=values.flag("excerpt"),
+        notes=values.text("notes"),
+    )
+    written, _ = adding.add_source(session, found, name, given)
+    return written
+
+
+ACTIONS["add_source"] = Action(ADD_SOURCE, "form.html.j2", _add_source, arguments=lambda k, v: [])

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -161,8 +162,14 @@ class Values:
                 words += [f.option, value]
         upload = next((self.upload(f.name) for f in self.form.fields if f.kind == "file"), None)
         if upload is not None:
-            words.insert(len(self.form.command), upload.filename or "upload")
+            words.insert(len(self.form.command), upload_name(upload))
         return "web: " + command_line(words)
+
+
+def upload_name(upload: UploadFile) -> str:
+    """The browser's name for an uploaded file, never a path here: it names
+    the file in messages and in the change log."""
+    return PurePath(upload.filename or "upload").name[:200] or "upload"
 
 
 @dataclass
