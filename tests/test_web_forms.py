@@ -40,7 +40,9 @@ def desk(seeded: Engine, run: Runner) -> Iterator[TestClient]:
 
 def send(c: TestClient, path: str, data: dict[str, Any]) -> Any:
     """POST a form as the browser would: with the page's CSRF token."""
-    return c.post(path, data={"csrf": csrf_of(c.get("/").text), **data})
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)">', c.get("/").text)
+    assert token
+    return c.post(path, data={"csrf": token[1], **data})
 
 
 def last_change(engine: Engine) -> tuple[str, str]:
@@ -503,3 +505,80 @@ def test_an_upload_is_refused_as_the_cli_refuses_the_file(
         # Larger than a fetched page may be: refused before it is read whole.
         big = upload(desk, "big.txt", b"x" * (17 * 2**20), title="T", outlet="O")
         assert big.status_code == 413
+
+
+# -- what a selection quotes, and who may write ---------------------------------------------
+
+
+def test_a_selection_of_a_recurring_passage_is_that_occurrence(
+    desk: TestClient, seeded: Engine, run: Runner
+) -> None:
+    from tests.conftest import SEEDS
+    from tracker.ingest.sourcefile import read
+
+    article = read(SEEDS / "002_75e8f458d8cc0dcf.txt").text
+    phrase = "North Korea"
+    places = [i for i in range(len(article)) if article.startswith(phrase, i)]
+    assert len(places) > 3
+    third = places[2]
+    done = send(
+        desk,
+        "/add/claim",
+        {"source": SOURCE, "start": str(third), "end": str(third + len(phrase)),
+         "by": "Miller", "text": "A claim quoting North Korea's third mention.", "new": "on"},
+    )  # fmt: skip
+    assert done.status_code == 303, done.text
+    [appearance] = shown(run, done.headers["location"].removeprefix("/claims/"))["appearances"]
+    assert (appearance["start"], appearance["end"]) == (third, third + len(phrase))
+    # Typed, the same quote is refused as the CLI refuses it: which one is meant?
+    data = {"source": SOURCE, "quote": phrase, "by": "Miller", "text": "Which one?"}
+    args = ["add", "claim", "--source", SOURCE, "--quote", phrase, "--by", "Miller"]
+    message = refused_as_the_cli(
+        desk, seeded, run, "/add/claim", data, [*args, "--text", "Which one?"]
+    )
+    assert "occurs" in message
+
+
+def test_quote_at_counts_characters_as_the_stored_text_does() -> None:
+    from tracker.errors import InputError
+    from tracker.ingest.adding import quote_at
+
+    text = "🙂 Officials said: the convoy left. Later, the convoy left again."
+    start = text.index("the convoy left")
+    assert quote_at(text, start - 1, start + len("the convoy left")) == ("the convoy left", 1)
+    second = text.rindex("the convoy left")
+    assert quote_at(text, second, second + 15) == ("the convoy left", 2)
+    with pytest.raises(InputError, match=r"quote whole words|cuts a word"):
+        quote_at(text, start + 1, start + 15)
+    with pytest.raises(InputError, match="not within the source's text"):
+        quote_at(text, 10, len(text) + 1)
+    with pytest.raises(InputError, match="the quote is empty"):
+        quote_at(text, 1, 2)
+
+
+def test_hostile_text_sent_in_a_form_comes_back_as_text(desk: TestClient, seeded: Engine) -> None:
+    payload = '</textarea><script>window.__pwned=1</script>"><img src=x onerror=alert(1)>'
+    with unchanged(seeded):
+        page = send(
+            desk, "/add/claim", {"source": SOURCE, "quote": payload, "by": payload, "text": payload}
+        )
+    assert page.status_code == 422
+    assert "<script>window" not in page.text and "<img src=x" not in page.text
+    assert str(escape(payload)) in page.text
+
+
+def test_a_read_only_server_has_no_forms(seeded: Engine) -> None:
+    with client(seeded, read_only=True) as c, unchanged(seeded):
+        assert 'id="feed"' not in c.get("/claims/miller-arms-charge").text
+        assert c.get("/add/claim").status_code == 403
+        assert c.post("/claims/miller-arms-charge/relate", data={}).status_code == 403
+
+
+def test_alone_on_this_computer_writes_are_the_local_users(seeded: Engine, run: Runner) -> None:
+    from tracker.web.desk import local_user
+
+    with client(seeded) as c:
+        a, b = "putin-eurasian-security", "miller-arms-charge"
+        related = send(c, f"/claims/{a}/relate", {"relation": "supports", "other": b})
+        assert related.status_code == 303
+    assert last_change(seeded)[0] == local_user()
