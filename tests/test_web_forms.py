@@ -92,7 +92,11 @@ def test_the_claim_page_shows_its_history_as_tracker_history(
     key = "miller-arms-charge"
     done = send(desk, f"/claims/{key}/review", {"by": "factcheck-desk", "rating": "Accurate"})
     assert done.status_code == 303, done.text
-    cli = json.loads(run("history", key, "-f", "json").output)
+    printed = run("history", key, "-f", "json").output
+    cli = json.loads(printed)
+    assert desk.get(f"/claims/{key}/history.json").text == printed  # byte for byte
+    missing = desk.get("/claims/miller-arms-chage/history.json")
+    assert missing.status_code == 404 and "Did you mean miller-arms-charge?" in missing.text
     page = desk.get(f"/claims/{key}").text
     assert re.findall(r'id="change-(\d+)"', page) == [str(c["id"]) for c in cli]
     assert len(cli) == 2 and f"History ({len(cli)})" in page

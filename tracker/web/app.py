@@ -111,6 +111,7 @@ ROUTES: list[BaseRoute] = [
     Route("/claims", reading.claims, name="claims"),
     Route("/claims.json", api.claims),
     Route("/claims/{key}.json", api.claim),
+    Route("/claims/{key}/history.json", api.claim_history),
     Route("/claims/{key}", reading.claim, name="claim"),
     Route("/actors", reading.actors, name="actors"),
     Route("/actors.json", api.actors),
