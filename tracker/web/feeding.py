@@ -18,6 +18,7 @@ from starlette.requests import Request
 
 from tracker.errors import InputError
 from tracker.ingest import adding, edit, sourcefile
+from tracker.ingest.edit import Written
 from tracker.ingest.verdicts import typed_evidence, typed_review
 from tracker.query import queries
 from tracker.query.similar import refuse_resembling
@@ -82,7 +83,7 @@ def _offset(values: Values, name: str) -> int | None:
     return int(value)
 
 
-def _claim(session: Session, values: Values, relations: list[tuple[str, str]]) -> Any:
+def _claim(session: Session, values: Values, relations: list[tuple[str, str]]) -> Written:
     source = values.required("source").strip()
     start, end = _offset(values, "start"), _offset(values, "end")
     occurrence = values.count("occurrence")
@@ -121,11 +122,11 @@ def _claim(session: Session, values: Values, relations: list[tuple[str, str]]) -
     return written
 
 
-def _add_claim(session: Session, values: Values, key: str) -> Any:
+def _add_claim(session: Session, values: Values, key: str) -> Written:
     return _claim(session, values, [])
 
 
-def _add_counter(session: Session, values: Values, key: str) -> Any:
+def _add_counter(session: Session, values: Values, key: str) -> Written:
     return _claim(session, values, [(values.choice("relation") or "denies", key)])
 
 
@@ -171,7 +172,7 @@ UNRELATE = Form(
 )
 
 
-def _relate(session: Session, values: Values, key: str) -> Any:
+def _relate(session: Session, values: Values, key: str) -> Written:
     other = values.required("other").strip()
     relation = values.choice("relation")
     if relation is None:
@@ -180,7 +181,7 @@ def _relate(session: Session, values: Values, key: str) -> Any:
     return edit.relate(session, key, other, relation)
 
 
-def _unrelate(session: Session, values: Values, key: str) -> Any:
+def _unrelate(session: Session, values: Values, key: str) -> Written:
     return edit.unrelate(session, key, values.required("other").strip())
 
 
@@ -219,7 +220,7 @@ EVIDENCE = Form(
 )
 
 
-def _review(session: Session, values: Values, key: str) -> Any:
+def _review(session: Session, values: Values, key: str) -> Written:
     data: dict[str, object] = {
         "by": adding.writer_key(session, values.required("by"))[0],
         "rating": values.required("rating"),
@@ -234,7 +235,7 @@ def _review(session: Session, values: Values, key: str) -> Any:
     return edit.add_review(session, key, spec)
 
 
-def _evidence(session: Session, values: Values, key: str) -> Any:
+def _evidence(session: Session, values: Values, key: str) -> Written:
     data = {
         "url": values.required("url"),
         "stance": values.choice("stance") or values.required("stance"),
@@ -291,7 +292,7 @@ ADD_SOURCE = Form(
 )
 
 
-def _add_source(session: Session, values: Values, key: str) -> Any:
+def _add_source(session: Session, values: Values, key: str) -> Written:
     upload = values.upload("file")
     if upload is None:
         raise FormError("Missing argument 'FILE|URL'.")
