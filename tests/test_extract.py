@@ -113,7 +113,11 @@ def test_json_contract(run: Runner, tmp_path: Path) -> None:
         assert TEXT[span["start"] : span["end"]] == span["text"]
     denial = next(p for p in data if p["stance"] == "denies")
     assert denial["actor"] == "russia"
-    assert all(set(d) == {"id", "score"} for d in denial["denies"])
+    assert denial["denies"]
+    # A recorded claim's id, a proposal's number in this list, or both.
+    for d in denial["denies"]:
+        assert set(d) == {"id", "proposal", "score"}
+        assert d["id"] is not None or 0 < d["proposal"] <= len(data)
 
 
 def propose_file(run: Runner, path: Path) -> list[Proposal]:
@@ -141,7 +145,9 @@ def test_review_writes_only_what_is_accepted(seeded: Engine, stored: str) -> Non
 
     def ask(prompt: str, choices: list[str]) -> str:
         """Accept the first, edit the second, link the next that has a
-        match, quit after it, skip the rest."""
+        match, quit after it, skip the rest; a denial's targets as suggested."""
+        if "a number" in prompt:
+            return choices[0]
         if len(answered) < 2:
             answer = "ae"[len(answered)]
         elif "l" in answered:
@@ -173,7 +179,9 @@ def source_text(session: Session, key: str) -> str:
 
 def test_cli_review_with_answers_on_stdin(run: Runner, seeded: Engine, stored: str) -> None:
     claims = count(seeded, Claim)
-    result = run_with_input(run, "a\nq\n", "extract", stored, "--review")
+    # The first is the headline's denial: accepted, with its targets as
+    # suggested (Enter), then quit.
+    result = run_with_input(run, "a\n\nq\n", "extract", stored, "--review")
     assert result.exit_code == 0, result.output
     assert "Wrote 1 of" in result.output
     assert count(seeded, Claim) == claims + 1

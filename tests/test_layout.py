@@ -1,10 +1,12 @@
 """The package's shape: no import cycles, and each stage of the pipeline
 imports only from the stages before it (record → ingest → query → exchange →
-extract → render → web, cli). Every import counts, also those inside functions.
+extract → render → web → publish, cli). Every import counts, also those inside functions.
 
 The web interface sits after render, beside the command line: it imports
 neither cli nor anything cli alone has, and cli reaches it only from the
-commands that start it (tracker.cli.serving), inside those commands."""
+commands that start it (tracker.cli.serving), inside those commands; the
+publisher (tracker.publish) asks the web application for its pages, and cli
+reaches it only inside `tracker publish`."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tracker"
-STAGES = ["record", "ingest", "query", "exchange", "extract", "render", "web", "cli"]
+STAGES = ["record", "ingest", "query", "exchange", "extract", "render", "web", "publish", "cli"]
 
 
 def module_name(path: Path) -> str:
@@ -79,13 +81,15 @@ def test_each_stage_imports_only_earlier_stages() -> None:
 
 
 def test_web_sits_beside_cli() -> None:
-    """Only the serve and user commands import tracker.web, and only inside
-    their functions: importing the command line loads no web framework."""
+    """Only the serve and user commands and the publisher import tracker.web,
+    and the commands only inside their functions: importing the command line
+    loads no web framework."""
     graph = imports()
     web = STAGES.index("web")
     into_web = {m for m, ts in graph.items() for t in ts if stage(t) == web and stage(m) != web}
-    assert into_web == {"tracker.cli.serving"}
-    tree = ast.parse((PACKAGE / "cli" / "serving.py").read_text(encoding="utf-8"))
-    top_level = [n.module for n in tree.body if isinstance(n, ast.ImportFrom) and n.module]
-    assert not [m for m in top_level if m.startswith("tracker.web")]
+    assert into_web == {"tracker.cli.serving", "tracker.publish.site"}
+    for command in ("serving.py", "publishing.py"):
+        tree = ast.parse((PACKAGE / "cli" / command).read_text(encoding="utf-8"))
+        top_level = [n.module for n in tree.body if isinstance(n, ast.ImportFrom) and n.module]
+        assert not [m for m in top_level if m.startswith(("tracker.web", "tracker.publish"))]
     assert not [t for m, ts in graph.items() if stage(m) == web for t in ts if "cli" in t]

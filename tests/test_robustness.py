@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from tests.test_seeds import seed_files
 from tracker.cli import cli
 from tracker.errors import InputError
 from tracker.ingest.load import load_paths
+from tracker.record import db
 from tracker.record.models import Appearance, Claim
 
 
@@ -190,6 +193,33 @@ def test_concurrent_loads_queue_instead_of_colliding(database_url: str) -> None:
         assert session.scalar(select(func.count()).select_from(Claim)) == claims
         assert session.scalar(select(func.count()).select_from(Appearance)) > 50
     engine.dispose()
+
+
+def test_a_new_connection_waits_for_the_file_as_a_writer_waits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Turning a file to WAL takes its lock, which another tracker may hold
+    for longer than a read waits (creating the same new database): the
+    connection waits as a writer would. Two loads into one new file failed
+    "database is locked" here, about one run in a hundred."""
+    path = tmp_path / "new.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("CREATE TABLE t (x)")
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 50)  # a read's wait, made short
+    monkeypatch.setenv("TRACKER_LOCK_WAIT", "60")
+    release = threading.Timer(1.0, holder.execute, ["COMMIT"])
+    release.start()
+    engine = db.create(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 50
+            assert connection.exec_driver_sql("SELECT count(*) FROM t").scalar() == 0
+    finally:
+        release.join()
+        engine.dispose()
+        holder.close()
 
 
 def test_transliteration_too_long_for_the_column(engine: Engine, tmp_path: Path) -> None:

@@ -211,7 +211,8 @@ def test_plain_text_is_read_as_a_text_file(run: Runner, web: WebServer) -> None:
     text = "Ministry statement\n\nThe ministry denies that its navy escorted any tanker.\n"
     url = web.page("/statement.txt", text.encode("iso-8859-1"), "text/plain; charset=iso-8859-1")
     refused_line = run("add", "source", url, "--allow-private")
-    assert refused_line.exit_code == 2 and "does not say its title: give --title" in (
+    # Its first line is its headline: the title; the outlet it does not say.
+    assert refused_line.exit_code == 2 and "does not say its outlet: give --outlet" in (
         refused_line.stderr
     )
     added = as_json(

@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from tracker import __version__
-from tracker.cli import adding, editing, fixing, history, reviewing, serving
+from tracker.cli import adding, editing, fixing, history, publishing, reviewing, serving
 from tracker.cli.common import (
     change_context,
     claim_filter,
@@ -523,6 +523,7 @@ for command in [
     *reviewing.COMMANDS,
     *history.COMMANDS,
     *serving.COMMANDS,
+    *publishing.COMMANDS,
 ]:
     cli.add_command(command)
 adding.add.add_command(reviewing.EVIDENCE)

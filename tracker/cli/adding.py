@@ -117,6 +117,14 @@ def add_source(
         excerpt=options["excerpt"],
         notes=options["notes"],
     )
+    if not options["title"] and found.title_from_text and found.title:
+        from tracker.render.terminal import printable
+
+        # Said, since no file stated it: a headline read from the text.
+        click.echo(
+            f"Title taken from the first line: {printable(found.title)!r} (--title gives another)",
+            err=True,
+        )
     with writing(ctx) as session:
         written, said = adding.add_source(session, found, file, given)
         echo_notes(said)

@@ -21,7 +21,9 @@ HEADERS = ["#", "speaker", "cue", "stance", "actor", "said", "links"]
 def _row(numbered: tuple[int, Proposal]) -> list[Any]:
     number, p = numbered
     a = p.attribution
-    links = [f"= {m.claim}" for m in p.matches[:1]] + [f"\u2260 {d.claim}" for d in p.denies[:2]]
+    links = [f"= {m.claim}" for m in p.matches[:1]] + [
+        f"\u2260 {d.claim or f'#{d.proposal}'}" for d in p.answers[:2]
+    ]
     actor = ", ".join(p.speaker.actors) or (
         f"new: {p.speaker.new_name}" if p.speaker.new_name else ""
     )
@@ -84,14 +86,14 @@ def extract(ctx: click.Context, target: str, fmt: str, review: bool, accept_all:
             # Read, not stored: a link out of its folder is the user's to follow.
             found = sourcefile.read(path, allow_outside=True)
             text, source_key = found.text, edit.slug(path.stem, "source")
-            stored = None
+            stored, published = None, found.published
         else:
             source = edit.source_row(session, target)
             if source.text is None:
                 raise click.UsageError(f"source {target!r} has no stored text to read")
             text, source_key = source.text, source.key
-            stored = source.key
-        proposals = propose(session, text, nlp, stored)
+            stored, published = source.key, None
+        proposals = propose(session, text, nlp, stored, published)
         if fmt == "yaml" and not (review or accept_all):
             header = (
                 f"Proposed by `tracker extract {target}`: check each claim against the"
@@ -117,14 +119,16 @@ def extract(ctx: click.Context, target: str, fmt: str, review: bool, accept_all:
         )
         return
     if accept_all:
-        decisions = [
-            reviewing.Decision(p, p.claim_text, None) for p in proposals if reviewing.writable(p)
-        ]
+        decisions = reviewing.accepted(proposals)
     else:
         decisions = reviewing.review(
             proposals,
+            # Skip by default; a denial's targets default to the first choice.
             ask=lambda prompt, choices: click.prompt(
-                prompt, type=click.Choice(choices), default="s", show_choices=True
+                prompt,
+                type=click.Choice(choices),
+                default="s" if "s" in choices else choices[0],
+                show_choices=True,
             ),
             edit_text=lambda text: click.prompt("claim text", default=text),
             say=lambda text: echo(text),

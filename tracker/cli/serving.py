@@ -14,7 +14,7 @@ from tracker.cli.common import connect, echo
 from tracker.errors import TrackerError
 from tracker.vocabulary import USER_ROLES
 
-MISSING = "tracker serve and tracker user need the web extra: pip install 'tracker[web]'"
+MISSING = "tracker serve, user and publish need the web extra: pip install 'tracker[web]'"
 
 
 def _web() -> None:

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from tracker import dates
 from tracker.extract import lexicon, phrases
 from tracker.extract.segment import OPENING, OUTSIDE, Sentence, Token, sentences
 
@@ -186,10 +187,21 @@ def _is_trailing(tokens: list[Token], cue: phrases.Cue, stop: int) -> bool:
     if cue.lemma == "tell":
         while rest and rest[0].lower in lexicon.AUDIENCE:
             rest = rest[1:]
-    if not rest:
-        return True
+    if not rest or _only_a_date(rest):
+        return True  # ", X said Tuesday.": the day it was said, not what
     introduces = any(t.lower == "that" or t.text == ":" or t.quote == OPENING for t in rest)
     return rest[0].lower in lexicon.PREPOSITIONS and not introduces
+
+
+_DATE_FIRST = frozenset((*dates.WEEKDAYS, "yesterday", "today", "tonight", "last", "this"))
+
+
+def _only_a_date(rest: list[Token]) -> bool:
+    if len(rest) > 3 or rest[0].lower not in _DATE_FIRST:
+        return False  # most cues: no date read at all
+    words = " ".join(t.text for t in rest)
+    found = dates.mentions(words, None)
+    return len(found) == 1 and found[0].start == 0 and found[0].end == len(words)
 
 
 def _joined(tokens: list[Token], before: phrases.Cue, cue: phrases.Cue) -> bool:

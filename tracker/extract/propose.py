@@ -8,19 +8,21 @@ Nothing here writes: a proposal is a suggestion until a person accepts it
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker import dates
 from tracker.errors import TrackerError
-from tracker.extract import lexicon
+from tracker.extract import lexicon, outlets
 from tracker.extract.attribution import Attribution, TextSpan, attributions
-from tracker.extract.link import Link, denied, matches
+from tracker.extract.dating import Dater, sentence_around
+from tracker.extract.link import RELATION_OF, Link, Linker, Said, matches
 from tracker.extract.score import overlap
-from tracker.extract.speakers import ActorIndex, Speaker, resolve_all, resolve_via
+from tracker.extract.speakers import ActorIndex, Speaker, resolve_all
 from tracker.record.models import Appearance, Claim, Source
 
 if TYPE_CHECKING:
@@ -57,10 +59,23 @@ class Proposal:
     matches: list[Link]
     denies: list[Link]
     recorded: str | None = None  # the claim whose appearance this span already is
+    stated: dates.Dated | None = None  # when it was said, at the precision the text gives
+    disputes: list[Link] = field(default_factory=list)
+    via_name: str | None = None  # the intermediary as a new actor, when not recorded
 
     @property
     def actor(self) -> str | None:
         return self.speaker.actors[0] if self.speaker.actors else None
+
+    @property
+    def relation(self) -> str | None:
+        """The relation a counter-stance's links become: denies or disputes."""
+        return RELATION_OF.get(self.attribution.stance)
+
+    @property
+    def answers(self) -> list[Link]:
+        """What a denial or a dispute answers, best first."""
+        return self.disputes if self.relation == "disputes" else self.denies
 
     def as_json(self) -> dict[str, Any]:
         a = self.attribution
@@ -77,12 +92,30 @@ class Proposal:
                 if self.speaker.new_name
                 else None
             ),
-            "via": None if a.via is None else {**_span(a.via), "actor": self.via_actor},
+            "via": (
+                None
+                if a.via is None
+                else {
+                    **_span(a.via),
+                    "actor": self.via_actor,
+                    "new_actor": (
+                        {"name": self.via_name, "kind": "organization"} if self.via_name else None
+                    ),
+                }
+            ),
             "claim_text": self.claim_text,
+            "stated_on": dates.at_precision(*self.stated) if self.stated else None,
+            "stated_precision": self.stated[1] if self.stated else None,
             "matches": [{"id": m.claim, "score": m.score} for m in self.matches],
-            "denies": [{"id": d.claim, "score": d.score} for d in self.denies],
+            "denies": [_link(d) for d in self.denies],
+            "disputes": [_link(d) for d in self.disputes],
             "recorded": self.recorded,
         }
+
+
+def _link(link: Link) -> dict[str, Any]:
+    """A recorded claim's id, a proposal's number in this list, or both."""
+    return {"id": link.claim, "proposal": link.proposal, "score": link.score}
 
 
 def _span(span: TextSpan) -> dict[str, Any]:
@@ -164,31 +197,49 @@ def _recorded(session: Session, source_key: str | None) -> list[tuple[int, int, 
     return [(start, end, key) for start, end, key in rows if start is not None and end is not None]
 
 
+def _published(session: Session, source_key: str | None) -> dates.Dated | None:
+    if source_key is None:
+        return None
+    row = session.execute(
+        select(Source.published_on, Source.published_precision).where(Source.key == source_key)
+    ).one_or_none()
+    if row is None or row[0] is None:
+        return None
+    return row[0], row[1] or "day"
+
+
 def propose(
-    session: Session, text: str, nlp: Language | None = None, source_key: str | None = None
+    session: Session,
+    text: str,
+    nlp: Language | None = None,
+    source_key: str | None = None,
+    published: dates.Dated | None = None,
 ) -> list[Proposal]:
     """Every attributed statement in `text`, resolved and linked against the
     records in `session`; for a stored source (`source_key`), each marked
-    with the claim that already quotes its words, if one does."""
+    with the claim that already quotes its words, if one does. Each is dated
+    from the text and the publication date (`published`, or the stored
+    source's); each denial is linked to what it answers, in `text` and
+    among the recorded claims."""
     found = attributions(nlp or pipeline(), text)
     quoted = _recorded(session, source_key)
+    if published is None:
+        published = _published(session, source_key)
     index = ActorIndex.read(session)
     speakers = resolve_all(index, found)
+    dater = Dater(text, published)
     proposals = []
     for whole, speaker in zip(found, speakers, strict=True):
         for attribution, proposed in propositions(whole):
+            via_actor, via_name = outlets.resolve(index, attribution.via)
             proposals.append(
                 Proposal(
                     attribution=attribution,
                     speaker=speaker,
-                    via_actor=resolve_via(index, attribution.via),
+                    via_actor=via_actor,
                     claim_text=proposed,
                     matches=matches(session, attribution.content.text, proposed),
-                    denies=(
-                        denied(session, index, attribution.content.text, speaker.actors)
-                        if attribution.stance == "denies"
-                        else []
-                    ),
+                    denies=[],
                     recorded=next(
                         (
                             key
@@ -197,6 +248,48 @@ def propose(
                         ),
                         None,
                     ),
+                    stated=dater.date(attribution, speaker.actors),
+                    via_name=via_name,
                 )
             )
-    return proposals
+    return _linked(session, index, text, proposals)
+
+
+def _linked(
+    session: Session, index: ActorIndex, text: str, proposals: list[Proposal]
+) -> list[Proposal]:
+    """Each denial and dispute with what it answers."""
+    if not any(p.relation for p in proposals):
+        return proposals
+    said = []
+    for number, p in enumerate(proposals, 1):
+        a = p.attribution
+        start, end = sentence_around(text, a)
+        repeats = {m.claim for m in p.matches if m.claim} | ({p.recorded} if p.recorded else set())
+        said.append(
+            Said(
+                number=number,
+                position=a.cue.start,
+                stance=a.stance,
+                actors=p.speaker.actors,
+                new_name=p.speaker.new_name,
+                speaker=a.speaker.text,
+                headline=a.cue.text == ":",
+                texts=(a.content.text, p.claim_text, text[start:end]),
+                sentence=(start, end),
+                content=(a.content.start, a.content.end),
+                claim=p.recorded or (p.matches[0].claim if p.matches else None),
+                repeats=frozenset(repeats),
+            )
+        )
+    linker = Linker(session, index, said)
+    linked = []
+    for p, s in zip(proposals, said, strict=True):
+        if p.relation is not None:
+            answers = linker.answered(s)
+            if p.relation == "disputes":
+                p = replace(p, disputes=answers)
+            else:
+                p = replace(p, denies=answers)
+        linked.append(p)
+    return linked

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,49 @@ class SourceFile:
     retrieved: dt.date | None = None
     excerpt: bool = False
     notes: str | None = None
+    title_from_text: bool = False  # the title is the text's first line (a headline)
+
+
+# A headline: a short first line, as a sentence's start, ending in no
+# sentence's punctuation (a question or an exclamation may end one).
+MAX_HEADLINE = 200
+MAX_HEADLINE_WORDS = 25
+_BYLINE = re.compile(r"(?i)^(?:by|from|posted|updated|published|photo|image)\b")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(?P<title>.+?)\s*#*\s*$")
+
+
+def headline(text: str, *, markdown: bool = False) -> str | None:
+    """The text's first line, when it reads as its headline: short, more
+    text after it, a capital (or a figure, or a quotation mark) first, no
+    final full stop, comma, colon or semicolon, not a byline or a date, and
+    not a sentence the next line goes on with. In Markdown, a first-line
+    heading ("# Title")."""
+    lines = text.lstrip("\ufeff").split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if len(lines) < 2:
+        return None
+    first = " ".join(lines[0].split())
+    rest = next((line.strip() for line in lines[1:] if line.strip()), "")
+    if not rest:
+        return None
+    if markdown:
+        heading = _MARKDOWN_HEADING.match(first)
+        if heading is None:
+            return None
+        first = heading.group("title")
+    if not (2 <= len(first.split()) <= MAX_HEADLINE_WORDS and len(first) <= MAX_HEADLINE):
+        return None
+    if not (first[0].isupper() or first[0].isdigit() or first[0] in "\"'\u201c\u2018"):
+        return None
+    if first.endswith((".", ",", ";", ":", "\u2026")):
+        return None
+    if _BYLINE.match(first) or rest[:1].islower() or "://" in first:
+        return None
+    mentions = dates.mentions(first, None)
+    if mentions and sum(m.end - m.start for m in mentions) >= len(first) - 4:
+        return None  # "June 18, 2024": a dateline
+    return first
 
 
 def _decode(path: Path | str, raw: bytes, encoding: str = "utf-8-sig") -> str:
@@ -217,11 +261,14 @@ def from_bytes(
     excerpt = front.get("excerpt", False)
     if not isinstance(excerpt, bool):
         raise InputError(f"{path}: front matter field 'excerpt' must be true or false")
+    title = _field(path, front, "title")
+    first_line = None if title else headline(body, markdown=bool(front or markdown))
     return SourceFile(
         text=body,
         raw_hash=raw_hash,
         kind="markdown" if front or markdown else "text",
-        title=_field(path, front, "title"),
+        title=title or first_line,
+        title_from_text=first_line is not None,
         outlet=_field(path, front, "outlet"),
         url=_field(path, front, "url"),
         published=_date(path, "published", _field(path, front, "published")),

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from tracker.errors import SchemaError, TrackerError
+from tracker.record.waits import lock_wait
 
 ENV_VAR = "TRACKER_DATABASE_URL"
 # The newest migration in migrations/versions; tests check the two agree.
@@ -57,8 +58,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    # Setting WAL takes the file's lock, which another tracker may hold for
+    # longer than a read waits: creating the same new database, or folding the
+    # WAL back in as its last connection closes. Two loads into one new file
+    # then failed "database is locked" here, about one run in a hundred.
+    # Wait as a writer waits.
+    cursor.execute(f"PRAGMA busy_timeout = {int(lock_wait() * 1000)}")
     cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 

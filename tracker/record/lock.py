@@ -22,29 +22,12 @@ from sqlalchemy.orm import Session
 from tracker.errors import SchemaError, TrackerError
 from tracker.record import changelog
 from tracker.record.changelog import ChangeContext
+from tracker.record.waits import LOCK_WAIT_ENV, lock_wait
 
 # Any number: the key of the PostgreSQL advisory lock that serialises writers.
 WRITE_LOCK_KEY = 0x7472_6163  # "trac"
 
-# How long a writer waits for another to finish: as long as a large load
-# takes (a million claims: about ten minutes here), then it gives up, saying
-# who holds the lock. TRACKER_LOCK_WAIT (seconds) sets it.
-LOCK_WAIT_ENV = "TRACKER_LOCK_WAIT"
-DEFAULT_LOCK_WAIT = 900.0
 _FIRST_TRY_MS = 200
-
-
-def lock_wait() -> float:
-    value = os.environ.get(LOCK_WAIT_ENV, "")
-    if not value:
-        return DEFAULT_LOCK_WAIT
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1.0
-    if not 0 <= seconds <= 86_400:
-        raise TrackerError(f"{LOCK_WAIT_ENV}={value[:20]!r}: give the seconds to wait, 0 to 86400")
-    return seconds
 
 
 def _waiting(where: str, holder: str, seconds: float) -> None:

@@ -69,6 +69,8 @@ def environment() -> Environment:
     env.filters.update(part=_part, web_link=web_link, date=date_text)
     # The forms, for the pages that hold one (a claim's: relate, review...).
     env.globals["forms"] = {name: a.form for name, a in feeding.ACTIONS.items()}
+    # A page is the server's unless tracker publish says otherwise (reading.page).
+    env.globals["published"] = False
     return env
 
 
@@ -173,11 +175,14 @@ def create_app(
     loopback: bool = True,
     secure_cookies: bool = False,
     throttle: Throttle | None = None,
+    published: bool = False,
 ) -> Starlette:
     """The web interface on `desk`. `secret` signs the session cookies (a new
     random one each start when None: sessions end with the server);
     `loopback`: the server listens on 127.0.0.1 only, so that with no users
-    the person at this computer may work without signing in."""
+    the person at this computer may work without signing in; `published`:
+    the pages as tracker publish writes them (no forms, no script, nothing
+    that needs a server)."""
     app = Starlette(
         routes=ROUTES,
         middleware=[
@@ -200,6 +205,7 @@ def create_app(
     )
     app.state.desk = desk
     app.state.loopback = loopback
+    app.state.published = published
     app.state.throttle = throttle or Throttle()
     app.state.templates = Jinja2Templates(env=environment())
     app.state.assets = _assets()

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -21,6 +22,7 @@ from tracker.query.search import highlights, search
 from tracker.record import suggest
 from tracker.record.names import resolve_actor_match
 from tracker.render import views
+from tracker.render.diagram import contest_map
 from tracker.render.history import history_dict, what_lines
 from tracker.render.pages import hit_record
 from tracker.vocabulary import COUNTER_RELATIONS, RELATION_TYPES, SEARCH_KINDS, STATUSES
@@ -48,9 +50,14 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     CSRF token (for its forms, and in a meta tag for scripts that post), the
     path for the JSON beside it."""
     found: Viewer = request.state.viewer
-    base = {"viewer": found, "csrf": "" if found.read_only else csrf_token(request), "said": None}
-    if not found.read_only and SAID in request.session:
-        base["said"] = request.session.pop(SAID)
+    published = request.app.state.published
+    writable = not (found.read_only or published)
+    base = {
+        "viewer": found,
+        "csrf": csrf_token(request) if writable else "",
+        "published": published,
+        "said": request.session.pop(SAID, None) if writable and SAID in request.session else None,
+    }
     response: Response = request.app.state.templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status
     )
@@ -120,11 +127,16 @@ def claim(request: Request) -> Response:
     key = request.path_params["key"]
     with _desk(request).reading() as session:
         data = views.claim_dict(queries.claim(session, key))
-        changes = claim_history(session, key)
+        # A published page has no history: it stays the same bytes while the
+        # record does, whatever the log says of when it was written.
+        changes = None if request.app.state.published else claim_history(session, key)
+    drawn = contest_map(data)
     return page(
         request,
         "claim.html.j2",
         claim=data,
+        # Built of escaped text only (tracker.render.diagram).
+        diagram=Markup(drawn) if drawn else None,
         history=changes,
         json_path=f"/claims/{quote(key, safe='')}.json",
     )
