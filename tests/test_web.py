@@ -170,8 +170,8 @@ def test_the_claim_page(web: TestClient) -> None:
     assert "Moscow and Pyongyang have denied arms transfers" in seen
     assert 'href="/sources/star-advertiser-20240618#q2746-2793"' in page.text
     assert "Relations (5)" in seen
-    # The place the change log will fill is not shown until it exists.
-    assert 'id="history"' not in page.text
+    # Its history: the load that wrote it, as `tracker history CLAIM` lists it.
+    assert 'id="history"' in page.text and "History (1)" in seen
 
 
 def test_the_claim_page_of_a_charge_names_who_contests_it(web: TestClient) -> None:

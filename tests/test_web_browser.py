@@ -1,9 +1,10 @@
 """`tracker serve` in a real browser: Debian's chromium driven headless by
 selenium through chromedriver, against uvicorn on 127.0.0.1, both backends.
 A reader signs in, opens the contests, follows a contest to a claim and to
-its quote highlighted in the source, and searches; text stored to run
-script if it ever could (`onerror=`, `<script>`) never runs on any page,
-while the page's own script does."""
+its quote highlighted in the source, and searches; an editor selects a
+passage in a source and adds a claim from it; text stored to run script if
+it ever could (`onerror=`, `<script>`) never runs on any page, while the
+page's own script does."""
 
 from __future__ import annotations
 
@@ -53,6 +54,7 @@ def served(engine: Engine, tmp_path: Path) -> Iterator[str]:
     load_paths(engine, [SEEDS])
     hostile_record(engine, tmp_path)
     users.add_user(engine, "ana", "reader", PASSWORD)
+    users.add_user(engine, "eve", "editor", PASSWORD)
     desk = Desk.open(url_of(engine), read_only=False)
     port = _free_port()
     config = uvicorn.Config(create_app(desk), host="127.0.0.1", port=port, log_level="warning")
@@ -184,3 +186,77 @@ def test_stored_script_never_runs_and_pages_fit_a_phone(served: str, browser: An
     assert shown == "<script>window.__pwned=1</script> The convoy left at dawn."
     # A javascript: address is text: clicking on it goes nowhere.
     assert not driver.find_elements(By.CSS_SELECTOR, "a[href^='javascript']")
+
+
+def test_an_editor_selects_a_passage_in_a_source_and_adds_a_claim(
+    served: str, browser: Any, engine: Engine
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.conftest import Runner
+
+    source, phrase = "star-advertiser-20240618", "pledged his unwavering support"
+    article = (SEEDS / "002_75e8f458d8cc0dcf.txt").read_text("utf-8")
+    driver = browser
+    driver.get(served + "/signin")
+    driver.find_element(By.NAME, "name").send_keys("eve")
+    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form.signin button").click()
+    _arrive(driver, served + "/")
+    driver.get(f"{served}/sources/{source}")
+    _clean(driver)
+    # The passage selected as a reader's mouse selects it: a range over the
+    # article's text, which the page's script turns into the form's quote.
+    selected = driver.execute_script(
+        """const article = document.querySelector(".article");
+        const walk = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+        const nodes = [];
+        let text = "";
+        for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+          nodes.push([n, text.length]);
+          text += n.data;
+        }
+        const at = text.indexOf(arguments[0]);
+        if (at < 0) return false;
+        const place = (i) => {
+          const [n, from] = nodes.filter(([n, from]) => from <= i).pop();
+          return [n, i - from];
+        };
+        const range = document.createRange();
+        range.setStart(...place(at));
+        range.setEnd(...place(at + arguments[0].length));
+        getSelection().removeAllRanges();
+        getSelection().addRange(range);
+        return true;""",
+        phrase,
+    )
+    assert selected
+    form = driver.find_element(By.ID, "add-claim")
+    start = form.find_element(By.NAME, "start")
+    WebDriverWait(driver, 10).until(lambda d: start.get_attribute("value"))
+    at = article.index(phrase)
+    assert int(start.get_attribute("value")) == at
+    assert int(form.find_element(By.NAME, "end").get_attribute("value")) == at + len(phrase)
+    assert form.find_element(By.NAME, "quote").get_attribute("value") == phrase
+    assert "Quoting characters" in driver.find_element(By.CSS_SELECTOR, "p.selection").text
+    form.find_element(By.NAME, "by").send_keys("Putin")
+    form.find_element(By.NAME, "text").send_keys("Putin pledged unwavering support to Pyongyang.")
+    form.find_element(By.NAME, "on").send_keys("2024-06-18")
+    form.find_element(By.NAME, "new").click()
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 15).until(lambda d: "/claims/" in d.current_url)
+    key = driver.current_url.rsplit("/claims/", 1)[1]
+    assert f"added claim {key}" in driver.find_element(By.CSS_SELECTOR, "p.said").text
+    _clean(driver)
+    # The command line sees it: the quote at the passage's place in the source.
+    shown = Runner(url_of(engine))("show", key, "-f", "json")
+    assert shown.exit_code == 0, shown.output
+    import json
+
+    [appearance] = json.loads(shown.output)["appearances"]
+    assert (appearance["source"], appearance["start"], appearance["end"]) == (
+        source, at, at + len(phrase)
+    )  # fmt: skip
+    history = Runner(url_of(engine))("history", key, "-f", "json")
+    assert json.loads(history.output)[0]["by"] == "eve"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from tracker.cli.common import COUNT, parse_date
-from tracker.cli.writing import actor_key, report, write_format, writing
+from tracker.cli.writing import actor_key, echo_notes, report, write_format, writing
 from tracker.vocabulary import ACTOR_KINDS, COUNTER_RELATIONS
 
 if TYPE_CHECKING:
@@ -83,10 +83,8 @@ def add_source(
           --title "Statement on ..." --published 2024-06-19
       tracker add source https://example.org/2025/03/04/article --credit Reuters
     """
-    from tracker import dates
     from tracker.errors import AddressRefused
-    from tracker.ingest import edit, sourcefile, webpage
-    from tracker.ingest.dataset import SourceSpec
+    from tracker.ingest import adding, sourcefile, webpage
 
     page = None
     if webpage.is_url(file):
@@ -106,45 +104,30 @@ def add_source(
         if written is not None:
             report(ctx, written, fmt)
             return
-    published = published or found.published
-    title = options["title"] or found.title
-    outlet = options["outlet"] or found.outlet
-    for value, option in ((title, "--title"), (outlet, "--outlet")):
-        if not value:
-            raise click.UsageError(f"{file} does not say its {option[2:]}: give {option}")
-    assert title is not None and outlet is not None
-    if not options["title"] and found.title_from_text:
+    given = adding.SourceFields(
+        key=key,
+        title=options["title"],
+        outlet=options["outlet"],
+        url=options["url"],
+        published=published,
+        language=options["language"],
+        credits=list(options["credits"]),
+        archived_url=options["archived_url"],
+        retrieved=retrieved,
+        excerpt=options["excerpt"],
+        notes=options["notes"],
+    )
+    if not options["title"] and found.title_from_text and found.title:
         from tracker.render.terminal import printable
 
         # Said, since no file stated it: a headline read from the text.
         click.echo(
-            f"Title taken from the first line: {printable(title)!r} (--title gives another)",
+            f"Title taken from the first line: {printable(found.title)!r} (--title gives another)",
             err=True,
         )
     with writing(ctx) as session:
-        names = list(options["credits"]) or found.credits
-        spec = SourceSpec(
-            key=key or "",
-            outlet=outlet,
-            title=title,
-            url=options["url"] or found.url,
-            published=published[0] if published else None,
-            published_precision=published[1] if published else None,
-            language=options["language"] or found.language,
-            credits=[actor_key(session, name) for name in names],
-            notes=options["notes"] or found.notes,
-            text=found.text,
-            where=edit.where(f"{file}"),
-            archived_url=options["archived_url"] or found.archived_url,
-            retrieved=retrieved[0] if retrieved else found.retrieved,
-            excerpt=options["excerpt"] or found.excerpt,
-            raw_hash=found.raw_hash,
-        )
-        if not key:
-            # The date at its precision: a month gives 202503, not an invented day.
-            day = dates.compact(*published) if published else ""
-            spec.key = edit.new_key(session, "source", f"{outlet} {day}".strip())
-        written = edit.add_source(session, spec)
+        written, said = adding.add_source(session, found, file, given)
+        echo_notes(said)
     report(ctx, written, fmt)
 
 
@@ -222,52 +205,32 @@ def _claim_options(f: Callable[..., Any]) -> Callable[..., Any]:
 def _add_claim(
     ctx: click.Context, relations: list[tuple[str, str]], fmt: str, options: dict[str, Any]
 ) -> None:
-    from tracker.ingest import edit
-    from tracker.ingest.dataset import AppearanceSpec, ClaimSpec
-    from tracker.query.similar import similar_claims
+    from tracker.ingest import adding, edit
+    from tracker.query.similar import refuse_resembling
 
-    stated = parse_date(options["stated"], "--on")
+    fields = adding.ClaimFields(
+        by=list(options["by"]),
+        text=options["text"],
+        source=options["source"],
+        quote=options["quote"],
+        stated=parse_date(options["stated"], "--on"),
+        topics=list(options["topics"]),
+        paraphrase=options["paraphrase"],
+        cue=options["cue"],
+        via=options["via"],
+        occurrence=options["occurrence"],
+        key=options["key"],
+        relations=relations,
+    )
     label = "tracker add " + ("counter" if relations else "claim")
     with writing(ctx) as session:
-        claimants = [actor_key(session, name) for name in options["by"]]
-        appearance = AppearanceSpec(
-            source=options["source"],
-            quote=options["quote"],
-            type="paraphrase" if options["paraphrase"] else "direct",
-            cue=options["cue"],
-            via=actor_key(session, options["via"]) if options["via"] else None,
-            occurrence=options["occurrence"],
-            where=edit.where(label),
-        )
-        key = options["key"] or edit.new_key(session, "claim", options["text"])
-        spec = ClaimSpec(
-            key=key,
-            text=options["text"],
-            claimants=claimants,
-            stated=stated[0] if stated else None,
-            precision=stated[1] if stated else None,
-            topics=list(options["topics"]),
-            appearances=[appearance],
-            relations=relations,
-            where=edit.where(label),
-        )
+        spec, said = adding.claim_spec(session, fields, label)
+        echo_notes(said)
         # Written first, so that a bad quote or name is what is reported; a
         # resemblance then undoes it (the transaction rolls back).
         written = edit.add_claim(session, spec)
         if not options["force_new"]:
-            from sqlalchemy import select
-
-            from tracker.record.models import Actor
-
-            ids = set(session.scalars(select(Actor.id).where(Actor.key.in_(claimants))))
-            matches = similar_claims(session, spec.text, [options["quote"]], ids, key)
-            if matches:
-                best = matches[0]
-                raise click.ClickException(
-                    f"this resembles claim {best.claim} ({best.score:.0f}% alike, same side):"
-                    f" {best.text!r}. Record it there with `tracker add appearance"
-                    f" {best.claim} --source ... --quote ...`, or as a new claim with --new"
-                )
+            refuse_resembling(session, spec)
     report(ctx, written, fmt)
 
 

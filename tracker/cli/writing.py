@@ -100,16 +100,19 @@ def actor_key(session: Session, name: str) -> str:
     """The actor a write names: by id or a whole alias, or the surname of
     the one person who bears it (said on stderr, and kept with the change);
     never by a guess."""
-    from tracker.record import changelog
-    from tracker.record.names import resolve_writer
+    from tracker.ingest.adding import writer_key
+
+    key, said = writer_key(session, name)
+    echo_notes([said] if said else [])
+    return key
+
+
+def echo_notes(said: list[str]) -> None:
+    """What resolving a name told the user, on stderr."""
     from tracker.render.terminal import printable
 
-    actor, by_surname = resolve_writer(session, name)
-    if by_surname:
-        said = f"{name!r} taken as {actor.name} ({actor.key}), the one person of that surname"
-        click.echo(printable(said), err=True)
-        changelog.note(session, said)
-    return actor.key
+    for line in said:
+        click.echo(printable(line), err=True)
 
 
 def confirm(question: str, yes: bool) -> None:

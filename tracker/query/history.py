@@ -202,8 +202,10 @@ def _scope(flt: HistoryFilter) -> tuple[str, int] | None:
     return None
 
 
-def history(session: Session, flt: HistoryFilter) -> Iterator[ChangeEntry]:
-    """The changes `flt` selects, newest first."""
+def history(session: Session, flt: HistoryFilter, counts: bool = True) -> Iterator[ChangeEntry]:
+    """The changes `flt` selects, newest first; without `counts` (a page
+    that shows one entity's changes), each change's counts of every entity
+    it touched are left empty: a load's change counts a million rows."""
     query = select(Change).order_by(Change.id.desc())
     scope = _scope(flt)
     if scope is not None:
@@ -222,14 +224,20 @@ def history(session: Session, flt: HistoryFilter) -> Iterator[ChangeEntry]:
     if flt.limit is not None:
         query = query.limit(flt.limit)
     for change in session.scalars(query).all():
-        yield entry(session, change, scope)
+        yield entry(session, change, scope, counts)
 
 
-def entry(session: Session, change: Change, scope: tuple[str, int] | None = None) -> ChangeEntry:
+def entry(
+    session: Session,
+    change: Change,
+    scope: tuple[str, int] | None = None,
+    counted: bool = True,
+) -> ChangeEntry:
     """What `change` did; within `scope` (an entity a filter names), only to
-    the entities of the rows naming it."""
+    the entities of the rows naming it; `counted`: with the counts of every
+    entity it touched (needed, and always given, without a scope)."""
     undone_by = session.scalar(select(Change.id).where(Change.undoes == change.id))
-    counts = _counts(session, change)
+    counts = _counts(session, change) if counted or scope is None else {}
     touched = _touched(session, change, scope)
     shown = touched[:DETAIL] if scope is None else touched
     found = [e for e in (_entity(session, change, k, i) for k, i in shown) if e is not None]

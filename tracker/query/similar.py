@@ -17,8 +17,10 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from tracker.errors import TrackerError
+from tracker.ingest.dataset import ClaimSpec
 from tracker.query.search import STOP_WORDS, search
-from tracker.record.models import ActorSide, Claim
+from tracker.record.models import Actor, ActorSide, Claim
 
 THRESHOLD = 80.0
 # Words that make two sentences look alike without saying the same thing.
@@ -116,3 +118,24 @@ def similar_claims(
         if score >= THRESHOLD:
             found.append(Match(claim.key, round(score, 1), claim.text))
     return sorted(found, key=lambda m: (-m.score, m.claim))
+
+
+class Resembles(TrackerError):
+    """A new claim like a recorded one of the same side: another appearance of it."""
+
+
+def refuse_resembling(session: Session, spec: ClaimSpec) -> None:
+    """Refuse `spec` (just written, in this transaction) when it resembles a
+    recorded claim of the same side, naming the claim it should join: the
+    same statement in another source or translation. `add claim --new`
+    (and the web's "record it anyway") does not ask."""
+    ids = set(session.scalars(select(Actor.id).where(Actor.key.in_(spec.claimants))))
+    quotes = [a.quote for a in spec.appearances if a.quote is not None]
+    matches = similar_claims(session, spec.text, quotes, ids, spec.key)
+    if matches:
+        best = matches[0]
+        raise Resembles(
+            f"this resembles claim {best.claim} ({best.score:.0f}% alike, same side):"
+            f" {best.text!r}. Record it there with `tracker add appearance"
+            f" {best.claim} --source ... --quote ...`, or as a new claim with --new"
+        )

@@ -16,10 +16,12 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from tracker.query import queries
+from tracker.query.history import history, locate
 from tracker.query.search import search as run_search
 from tracker.record import suggest
 from tracker.record.names import resolve_actor
 from tracker.render import pages, views
+from tracker.render.history import HISTORY_HEADERS, history_dict, history_row
 from tracker.render.output import render, write_listing
 from tracker.render.stream import Out
 from tracker.web import params
@@ -156,3 +158,16 @@ def topics(request: Request) -> Response:
     data = [views.topic_dict(t, n) for t, n in found]
     rows = [[t, n] for t, n in found]
     return Response(render("json", views.TOPIC_HEADERS, rows, data) + "\n", media_type=JSON)
+
+
+def claim_history(request: Request) -> Response:
+    """`tracker history CLAIM -f json`: every change of the claim, newest first."""
+    reader(request)
+    with _desk(request).reading() as session:
+        flt = locate(session, "claim", request.path_params["key"])  # a wrong id: 404 now
+
+    def write(session: Session, out: Out) -> None:
+        changes = history(session, flt)
+        write_listing(out, "json", HISTORY_HEADERS, changes, history_row, history_dict)
+
+    return _streamed(request, write)

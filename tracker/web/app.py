@@ -20,16 +20,17 @@ from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, request_response
 from starlette.templating import Jinja2Templates
 
 from tracker.errors import NotFound, TrackerError
 from tracker.render.terminal import error_line
 from tracker.render.views import date_text
-from tracker.web import api, auth, reading
+from tracker.web import api, auth, feeding, fixing, reading
 from tracker.web.auth import SignInNeeded, Viewer
 from tracker.web.desk import Desk
-from tracker.web.security import MAX_BODY, SecurityHeaders, Throttle, visible, web_link
+from tracker.web.forms import handler
+from tracker.web.security import MAX_BODY, MAX_UPLOAD, SecurityHeaders, Throttle, visible, web_link
 
 ASSETS = {"style.css": "text/css; charset=utf-8", "app.js": "text/javascript; charset=utf-8"}
 SESSION_COOKIE = "tracker_session"
@@ -66,17 +67,53 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(part=_part, web_link=web_link, date=date_text)
+    # The forms, for the pages that hold one (a claim's: relate, review...).
+    env.globals["forms"] = {name: a.form for name, a in feeding.ACTIONS.items()}
     # A page is the server's unless tracker publish says otherwise (reading.page).
     env.globals["published"] = False
     return env
 
 
+def _form(path: str, action: str) -> Route:
+    found = feeding.ACTIONS.get(action) or fixing.ACTIONS[action]
+    return Route(path, handler(found), methods=["GET", "POST"])
+
+
+# The forms that change the record: each the CLI command of its name. Before
+# the reading pages, whose /claims/{key} would take /claims/x/relate's place.
+FORMS: list[BaseRoute] = [
+    _form("/add/claim", "add_claim"),
+    Route(
+        "/add/source",
+        RequestBodyLimitMiddleware(
+            request_response(handler(feeding.ACTIONS["add_source"])),
+            max_body_size=MAX_UPLOAD + MAX_BODY,
+        ),
+        methods=["GET", "POST"],
+    ),
+    _form("/claims/{key}/counter", "add_counter"),
+    _form("/claims/{key}/relate", "relate"),
+    _form("/claims/{key}/unrelate", "unrelate"),
+    _form("/claims/{key}/review", "review"),
+    _form("/claims/{key}/evidence", "evidence"),
+    _form("/claims/{key}/edit", "edit_claim"),
+    _form("/claims/{key}/remove", "remove_claim"),
+    _form("/actors/{key}/edit", "edit_actor"),
+    _form("/actors/{key}/merge", "merge_actors"),
+    _form("/actors/{key}/remove", "remove_actor"),
+    _form("/sources/{key}/edit", "edit_source"),
+    _form("/sources/{key}/remove", "remove_source"),
+    _form("/changes/{key}/undo", "undo"),
+]
+
 ROUTES: list[BaseRoute] = [
+    *FORMS,
     Route("/", reading.contests, name="contests"),
     Route("/contested.json", api.contested),
     Route("/claims", reading.claims, name="claims"),
     Route("/claims.json", api.claims),
     Route("/claims/{key}.json", api.claim),
+    Route("/claims/{key}/history.json", api.claim_history),
     Route("/claims/{key}", reading.claim, name="claim"),
     Route("/actors", reading.actors, name="actors"),
     Route("/actors.json", api.actors),

@@ -63,13 +63,13 @@ class Desk:
             yield session
 
     @contextmanager
-    def writing(self, who: str, command: str) -> Iterator[Session]:
+    def writing(self, who: str, command: str, silent: bool = False) -> Iterator[Session]:
         """One transaction under the write lock, one change in the log: made by
         `who` (the signed-in user), described by `command` (the form's action,
-        as a command line would name it)."""
+        as a command line would name it); `silent`: a typo-level fix."""
         if self.writer is None:
             raise ReadOnly("this server is read-only: nothing can be changed here")
-        with lock.transaction(self.writer, ChangeContext(who, command)) as session:
+        with lock.transaction(self.writer, ChangeContext(who, command, silent)) as session:
             yield session
 
     def close(self) -> None:

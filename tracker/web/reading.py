@@ -15,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from tracker.errors import Ambiguous, NotFound, TrackerError
 from tracker.query import queries
+from tracker.query.history import history, locate
 from tracker.query.queries import ClaimFilter
 from tracker.query.records import ClaimRecord
 from tracker.query.search import highlights, search
@@ -22,6 +23,7 @@ from tracker.record import suggest
 from tracker.record.names import resolve_actor_match
 from tracker.render import views
 from tracker.render.diagram import contest_map
+from tracker.render.history import history_dict, what_lines
 from tracker.render.pages import hit_record
 from tracker.vocabulary import COUNTER_RELATIONS, RELATION_TYPES, SEARCH_KINDS, STATUSES
 from tracker.web import params
@@ -33,6 +35,9 @@ from tracker.web.security import csrf_token
 # What one actor page shows of each list; the rest is a listing away.
 ACTOR_SHOWN = 50
 TIMELINE_PAGE = 100
+HISTORY_SHOWN = 100  # a claim's newest changes; `tracker history CLAIM` has them all
+# Where what a form wrote is kept until the next page shows it, once.
+SAID = "said"
 
 
 def _desk(request: Request) -> Desk:
@@ -46,10 +51,12 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     path for the JSON beside it."""
     found: Viewer = request.state.viewer
     published = request.app.state.published
+    writable = not (found.read_only or published)
     base = {
         "viewer": found,
-        "csrf": "" if found.read_only or published else csrf_token(request),
+        "csrf": csrf_token(request) if writable else "",
         "published": published,
+        "said": request.session.pop(SAID, None) if writable and SAID in request.session else None,
     }
     response: Response = request.app.state.templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status
@@ -120,6 +127,9 @@ def claim(request: Request) -> Response:
     key = request.path_params["key"]
     with _desk(request).reading() as session:
         data = views.claim_dict(queries.claim(session, key))
+        # A published page has no history: it stays the same bytes while the
+        # record does, whatever the log says of when it was written.
+        changes = None if request.app.state.published else claim_history(session, key)
     drawn = contest_map(data)
     return page(
         request,
@@ -127,10 +137,23 @@ def claim(request: Request) -> Response:
         claim=data,
         # Built of escaped text only (tracker.render.diagram).
         diagram=Markup(drawn) if drawn else None,
-        # The change log's entries for this claim, when there is one.
-        history=None,
+        history=changes,
         json_path=f"/claims/{quote(key, safe='')}.json",
     )
+
+
+def claim_history(session: Session, key: str) -> list[dict[str, Any]]:
+    """The claim's change log as `tracker history CLAIM` gives it, newest
+    first: each change's JSON record, with the lines its table shows. The
+    counts of all a change touched are not read: the load that wrote the
+    claim may have written a million others."""
+    changes = []
+    flt = replace(locate(session, "claim", key), limit=HISTORY_SHOWN)
+    for entry in history(session, flt, counts=False):
+        record = history_dict(entry)
+        record["what"] = what_lines(entry)
+        changes.append(record)
+    return changes
 
 
 def _how(session: Session, name: str | None, key: str) -> str | None:

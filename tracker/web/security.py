@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tracker.limits import MAX_FETCH_BYTES
 from tracker.render.markdown import is_web_url
 
 # No inline script or style anywhere: everything the pages run or wear is a
@@ -40,8 +41,10 @@ HEADERS = {
     "cross-origin-resource-policy": "same-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
 }
-# Bodies are small forms for now; an upload route raises its own limit.
+# Bodies are small forms; the one upload route (a source's file) raises its
+# own limit to a fetched page's (16 MiB), plus the form's other fields.
 MAX_BODY = 64 * 1024
+MAX_UPLOAD = MAX_FETCH_BYTES
 MAX_PARAM = 500  # characters of one query parameter
 
 
