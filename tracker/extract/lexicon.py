@@ -2,7 +2,7 @@
 the nouns that name a speaker, the markers of an intermediary.
 
 General English news usage (the kind a style guide lists), not any one
-article's phrasing. Verb forms are spelled out by `_forms` so that no
+article's phrasing. Verb forms are spelled out by `forms` so that no
 lemmatizer (and no 100 MB lookup table) is needed for a closed list.
 """
 
@@ -49,7 +49,7 @@ _IRREGULAR = {
 }
 
 
-def _forms(lemma: str) -> tuple[str, ...]:
+def forms(lemma: str) -> tuple[str, ...]:
     if lemma in _IRREGULAR:
         return _IRREGULAR[lemma]
     if lemma.endswith("y") and lemma[-2] not in "aeiou":
@@ -71,7 +71,7 @@ def _table() -> dict[tuple[str, ...], Cue]:
     for stance, lemmas in _VERBS.items():
         for lemma in lemmas:
             head, *rest = lemma.split("_")
-            for form in _forms(head):
+            for form in forms(head):
                 table[(form, *rest)] = Cue(stance, head)
     return table
 
