@@ -3,6 +3,7 @@
     python benchmarks/extraction.py                      # the seed articles' gold
     python benchmarks/extraction.py other-gold.yaml --root DIR --db URL
     python benchmarks/extraction.py --brat ../shared/corpora/polnear-train [--first 300]
+    python benchmarks/extraction.py --quotes      # seconds on 1 MB of quotation marks
 
 Prints precision, recall and F1 against hand-annotated gold attributions
 (benchmarks/gold/attributions.yaml: speaker, cue and content spans, stance,
@@ -142,6 +143,25 @@ def brat(folder: Path, first: int | None, repeat: int) -> None:
     )
 
 
+QUOTES = {
+    "balanced marks, one run": "\u201c\u201d",
+    "unbalanced \u201c, one run": "\u201c",
+    "straight quotes, one run": '"',
+    "unbalanced \u201c before words": "\u201ca ",
+    "quoted statements, no break": "He said \u201cyes.\u201d ",
+}
+
+
+def quotes(size: int) -> None:
+    """Seconds to extract from `size` bytes of each shape of quotes."""
+    nlp = pipeline()
+    for name, unit in QUOTES.items():
+        text = unit * (size // len(unit.encode()))
+        start = time.perf_counter()
+        found = attributions(nlp, text)
+        print(f"{name:32} {time.perf_counter() - start:7.2f} s  {len(found):6} found")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -152,7 +172,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20, help="timing runs (median)")
     parser.add_argument("--brat", type=Path, help="measure against a brat standoff corpus")
     parser.add_argument("--first", type=int, help="with --brat: only the first N articles")
+    parser.add_argument("--quotes", action="store_true", help="time 1 MB of quotation marks")
     args = parser.parse_args()
+    if args.quotes:
+        quotes(1_000_000)
+        return
     if args.brat:
         try:
             brat(args.brat, args.first, min(args.repeat, 3))

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 _NAME_WORD = r"[A-Z][\w.'\u2019-]*"
+# The cues after one that may end its statement: past these, it ends anyway.
+_FOLLOWING = 8
 _HEADLINE = re.compile(
     rf"^(?P<content>.{{8,}}?)\s*(?P<cue>:)\s+(?P<speaker>{_NAME_WORD}(?: {_NAME_WORD}){{0,3}})\s*$"
 )
@@ -56,7 +58,8 @@ def _trailer(tokens: list[Token], cues: list[phrases.Cue], index: int) -> int:
     """Where the statement of cue `index` ends: at the next cue's clause
     (", X reported", ", and vowed", ", according to")."""
     cue = cues[index]
-    for following in cues[index + 1 :]:
+    following_cues = cues[index + 1 : index + 1 + _FOLLOWING]
+    for following in following_cues:
         k = following.first
         while k > cue.last and tokens[k - 1].lower in lexicon.AUXILIARIES:
             k -= 1
@@ -73,6 +76,8 @@ def _trailer(tokens: list[Token], cues: list[phrases.Cue], index: int) -> int:
             return j - 1 if tokens[j - 1].text in phrases.BOUNDARY else j
         if following.marker:
             return following.first
+    if len(following_cues) == _FOLLOWING:
+        return following_cues[-1].first  # no sentence of news has so many
     return len(tokens)
 
 
@@ -86,6 +91,7 @@ def _in_sentence(
     text: str, sentence: Sentence, number: int, previous: Attribution | None
 ) -> list[Attribution]:
     tokens = sentence.tokens
+    position = {t.start: k for k, t in enumerate(tokens)}
     cues = phrases.find_cues(tokens)
     found: list[tuple[phrases.Cue, Attribution]] = []
     markers = [c for c in cues if c.marker]
@@ -115,7 +121,7 @@ def _in_sentence(
                 speaker, inverted = phrases.speaker_after(tokens, cue.last), True
             if not speaker:
                 continue
-            first = tokens.index(speaker[0])
+            first = position[speaker[0].start]
             if inverted:
                 quoted = phrases.quote_before(tokens, cue.first)
                 content = (quoted, "direct") if quoted else None

@@ -115,7 +115,10 @@ def speaker_before(tokens: list[Token], cue: Cue) -> list[Token]:
     if end and tokens[end - 1].lower in ("and", "or", "but"):
         return []  # "… and pledged": the subject is the first verb's
     start = end
-    while start > 0:
+    # No speaker is that long: the bound keeps a sentence of cues and no
+    # boundary ("he said he said he said…") from being read back to its start
+    # for every cue.
+    while start > 0 and end - start < 4 * MAX_SPEAKER:
         token = tokens[start - 1]
         if token.quote != OUTSIDE or token.text in BOUNDARY or token.lower in lexicon.CLAUSE_WORDS:
             break
