@@ -82,9 +82,24 @@ def _trailer(tokens: list[Token], cues: list[phrases.Cue], index: int) -> int:
 
 
 def _stance(cue: phrases.Cue, content: str) -> str:
+    if cue.stance == "asserts" and lexicon.DISPUTE_WORDS.search(content):
+        return "disputes"  # "They are 100 percent wrong"
     if cue.stance == "asserts" and lexicon.HEDGE_WORDS.search(content):
         return "hedges"
     return cue.stance
+
+
+def _an_act(cue: phrases.Cue, words: list[Token], kind: str) -> bool:
+    """ "Judge rejects request to unseal …": a decision on a request, an
+    appeal or a bid is an act reported, not a statement denied."""
+    if cue.stance != "denies" or kind != "paraphrase":
+        return False
+    for token in words[:6]:
+        if token.lower in ("that", "to", ",") or token.lower in lexicon.PREPOSITIONS:
+            return False
+        if token.lower in lexicon.ACT_NOUNS:
+            return True
+    return False
 
 
 def _in_sentence(
@@ -116,6 +131,14 @@ def _in_sentence(
             speaker = phrases.speaker_before(tokens, cue)
             if not speaker and found and _joined(tokens, found[-1][0], cue):
                 speaker = _tokens_of(tokens, found[-1][1].speaker)
+            if (
+                not speaker
+                and not found
+                and cue.first
+                and tokens[cue.first - 1].text == ","
+                and tokens[cue.first].lower in lexicon.SPEECH_ING
+            ):
+                speaker = phrases.subject(tokens, cue.first)
             inverted = False
             if not speaker and phrases.quote_before(tokens, cue.first):
                 speaker, inverted = phrases.speaker_after(tokens, cue.last), True
@@ -137,8 +160,12 @@ def _in_sentence(
         if content is None:
             continue
         words, kind = content
+        if _an_act(cue, words, kind):
+            continue
         span = _span(text, words)
         first = cue.first
+        while first and tokens[first - 1].lower in lexicon.ADVERBS:
+            first -= 1  # "has strongly denied": the cue with its adverbs
         if first and tokens[first - 1].lower in ("has", "have", "had"):
             first -= 1  # "have denied": the cue with its auxiliary
         attribution = Attribution(

@@ -11,7 +11,16 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-STANCES = ("asserts", "hedges", "accuses", "denies", "pledges", "condemns", "thanks")
+STANCES = (
+    "asserts",
+    "hedges",
+    "accuses",
+    "denies",
+    "disputes",
+    "pledges",
+    "condemns",
+    "thanks",
+)
 
 # lemma -> stance. A lemma may be a phrase ("raise concern"): its first word
 # inflects, the rest must follow as written.
@@ -21,7 +30,7 @@ _VERBS: dict[str, list[str]] = {
         "confirm argue reiterate repeat emphasize emphasise maintain assert affirm "
         "acknowledge admit reply respond comment observe remark mention predict warn "
         "tweet post analyse analyze describe conclude recall testify disclose "
-        "reveal indicate boast complain concede"
+        "reveal indicate boast complain concede contend continue"
     ).split(),
     "hedges": (
         "believe think suspect fear speculate suggest estimate "
@@ -95,6 +104,28 @@ FUNCTION_WORDS = frozenset(
     "his her their our it he she they we i you if when while after before during ahead "
     "earlier later last since meanwhile however".split()
 )
+# Verbs that report speech only where they introduce it ("She continued:
+# “…”", "“…,” she continued"): elsewhere they are about anything ("the
+# talks continued").
+INTRODUCING_ONLY = frozenset("continue continues continued continuing".split())
+# What a denial verb acts on when it is no statement but a decision: "Judge
+# rejects request to unseal …", "the court dismissed the appeal".
+ACT_NOUNS = frozenset(
+    (
+        "request requests appeal appeals motion motions bid bids offer offers proposal "
+        "proposals plan plans application applications petition petitions lawsuit lawsuits "
+        "suit suits case cases nomination nominations deal deals amendment amendments bill "
+        "bills resolution resolutions invitation invitations demand demands settlement "
+        "challenge challenges nominee nominees candidate candidates"
+    ).split()
+)
+# What an assertion says of another's words when it disputes them: "They
+# are 100 percent wrong", "the accusations are unfounded".
+DISPUTE_WORDS = re.compile(
+    r"(?i)\b(?:wrong|false|untrue|not true|unfounded|baseless|groundless|nonsense|"
+    r"ridiculous|absurd|a lie|lies|lying|fake|fabricated|inaccurate|incorrect|"
+    r"misleading|bogus|mistaken|totally false|no truth)\b"
+)
 # The medium of a statement, not part of it: "said in a letter".
 MEDIUMS = frozenset(
     "letter statement interview article post speech briefing tweet address message "
@@ -131,6 +162,23 @@ AUXILIARIES = frozenset(
     "further reportedly publicly privately recently already once separately "
     "initially firmly strongly flatly angrily quickly swiftly".split()
 )
+# ", arguing that …" after a clause of the speaker's own: a second act of
+# the sentence's subject ("The union sued on Monday, arguing that …").
+SPEECH_ING = frozenset(
+    "saying arguing adding noting insisting claiming warning explaining stressing "
+    "contending suggesting asserting telling".split()
+)
+# Verbs that end a sentence's subject: "The union filed …", "He went …".
+SUBJECT_ENDS = frozenset(
+    (
+        "is are was were has have had will would can could did does do took made went gave "
+        "came sent spoke met left held hit put set ran won lost led broke stood brought "
+        "fought sought kept struck began drew threw knew saw told said wrote thought "
+        "became rose fell took spent paid sold bought built"
+    ).split()
+)
+# Of those, the adverbs that belong to a cue: "has strongly denied".
+ADVERBS = frozenset("strongly flatly firmly angrily repeatedly publicly privately".split())
 # Audiences and adjuncts between a cue and what was said.
 AUDIENCE = frozenset("reporters journalists press lawmakers parliament supporters".split())
 # "vowed to support": the statement is what follows the "to".

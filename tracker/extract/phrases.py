@@ -75,9 +75,21 @@ def _verb_here(tokens: list[Token], i: int, after_cue: bool) -> bool:
         return False
     if after is not None and after.lower in ("by", "of"):
         return False
+    if word.lower in lexicon.INTRODUCING_ONLY:
+        return (after is not None and (after.text == ":" or after.quote == OPENING)) or (
+            before is not None
+            and i > 1
+            and tokens[i - 2].quote == CLOSING
+            and (before.lower in lexicon.PRONOUNS or before.capital)
+        )
     if word.lower.endswith("ing"):
-        # ", saying …": a second statement of the same speaker.
-        return after_cue and before is not None and before.text == ","
+        # ", saying …": a second statement of the same speaker, or an act of
+        # the sentence's subject after one of another kind.
+        return (
+            before is not None
+            and before.text == ","
+            and (after_cue or word.lower in lexicon.SPEECH_ING)
+        )
     if word.lower in lexicon.NOUN_FORMS:
         # "state media", "a report": a verb only before what it introduces.
         subject = before is not None and (
@@ -165,6 +177,34 @@ def _names_speaker(phrase: list[Token]) -> bool:
         (t.capital and t.lower not in lexicon.FUNCTION_WORDS) or t.lower in lexicon.SPEAKER_NOUNS
         for t in phrase
     )
+
+
+def subject(tokens: list[Token], before: int) -> list[Token]:
+    """The subject of the sentence's first clause, ending before token
+    `before`: "The union filed a motion …, arguing": "The union"."""
+    k = 0
+    while k < before and tokens[k].lower in lexicon.LEADING:
+        k += 1
+    if k < before and tokens[k].lower in lexicon.PREPOSITIONS:
+        # "On Monday, the union …": after the opening phrase.
+        comma = next((j for j in range(k, before) if tokens[j].text == ","), None)
+        if comma is None:
+            return []
+        k = comma + 1
+    if k < before and tokens[k].lower in lexicon.PRONOUNS:
+        return tokens[k : k + 1]
+    end = k
+    while end < min(before, k + MAX_SPEAKER):
+        token = tokens[end]
+        if token.quote != OUTSIDE or token.text in BOUNDARY or token.text in END:
+            return []
+        if not token.capital and (
+            token.lower in lexicon.SUBJECT_ENDS or (token.lower.endswith("ed") and end > k)
+        ):
+            phrase = tokens[k:end]
+            return phrase if _names_speaker(phrase) else []
+        end += 1
+    return []
 
 
 def speaker_after(tokens: list[Token], start: int) -> list[Token]:

@@ -1,0 +1,113 @@
+"""Forms of attribution news uses, learnt from the development corpus and
+tested here on invented sentences (issue 16)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.extract.attribution import Attribution, attributions
+from tracker.extract.propose import pipeline
+
+
+def _found(text: str) -> list[tuple[str, str, str, str]]:
+    return [_row(a) for a in attributions(pipeline(), text)]
+
+
+def _row(a: Attribution) -> tuple[str, str, str, str]:
+    return (a.speaker.text, a.cue.text, a.stance, a.content.text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The governor has strongly denied any involvement in the scheme.",
+            ("The governor", "has strongly denied", "denies", "any involvement in the scheme"),
+        ),
+        (
+            "Lawyers for the company contended that the fees were lawful.",
+            ("Lawyers for the company", "contended", "asserts", "the fees were lawful"),
+        ),
+        (
+            "Dana Whitfield, the lawyer for the Marsh family, said no decision had been made.",
+            ("Dana Whitfield", "said", "asserts", "no decision had been made"),
+        ),
+        (
+            "The union filed a motion on Monday, arguing that the contract had expired.",
+            ("The union", "arguing", "asserts", "the contract had expired"),
+        ),
+        (
+            "On Friday, the mayor signed the order, adding that more would follow.",
+            ("the mayor", "adding", "asserts", "more would follow"),
+        ),
+        (
+            "He lashed out at the board, saying the audit was overdue.",
+            ("He", "saying", "asserts", "the audit was overdue"),
+        ),
+    ],
+)
+def test_forms(text: str, expected: tuple[str, str, str, str]) -> None:
+    assert _found(text) == [expected]
+
+
+def test_she_continued_introduces_a_quotation() -> None:
+    text = (
+        "\u201cWe will appeal,\u201d Ms. Harlow said. "
+        "She continued: \u201cThe ruling ignores the evidence.\u201d"
+    )
+    assert _found(text)[1][:2] == ("She", "continued")
+    assert _found(text)[1][3].startswith("The ruling ignores the evidence")
+    assert _found("\u201cWe will appeal,\u201d she continued.") == [
+        ("she", "continued", "asserts", "We will appeal")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The talks continued for hours.",
+        "Prices continued to rise in March.",
+        "Protesters marched through the city, chanting slogans.",
+    ],
+)
+def test_continue_and_a_participle_elsewhere_are_no_cue(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "\u201cThey are 100 percent wrong,\u201d said Ella Strand, whose brother died.",
+            "They are 100 percent wrong",
+        ),
+        ("Local officials say the accusations are unfounded.", "the accusations are unfounded"),
+        ("The company said the report was false.", "the report was false"),
+    ],
+)
+def test_calling_what_was_said_wrong_is_a_dispute(text: str, content: str) -> None:
+    [(_, _, stance, found)] = _found(text)
+    assert (stance, found) == ("disputes", content)
+
+
+def test_a_plain_assertion_is_no_dispute() -> None:
+    [(_, _, stance, _)] = _found("The mayor said the bridge would reopen in May.")
+    assert stance == "asserts"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Judge rejects Daily Ledger request to unseal mayor's tax records",
+        "The court dismissed the appeal on Tuesday.",
+        "The council rejected the developer's bid for the site.",
+    ],
+)
+def test_rejecting_a_request_is_an_act_not_a_denial(text: str) -> None:
+    assert _found(text) == []
+
+
+def test_rejecting_claims_is_still_a_denial() -> None:
+    assert _found("The senator rejected claims that she had misused funds.") == [
+        ("The senator", "rejected", "denies", "claims that she had misused funds")
+    ]
