@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from tracker.errors import TrackerError  # noqa: E402
 from tracker.extract.attribution import Attribution, attributions  # noqa: E402
-from tracker.extract.brat import read_brat  # noqa: E402
+from tracker.extract.brat import joined, read_brat  # noqa: E402
 from tracker.extract.families import FAMILIES, SPEECH_FAMILIES, family  # noqa: E402
 from tracker.extract.gold import GoldText, read_gold  # noqa: E402
 from tracker.extract.propose import Proposal, pipeline, propose  # noqa: E402
@@ -102,7 +102,7 @@ def brat(folder: Path, first: int | None, repeat: int) -> None:
     tally = Tally()
     found_all: list[list[Attribution]] = []
     for item in corpus:
-        found = attributions(nlp, item.gold.text)
+        found = joined(item.gold.text, attributions(nlp, item.gold.text))
         found_all.append(found)
         tally.add(found, item.gold.attributions, _cue_family, SPEECH_FAMILIES.__contains__)
     gold = sum(len(t.gold.attributions) for t in corpus)

@@ -11,7 +11,7 @@ import pytest
 
 from tracker.errors import InputError
 from tracker.extract.attribution import TextSpan, attributions
-from tracker.extract.brat import read_ann, read_brat
+from tracker.extract.brat import joined, read_ann, read_brat
 from tracker.extract.families import SPEECH_FAMILIES, family
 from tracker.extract.gold import GoldAttribution
 from tracker.extract.propose import pipeline
@@ -188,3 +188,15 @@ def test_the_benchmark_prints_precision_and_recall_per_family(corpus: Path) -> N
     assert "precision 0.67 (2 of 3 found right)" in result.stdout
     assert "speech-act recall 0.50 (1 of 2 gold speech acts found)" in result.stdout
     assert "1 without one, not scored" in result.stdout
+
+
+def test_a_quotation_continued_after_its_cue_is_joined_as_polnear_marks_it() -> None:
+    text = "\u201cWe are ready,\u201d she said. \u201cWe will be on time.\u201d\nHe said no."
+    found = attributions(pipeline(), text)
+    assert [a.content.text for a in found] == ["We are ready", "We will be on time.", "no"]
+    whole = joined(text, found)
+    assert [a.content.text for a in whole] == [
+        text[text.index("We are") : text.index("time.") + 5],
+        "no",
+    ]
+    assert text[whole[0].content.start : whole[0].content.end] == whole[0].content.text

@@ -111,3 +111,27 @@ def test_rejecting_claims_is_still_a_denial() -> None:
     assert _found("The senator rejected claims that she had misused funds.") == [
         ("The senator", "rejected", "denies", "claims that she had misused funds")
     ]
+
+
+def test_two_apostrophes_quote_as_a_straight_double_quote() -> None:
+    text = "''The attack is over,'' Mr. Zahed said."
+    assert _found(text) == [("Mr. Zahed", "said", "asserts", "The attack is over")]
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "told a crowd in Dayton, Ohio, on Monday.",
+        "said, smiling.",
+        "said Tuesday.",
+        "told the forum.",
+    ],
+)
+def test_a_quotation_before_the_speaker_is_what_was_said_whatever_follows(after: str) -> None:
+    [(speaker, _, _, content)] = _found(f"\u201cWe have come a long way,\u201d he {after}")
+    assert (speaker, content) == ("he", "We have come a long way")
+
+
+def test_what_follows_still_counts_when_it_introduces_a_statement() -> None:
+    text = "\u201cYes,\u201d she said, adding that the vote was close."
+    assert ("she", "said", "asserts", "Yes") in _found(text)

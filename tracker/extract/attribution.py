@@ -150,7 +150,16 @@ def _in_sentence(
                 content = (quoted, "direct") if quoted else None
             else:
                 content = phrases.content_after(tokens, cue.last, stop, cue.lemma)
-                if content is None or _is_trailing(tokens, cue, stop):
+                if (
+                    content is None
+                    or _is_trailing(tokens, cue, stop)
+                    or (
+                        # “…,” he told a crowd in Ohio: the quotation, not
+                        # the setting after the cue.
+                        phrases.quote_before(tokens, first)
+                        and not _introduces(tokens[cue.last : stop])
+                    )
+                ):
                     quoted = phrases.quote_before(tokens, first)
                     if quoted:
                         content = (quoted, "direct")
@@ -221,8 +230,13 @@ def _is_trailing(tokens: list[Token], cue: phrases.Cue, stop: int) -> bool:
             rest = rest[1:]
     if not rest:
         return True
-    introduces = any(t.lower == "that" or t.text == ":" or t.quote == OPENING for t in rest)
-    return rest[0].lower in lexicon.PREPOSITIONS and not introduces
+    return rest[0].lower in lexicon.PREPOSITIONS and not _introduces(rest)
+
+
+def _introduces(rest: list[Token]) -> bool:
+    """What follows a cue introduces what was said: "that", a colon or a
+    quotation."""
+    return any(t.lower == "that" or t.text == ":" or t.quote == OPENING for t in rest)
 
 
 def _joined(tokens: list[Token], before: phrases.Cue, cue: phrases.Cue) -> bool:

@@ -15,11 +15,11 @@ first annotator's file (by name).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tracker.errors import InputError
-from tracker.extract.attribution import TextSpan
+from tracker.extract.attribution import Attribution, TextSpan
 from tracker.extract.gold import GoldAttribution, GoldText
 
 _SPAN = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t?(.*)$")
@@ -93,6 +93,21 @@ def read_ann(path: Path, text: str, source: str) -> BratText:
         )
     found.sort(key=lambda g: (g.cue.start, g.content.start))
     return BratText(GoldText(source, path, text, found), without)
+
+
+def joined(text: str, found: list[Attribution]) -> list[Attribution]:
+    """Attributions as PolNeAR marks them: a quotation continued after its
+    cue (“…,” she said. “…”) is one attribution, where the extractor
+    proposes each part with the same speaker and cue."""
+    result: list[Attribution] = []
+    for a in found:
+        last = result[-1] if result else None
+        if last is not None and last.cue == a.cue and last.speaker == a.speaker:
+            start, end = last.content.start, max(last.content.end, a.content.end)
+            result[-1] = replace(last, content=TextSpan(start, end, text[start:end]))
+            continue
+        result.append(a)
+    return result
 
 
 def read_brat(folder: Path, limit: int | None = None) -> list[BratText]:
