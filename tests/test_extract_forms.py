@@ -135,3 +135,48 @@ def test_a_quotation_before_the_speaker_is_what_was_said_whatever_follows(after:
 def test_what_follows_still_counts_when_it_introduces_a_statement() -> None:
     text = "\u201cYes,\u201d she said, adding that the vote was close."
     assert ("she", "said", "asserts", "Yes") in _found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Mayor Says Bridge Will Reopen In May",
+            ("Mayor", "Says", "asserts", "Bridge Will Reopen In May"),
+        ),
+        (
+            "Other voters said they had not decided.",
+            ("Other voters", "said", "asserts", "they had not decided"),
+        ),
+        (
+            "Around that time, 47 percent said they would vote for Hale.",
+            ("47 percent", "said", "asserts", "they would vote for Hale"),
+        ),
+        (
+            "Kiedis said his band and Brian Burton wrote new songs.",
+            ("his band and Brian Burton", "wrote", "asserts", "new songs"),
+        ),
+    ],
+)
+def test_speakers_of_news(text: str, expected: tuple[str, str, str, str]) -> None:
+    assert expected in _found(text)
+
+
+def test_a_speaker_never_holds_another_cue() -> None:
+    found = _found("Kiedis said his band and Brian Burton wrote new songs.")
+    assert [s for s, _, _, _ in found] == ["Kiedis", "his band and Brian Burton"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Her debate included an effort to maintain that margin.",
+        "Ms. Rust gave the company time to respond to her questions.",
+        "Trump has won in Virginia, adding to his victories in Alabama.",
+    ],
+)
+def test_no_speech_here(text: str) -> None:
+    assert all(
+        cue not in ("maintain", "respond", "adding", "charged", "Says")
+        for _, cue, _, _ in _found(text)
+    )

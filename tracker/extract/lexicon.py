@@ -94,7 +94,7 @@ LONGEST_CUE = max(len(k) for k in CUES)
 AMBIGUOUS = frozenset(
     "charges claims reports pledges vows promises notes states comments remarks thanks "
     "posts estimates fears blames disputes warns charge claim report pledge vow promise "
-    "note state comment remark post estimate fear blame dispute".split()
+    "note state comment remark post estimate fear blame dispute contest contests".split()
 )
 # Forms that are nouns or adjectives far more often than verbs ("state
 # media", "a report", "the charge"): verbs only before "that", ":" or a quote.
@@ -198,7 +198,12 @@ SPEAKER_NOUNS = frozenset(
         "white house council committee court prosecutors prosecutor investigators company "
         "spokesperson's chief head director chairman chair king queen prince emperor "
         "pope party campaign embassy authorities authority regime countries country "
-        "foreign nations"
+        "foreign nations voters residents people critics supporters opponents democrats "
+        "republicans members staff lawyers lawyer attorneys attorney witnesses activists "
+        "protesters economists scientists historians doctors officers strategists "
+        "operatives donors allies colleagues friends students workers americans poll polls "
+        "survey surveys percent majority others spokesman's candidate candidates nominee "
+        "aide's senators representatives congressman congresswoman delegates"
     ).split()
 )
 # Signs that a speaker is an outlet: "state news agency TASS", "the Russian state media".
@@ -255,7 +260,7 @@ CONCEPT_OF = {word: concept for concept, words in CONCEPTS.items() for word in w
 # Words that start a clause, open a sentence, or begin an adjunct.
 CLAUSE_WORDS = frozenset(
     "that which who whom whose while as but because when after before if since although "
-    "though where whereas".split()
+    "though where whereas whatever whoever".split()
 )
 LEADING = frozenset(
     "and but meanwhile however moreover also still yet so then separately earlier later "

@@ -26,9 +26,13 @@ class Cue:
 
 def find_cues(tokens: list[Token]) -> list[Cue]:
     cues: list[Cue] = []
+    words = [t for t in tokens if t.word and len(t.text) > 3]
+    # "Trump Says He Is Unlikely To …": in a headline in title case a
+    # capitalized cue is a verb.
+    title = len(words) >= 3 and sum(t.capital for t in words) >= 0.8 * len(words)
     i = 0
     while i < len(tokens):
-        found = _cue_at(tokens, i, bool(cues))
+        found = _cue_at(tokens, i, bool(cues), title)
         if found is None:
             i += 1
             continue
@@ -40,10 +44,14 @@ def find_cues(tokens: list[Token]) -> list[Cue]:
     return cues
 
 
-def _cue_at(tokens: list[Token], i: int, after_cue: bool) -> Cue | None:
+def _cue_at(tokens: list[Token], i: int, after_cue: bool, title: bool = False) -> Cue | None:
     if tokens[i].quote != OUTSIDE or tokens[i].lower not in lexicon.FIRST_WORDS:
         return None
     words = [t.lower for t in tokens[i : i + 4]]
+    if title and tokens[i].capital and i > 0 and (words[0],) in lexicon.CUES:
+        verb = lexicon.CUES[(words[0],)]
+        if words[0] not in lexicon.AMBIGUOUS and words[0] not in lexicon.NOUN_FORMS:
+            return Cue(i, i + 1, verb.stance, verb.lemma)
     for marker in lexicon.SOURCE_MARKERS:
         if tuple(words[: len(marker)]) == marker:
             return Cue(i, i + len(marker), "asserts", " ".join(marker), marker=True)
@@ -73,6 +81,8 @@ def _verb_here(tokens: list[Token], i: int, after_cue: bool) -> bool:
         return False
     if before is not None and before.lower in lexicon.PASSIVE_BEFORE:
         return False
+    if before is not None and before.lower == "to":
+        return False  # "an effort to maintain", "time to respond": an infinitive
     if after is not None and after.lower in ("by", "of"):
         return False
     if word.lower in lexicon.INTRODUCING_ONLY:
@@ -89,6 +99,8 @@ def _verb_here(tokens: list[Token], i: int, after_cue: bool) -> bool:
             before is not None
             and before.text == ","
             and (after_cue or word.lower in lexicon.SPEECH_ING)
+            # ", adding to his victories": no statement follows.
+            and not (after is not None and after.lower in ("to", *lexicon.PREPOSITIONS))
         )
     if word.lower in lexicon.NOUN_FORMS:
         # "state media", "a report": a verb only before what it introduces.
@@ -138,6 +150,12 @@ def speaker_before(tokens: list[Token], cue: Cue) -> list[Token]:
             break
         start -= 1
     phrase = tokens[start:end]
+    inner = [k for k, t in enumerate(phrase) if _a_verb_of_speech(t)]
+    if inner:
+        # "Kiedis said his band wrote": the speaker of the inner cue.
+        phrase = phrase[inner[-1] + 1 :]
+    if len(phrase) > 1 and phrase[-1].lower in lexicon.PRONOUNS:
+        phrase = phrase[-1:]  # "told The Post she thinks": "she"
     while phrase and phrase[0].lower in lexicon.LEADING:
         phrase = phrase[1:]
     if phrase and phrase[0].lower in lexicon.PREPOSITIONS:
@@ -156,6 +174,17 @@ def speaker_before(tokens: list[Token], cue: Cue) -> list[Token]:
         phrase = head + tokens[start - 1 : start] + phrase
         start = tokens.index(head[0])
     return phrase if _names_speaker(phrase) else []
+
+
+def _a_verb_of_speech(token: Token) -> bool:
+    word = token.lower
+    return (
+        not token.capital
+        and (word,) in lexicon.CUES
+        and word not in lexicon.AMBIGUOUS
+        and word not in lexicon.NOUN_FORMS
+        and not word.endswith("ing")
+    )
 
 
 def _is_list(tokens: list[Token], start: int, phrase: list[Token]) -> bool:
