@@ -180,3 +180,41 @@ def test_no_speech_here(text: str) -> None:
         cue not in ("maintain", "respond", "adding", "charged", "Says")
         for _, cue, _, _ in _found(text)
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The company wrote a six-page letter to the university's president.",
+        "Hale posted a message on Twitter moments after polls closed.",
+        "Ms. Vance is running in a contested primary in the district.",
+        "Fishing boats gathered near an outcrop in the disputed sea.",
+    ],
+)
+def test_a_writing_or_a_contest_is_no_statement(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "\u201cWhy now?\u201d she asked.",
+            ("she", "asked", "asserts", "Why now?"),
+        ),
+        (
+            "The mayor lamented that the budget was too small.",
+            ("The mayor", "lamented", "asserts", "the budget was too small"),
+        ),
+        (
+            "The panel recommends that the plant be closed.",
+            ("The panel", "recommends", "asserts", "the plant be closed"),
+        ),
+        (
+            "Ms. Ortiz wrote that the deadline would pass.",
+            ("Ms. Ortiz", "wrote", "asserts", "the deadline would pass"),
+        ),
+    ],
+)
+def test_more_verbs_of_speech(text: str, expected: tuple[str, str, str, str]) -> None:
+    assert _found(text) == [expected]

@@ -91,8 +91,16 @@ def _stance(cue: phrases.Cue, content: str) -> str:
 
 def _an_act(cue: phrases.Cue, words: list[Token], kind: str) -> bool:
     """ "Judge rejects request to unseal …": a decision on a request, an
-    appeal or a bid is an act reported, not a statement denied."""
-    if cue.stance != "denies" or kind != "paraphrase":
+    appeal or a bid is an act reported, not a statement denied; "wrote a
+    letter to …" reports a writing, not what it says."""
+    if kind != "paraphrase":
+        return False
+    if cue.lemma in lexicon.WRITE_LEMMAS:
+        # "wrote a six-page letter to …": what was written, not what it said.
+        return any(t.lower in lexicon.WRITTEN for t in words[:6]) and not any(
+            t.lower == "that" or t.text == ":" for t in words[:6]
+        )
+    if cue.stance != "denies":
         return False
     for token in words[:6]:
         if token.lower in ("that", "to", ",") or token.lower in lexicon.PREPOSITIONS:

@@ -30,7 +30,9 @@ _VERBS: dict[str, list[str]] = {
         "confirm argue reiterate repeat emphasize emphasise maintain assert affirm "
         "acknowledge admit reply respond comment observe remark mention predict warn "
         "tweet post analyse analyze describe conclude recall testify disclose "
-        "reveal indicate boast complain concede contend continue"
+        "reveal indicate boast complain concede contend continue ask lament assure "
+        "recommend urge propose joke quip counter retort chant point_out call_for "
+        "question"
     ).split(),
     "hedges": (
         "believe think suspect fear speculate suggest estimate "
@@ -98,7 +100,9 @@ AMBIGUOUS = frozenset(
 )
 # Forms that are nouns or adjectives far more often than verbs ("state
 # media", "a report", "the charge"): verbs only before "that", ":" or a quote.
-NOUN_FORMS = frozenset("state report claim charge note comment post remark".split())
+NOUN_FORMS = frozenset(
+    "state report claim charge note comment post remark contest contests contested disputed".split()
+)
 FUNCTION_WORDS = frozenset(
     "the a an to in on at of for with by from as per and or but this that these those its "
     "his her their our it he she they we i you if when while after before during ahead "
@@ -131,6 +135,16 @@ MEDIUMS = frozenset(
     "letter statement interview article post speech briefing tweet address message "
     "op-ed column video broadcast".split()
 )
+# What is written or posted when no statement follows: "wrote a letter to …",
+# "posted a message on Twitter".
+WRITTEN = frozenset(
+    (
+        *MEDIUMS,
+        *"message piece essay book memo note comment link photo picture image email "
+        "editorial report letters messages posts tweets comments words".split(),
+    )
+)
+WRITE_LEMMAS = frozenset("write post tweet".split())
 # The passive and the participle: "a letter published", "as reported".
 PASSIVE_BEFORE = frozenset("was were been being is are be".split())
 
@@ -260,7 +274,7 @@ CONCEPT_OF = {word: concept for concept, words in CONCEPTS.items() for word in w
 # Words that start a clause, open a sentence, or begin an adjunct.
 CLAUSE_WORDS = frozenset(
     "that which who whom whose while as but because when after before if since although "
-    "though where whereas whatever whoever".split()
+    "though where whereas whatever whoever whether".split()
 )
 LEADING = frozenset(
     "and but meanwhile however moreover also still yet so then separately earlier later "

@@ -196,6 +196,10 @@ def _is_list(tokens: list[Token], start: int, phrase: list[Token]) -> bool:
 def _names_speaker(phrase: list[Token]) -> bool:
     if not phrase or not any(t.word for t in phrase):
         return False
+    if len(phrase) > 1 and (
+        phrase[-1].lower in lexicon.DETERMINERS or phrase[-1].lower in lexicon.PREPOSITIONS
+    ):
+        return False  # "an outcrop in the disputed sea": no noun phrase ends so
     if len(phrase) == 1 and phrase[0].lower in lexicon.PRONOUNS:
         return True
     if phrase[0].lower == "to":
