@@ -218,3 +218,19 @@ def test_a_writing_or_a_contest_is_no_statement(text: str) -> None:
 )
 def test_more_verbs_of_speech(text: str, expected: tuple[str, str, str, str]) -> None:
     assert _found(text) == [expected]
+
+
+def test_according_to_a_long_source() -> None:
+    text = (
+        "According to early results of exit polls conducted for the Daily Ledger and two "
+        "local television networks, most voters backed the levy."
+    )
+    assert _found(text) == [
+        (
+            "early results of exit polls conducted for the Daily Ledger and two local "
+            "television networks",
+            "According to",
+            "asserts",
+            "most voters backed the levy",
+        )
+    ]

@@ -130,7 +130,17 @@ def _in_sentence(
             if not speaker:
                 continue
             after = cue.last + len(speaker)
+            # "According to early results of exit polls conducted for …, X":
+            # the source may run past the words kept as its speaker.
+            while (
+                after < min(len(tokens), cue.last + 4 * phrases.MAX_SPEAKER)
+                and tokens[after].quote == OUTSIDE
+                and tokens[after].text not in phrases.BOUNDARY
+                and tokens[after].text not in phrases.END
+            ):
+                after += 1
             if after < len(tokens) and tokens[after].text == ",":
+                speaker = tokens[cue.last : after]
                 content = phrases.content_after(tokens, after + 1, len(tokens))
             else:
                 clause = phrases.clause_before(tokens, cue.first)
