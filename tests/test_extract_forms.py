@@ -234,3 +234,29 @@ def test_according_to_a_long_source() -> None:
             "most voters backed the levy",
         )
     ]
+
+
+def test_a_name_and_a_colon_at_the_start_of_a_line() -> None:
+    text = (
+        "Roger Stone: Don't Trust the Voting Machines\n"
+        "Matthews: Well, speculation is bad.\n"
+        "Clinton camp: the plan threatens national security.\n"
+    )
+    assert [(s, c, w) for s, c, _, w in _found(text)] == [
+        ("Roger Stone", ":", "Don't Trust the Voting Machines"),
+        ("Matthews", ":", "Well, speculation is bad"),
+        ("Clinton camp", ":", "the plan threatens national security"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WASHINGTON: The vote was close.",
+        "Update: The story was corrected on Monday.",
+        "Here is why: it rained all week.",
+        "The mayor spoke. Hale: the bridge will open.",
+    ],
+)
+def test_a_colon_that_introduces_no_one(text: str) -> None:
+    assert [c for _, c, _, _ in _found(text)] == []

@@ -24,6 +24,16 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 _NAME_WORD = r"[A-Z][\w.'\u2019-]*"
+# "Roger Stone: Don't trust the machines", "Matthews: Well, …": a name of
+# one to four words in title case (not capitals: "WASHINGTON:"), then what
+# was said, of three words or more.
+_TITLE_WORD = r"[A-Z][a-z][\w.'\u2019-]*"
+_SPEAKER_FIRST = re.compile(
+    rf"^(?P<speaker>(?:Mr\.|Mrs\.|Ms\.|Dr\.)?\s?{_TITLE_WORD}(?: {_TITLE_WORD}){{0,3}}"
+    r"(?: camp| campaign| spokesman| spokeswoman)?)"
+    r"(?P<cue>:)\s+(?P<content>\S+(?:\s+\S+){2,}?.*?)[.\s]*$"
+)
+
 # The cues after one that may end its statement: past these, it ends anyway.
 _FOLLOWING = 8
 _HEADLINE = re.compile(
@@ -309,10 +319,18 @@ def _outlets_as_via(
 
 
 def _headline(text: str, sentence: Sentence, number: int) -> Attribution | None:
-    """ "Russia, N Korea to work together …: Putin"."""
+    """ "Russia, N Korea to work together …: Putin", and at the start of a
+    line "Lynch: No outside influence on the inquiry" (a headline) or
+    "Matthews: Well, speculation is bad." (a transcript's turn)."""
     line = text[sentence.start : sentence.end]
     match = _HEADLINE.match(line)
-    if match is None or any(t.quote != OUTSIDE for t in sentence.tokens):
+    if match is not None and any(t.quote != OUTSIDE for t in sentence.tokens):
+        match = None
+    if match is None and (sentence.start == 0 or text[sentence.start - 1] == "\n"):
+        match = _SPEAKER_FIRST.match(line)
+        if match is not None and match.group("speaker").split()[0] in lexicon.NOT_SPEAKERS:
+            match = None
+    if match is None:
         return None
 
     def span(group: str) -> TextSpan:

@@ -284,3 +284,16 @@ PREPOSITIONS = frozenset(
     "in on at during after before for with ahead earlier last since from by under over "
     "despite amid following".split()
 )
+
+# Words before a colon that introduce no one's words.
+NOT_SPEAKERS = frozenset(
+    (
+        "Note Update Updated Editor Editor's Editors Photo Photos Video Watch Read Related "
+        "Source Sources Correction Breaking Exclusive Live Listen Opinion Analysis Review "
+        "Transcript Warning Question Answer Q A Credit Image Caption Subscribe Follow "
+        "Background Context Update Also See Here Today Tonight Yesterday Monday Tuesday "
+        "Wednesday Thursday Friday Saturday Sunday January February March April May June "
+        "July August September October November December The This That These It Why What "
+        "How When Where Who Which"
+    ).split()
+)
