@@ -260,3 +260,20 @@ def test_a_name_and_a_colon_at_the_start_of_a_line() -> None:
 )
 def test_a_colon_that_introduces_no_one(text: str) -> None:
     assert [c for _, c, _, _ in _found(text)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Ms. Vance gave her usual speech, decrying the influence of money in politics.",
+            ("Ms. Vance", "decrying", "condemns", "the influence of money in politics"),
+        ),
+        (
+            "He and Senator Hale both condemned the program.",
+            ("He and Senator Hale", "condemned", "condemns", "the program"),
+        ),
+    ],
+)
+def test_acts_of_blame(text: str, expected: tuple[str, str, str, str]) -> None:
+    assert _found(text) == [expected]

@@ -174,13 +174,16 @@ FIRST_WORDS = frozenset(k[0] for k in (*CUES, *SOURCE_MARKERS, *PASSIVE_CUES))
 AUXILIARIES = frozenset(
     "has have had will would also again repeatedly previously earlier later then "
     "further reportedly publicly privately recently already once separately "
-    "initially firmly strongly flatly angrily quickly swiftly".split()
+    "initially firmly strongly flatly angrily quickly swiftly both frequently sharply "
+    "openly directly roundly harshly instead often".split()
 )
 # ", arguing that …" after a clause of the speaker's own: a second act of
 # the sentence's subject ("The union sued on Monday, arguing that …").
 SPEECH_ING = frozenset(
     "saying arguing adding noting insisting claiming warning explaining stressing "
-    "contending suggesting asserting telling".split()
+    "contending suggesting asserting telling decrying denouncing criticizing criticising "
+    "blasting attacking accusing blaming condemning rejecting denying dismissing "
+    "praising urging warning calling".split()
 )
 # Verbs that end a sentence's subject: "The union filed …", "He went …".
 SUBJECT_ENDS = frozenset(
