@@ -277,3 +277,12 @@ def test_a_colon_that_introduces_no_one(text: str) -> None:
 )
 def test_acts_of_blame(text: str, expected: tuple[str, str, str, str]) -> None:
     assert _found(text) == [expected]
+
+
+def test_a_colon_far_from_the_start_of_its_line() -> None:
+    text = "Russia and North Korea to work together" + " " * 5000 + ":  Putin"
+    assert [(s, c, w) for s, c, _, w in _found(text)] == [
+        ("Putin", ":", "Russia and North Korea to work together")
+    ]
+    text = "Abe Lin: the vote was close" + " ." * 300
+    assert [(s, w) for s, _, _, w in _found(text)] == [("Abe Lin", "the vote was close")]

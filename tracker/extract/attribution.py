@@ -31,14 +31,14 @@ _TITLE_WORD = r"[A-Z][a-z][\w.'\u2019-]*"
 _SPEAKER_FIRST = re.compile(
     rf"^(?P<speaker>(?:Mr\.|Mrs\.|Ms\.|Dr\.)?\s?{_TITLE_WORD}(?: {_TITLE_WORD}){{0,3}}"
     r"(?: camp| campaign| spokesman| spokeswoman)?)"
-    r"(?P<cue>:)\s+(?P<content>\S+(?:\s+\S+){2,}?.*?)[.\s]*$"
+    r"(?P<cue>:)[ \t]+"
 )
 
 # The cues after one that may end its statement: past these, it ends anyway.
 _FOLLOWING = 8
-_HEADLINE = re.compile(
-    rf"^(?P<content>.{{8,}}?)\s*(?P<cue>:)\s+(?P<speaker>{_NAME_WORD}(?: {_NAME_WORD}){{0,3}})\s*$"
-)
+# After a headline's last colon: "…: Putin". (Matched from that colon: a
+# pattern finding it would try every colon and every space before it.)
+_HEADLINE_SPEAKER = re.compile(rf"\s+(?P<speaker>{_NAME_WORD}(?: {_NAME_WORD}){{0,3}})\s*$")
 
 
 @dataclass(frozen=True)
@@ -323,30 +323,44 @@ def _headline(text: str, sentence: Sentence, number: int) -> Attribution | None:
     line "Lynch: No outside influence on the inquiry" (a headline) or
     "Matthews: Well, speculation is bad." (a transcript's turn)."""
     line = text[sentence.start : sentence.end]
-    match = _HEADLINE.match(line)
+    colon = line.rfind(":")
+    content = line[:colon].rstrip() if colon >= 0 else ""
+    match = _HEADLINE_SPEAKER.match(line, colon + 1) if len(content) >= 8 else None
     if match is not None and any(t.quote != OUTSIDE for t in sentence.tokens):
         match = None
     if match is None and (sentence.start == 0 or text[sentence.start - 1] == "\n"):
-        match = _SPEAKER_FIRST.match(line)
-        if match is not None and match.group("speaker").split()[0] in lexicon.NOT_SPEAKERS:
-            match = None
+        return _speaker_first(line, sentence, number)
     if match is None:
         return None
-
-    def span(group: str) -> TextSpan:
-        return TextSpan(
-            sentence.start + match.start(group),
-            sentence.start + match.end(group),
-            match.group(group),
-        )
-
-    content = span("content")
+    at = sentence.start
     return Attribution(
-        span("speaker"),
-        span("cue"),
-        content,
+        TextSpan(at + match.start("speaker"), at + match.end("speaker"), match.group("speaker")),
+        TextSpan(at + colon, at + colon + 1, ":"),
+        TextSpan(at, at + len(content), content),
         "paraphrase",
-        _stance(phrases.Cue(0, 0, "asserts", ""), content.text),
+        _stance(phrases.Cue(0, 0, "asserts", ""), content),
+        None,
+        number,
+    )
+
+
+def _speaker_first(line: str, sentence: Sentence, number: int) -> Attribution | None:
+    """ "Lynch: No outside influence …" at the start of a line."""
+    match = _SPEAKER_FIRST.match(line)
+    if match is None or match.group("speaker").split()[0] in lexicon.NOT_SPEAKERS:
+        return None
+    # What was said, without the full stop: cut here, not by a pattern
+    # (a run of stops and spaces would make one backtrack).
+    said = line[match.end() :].rstrip(". \t")
+    if len(said.split(maxsplit=3)) < 3:
+        return None
+    at = sentence.start
+    return Attribution(
+        TextSpan(at + match.start("speaker"), at + match.end("speaker"), match.group("speaker")),
+        TextSpan(at + match.start("cue"), at + match.end("cue"), ":"),
+        TextSpan(at + match.end(), at + match.end() + len(said), said),
+        "paraphrase",
+        _stance(phrases.Cue(0, 0, "asserts", ""), said),
         None,
         number,
     )
