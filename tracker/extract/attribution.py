@@ -25,9 +25,21 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 _NAME_WORD = r"[A-Z][\w.'\u2019-]*"
-_HEADLINE = re.compile(
-    rf"^(?P<content>.{{8,}}?)\s*(?P<cue>:)\s+(?P<speaker>{_NAME_WORD}(?: {_NAME_WORD}){{0,3}})\s*$"
+# "Roger Stone: Don't trust the machines", "Matthews: Well, …": a name of
+# one to four words in title case (not capitals: "WASHINGTON:"), then what
+# was said, of three words or more.
+_TITLE_WORD = r"[A-Z][a-z][\w.'\u2019-]*"
+_SPEAKER_FIRST = re.compile(
+    rf"^(?P<speaker>(?:Mr\.|Mrs\.|Ms\.|Dr\.)?\s?{_TITLE_WORD}(?: {_TITLE_WORD}){{0,3}}"
+    r"(?: camp| campaign| spokesman| spokeswoman)?)"
+    r"(?P<cue>:)[ \t]+"
 )
+
+# The cues after one that may end its statement: past these, it ends anyway.
+_FOLLOWING = 8
+# After a headline's last colon: "…: Putin". (Matched from that colon: a
+# pattern finding it would try every colon and every space before it.)
+_HEADLINE_SPEAKER = re.compile(rf"\s+(?P<speaker>{_NAME_WORD}(?: {_NAME_WORD}){{0,3}})\s*$")
 
 
 @dataclass(frozen=True)
@@ -57,7 +69,8 @@ def _trailer(tokens: list[Token], cues: list[phrases.Cue], index: int) -> int:
     """Where the statement of cue `index` ends: at the next cue's clause
     (", X reported", ", and vowed", ", according to")."""
     cue = cues[index]
-    for following in cues[index + 1 :]:
+    following_cues = cues[index + 1 : index + 1 + _FOLLOWING]
+    for following in following_cues:
         k = following.first
         while k > cue.last and tokens[k - 1].lower in lexicon.AUXILIARIES:
             k -= 1
@@ -74,19 +87,45 @@ def _trailer(tokens: list[Token], cues: list[phrases.Cue], index: int) -> int:
             return j - 1 if tokens[j - 1].text in phrases.BOUNDARY else j
         if following.marker:
             return following.first
+    if len(following_cues) == _FOLLOWING:
+        return following_cues[-1].first  # no sentence of news has so many
     return len(tokens)
 
 
 def _stance(cue: phrases.Cue, content: str) -> str:
+    if cue.stance == "asserts" and lexicon.DISPUTE_WORDS.search(content):
+        return "disputes"  # "They are 100 percent wrong"
     if cue.stance == "asserts" and lexicon.HEDGE_WORDS.search(content):
         return "hedges"
     return cue.stance
+
+
+def _an_act(cue: phrases.Cue, words: list[Token], kind: str) -> bool:
+    """ "Judge rejects request to unseal …": a decision on a request, an
+    appeal or a bid is an act reported, not a statement denied; "wrote a
+    letter to …" reports a writing, not what it says."""
+    if kind != "paraphrase":
+        return False
+    if cue.lemma in lexicon.WRITE_LEMMAS:
+        # "wrote a six-page letter to …": what was written, not what it said.
+        return any(t.lower in lexicon.WRITTEN for t in words[:6]) and not any(
+            t.lower == "that" or t.text == ":" for t in words[:6]
+        )
+    if cue.stance != "denies":
+        return False
+    for token in words[:6]:
+        if token.lower in ("that", "to", ",") or token.lower in lexicon.PREPOSITIONS:
+            return False
+        if token.lower in lexicon.ACT_NOUNS:
+            return True
+    return False
 
 
 def _in_sentence(
     text: str, sentence: Sentence, number: int, previous: Attribution | None
 ) -> list[Attribution]:
     tokens = sentence.tokens
+    position = {t.start: k for k, t in enumerate(tokens)}
     cues = phrases.find_cues(tokens)
     found: list[tuple[phrases.Cue, Attribution]] = []
     markers = [c for c in cues if c.marker]
@@ -102,7 +141,17 @@ def _in_sentence(
             if not speaker:
                 continue
             after = cue.last + len(speaker)
+            # "According to early results of exit polls conducted for …, X":
+            # the source may run past the words kept as its speaker.
+            while (
+                after < min(len(tokens), cue.last + 4 * phrases.MAX_SPEAKER)
+                and tokens[after].quote == OUTSIDE
+                and tokens[after].text not in phrases.BOUNDARY
+                and tokens[after].text not in phrases.END
+            ):
+                after += 1
             if after < len(tokens) and tokens[after].text == ",":
+                speaker = tokens[cue.last : after]
                 content = phrases.content_after(tokens, after + 1, len(tokens))
             else:
                 clause = phrases.clause_before(tokens, cue.first)
@@ -111,18 +160,35 @@ def _in_sentence(
             speaker = phrases.speaker_before(tokens, cue)
             if not speaker and found and _joined(tokens, found[-1][0], cue):
                 speaker = _tokens_of(tokens, found[-1][1].speaker)
+            if (
+                not speaker
+                and not found
+                and cue.first
+                and tokens[cue.first - 1].text == ","
+                and tokens[cue.first].lower in lexicon.SPEECH_ING
+            ):
+                speaker = phrases.subject(tokens, cue.first)
             inverted = False
             if not speaker and phrases.quote_before(tokens, cue.first):
                 speaker, inverted = phrases.speaker_after(tokens, cue.last), True
             if not speaker:
                 continue
-            first = tokens.index(speaker[0])
+            first = position[speaker[0].start]
             if inverted:
                 quoted = phrases.quote_before(tokens, cue.first)
                 content = (quoted, "direct") if quoted else None
             else:
                 content = phrases.content_after(tokens, cue.last, stop, cue.lemma)
-                if content is None or _is_trailing(tokens, cue, stop):
+                if (
+                    content is None
+                    or _is_trailing(tokens, cue, stop)
+                    or (
+                        # “…,” he told a crowd in Ohio: the quotation, not
+                        # the setting after the cue.
+                        phrases.quote_before(tokens, first)
+                        and not _introduces(tokens[cue.last : stop])
+                    )
+                ):
                     quoted = phrases.quote_before(tokens, first)
                     if quoted:
                         content = (quoted, "direct")
@@ -132,8 +198,12 @@ def _in_sentence(
         if content is None:
             continue
         words, kind = content
+        if _an_act(cue, words, kind):
+            continue
         span = _span(text, words)
         first = cue.first
+        while first and tokens[first - 1].lower in lexicon.ADVERBS:
+            first -= 1  # "has strongly denied": the cue with its adverbs
         if first and tokens[first - 1].lower in ("has", "have", "had"):
             first -= 1  # "have denied": the cue with its auxiliary
         attribution = Attribution(
@@ -189,8 +259,13 @@ def _is_trailing(tokens: list[Token], cue: phrases.Cue, stop: int) -> bool:
             rest = rest[1:]
     if not rest or _only_a_date(rest):
         return True  # ", X said Tuesday.": the day it was said, not what
-    introduces = any(t.lower == "that" or t.text == ":" or t.quote == OPENING for t in rest)
-    return rest[0].lower in lexicon.PREPOSITIONS and not introduces
+    return rest[0].lower in lexicon.PREPOSITIONS and not _introduces(rest)
+
+
+def _introduces(rest: list[Token]) -> bool:
+    """What follows a cue introduces what was said: "that", a colon or a
+    quotation."""
+    return any(t.lower == "that" or t.text == ":" or t.quote == OPENING for t in rest)
 
 
 _DATE_FIRST = frozenset((*dates.WEEKDAYS, "yesterday", "today", "tonight", "last", "this"))
@@ -256,26 +331,48 @@ def _outlets_as_via(
 
 
 def _headline(text: str, sentence: Sentence, number: int) -> Attribution | None:
-    """ "Russia, N Korea to work together …: Putin"."""
+    """ "Russia, N Korea to work together …: Putin", and at the start of a
+    line "Lynch: No outside influence on the inquiry" (a headline) or
+    "Matthews: Well, speculation is bad." (a transcript's turn)."""
     line = text[sentence.start : sentence.end]
-    match = _HEADLINE.match(line)
-    if match is None or any(t.quote != OUTSIDE for t in sentence.tokens):
+    colon = line.rfind(":")
+    content = line[:colon].rstrip() if colon >= 0 else ""
+    match = _HEADLINE_SPEAKER.match(line, colon + 1) if len(content) >= 8 else None
+    if match is not None and any(t.quote != OUTSIDE for t in sentence.tokens):
+        match = None
+    if match is None and (sentence.start == 0 or text[sentence.start - 1] == "\n"):
+        return _speaker_first(line, sentence, number)
+    if match is None:
         return None
-
-    def span(group: str) -> TextSpan:
-        return TextSpan(
-            sentence.start + match.start(group),
-            sentence.start + match.end(group),
-            match.group(group),
-        )
-
-    content = span("content")
+    at = sentence.start
     return Attribution(
-        span("speaker"),
-        span("cue"),
-        content,
+        TextSpan(at + match.start("speaker"), at + match.end("speaker"), match.group("speaker")),
+        TextSpan(at + colon, at + colon + 1, ":"),
+        TextSpan(at, at + len(content), content),
         "paraphrase",
-        _stance(phrases.Cue(0, 0, "asserts", ""), content.text),
+        _stance(phrases.Cue(0, 0, "asserts", ""), content),
+        None,
+        number,
+    )
+
+
+def _speaker_first(line: str, sentence: Sentence, number: int) -> Attribution | None:
+    """ "Lynch: No outside influence …" at the start of a line."""
+    match = _SPEAKER_FIRST.match(line)
+    if match is None or match.group("speaker").split()[0] in lexicon.NOT_SPEAKERS:
+        return None
+    # What was said, without the full stop: cut here, not by a pattern
+    # (a run of stops and spaces would make one backtrack).
+    said = line[match.end() :].rstrip(". \t")
+    if len(said.split(maxsplit=3)) < 3:
+        return None
+    at = sentence.start
+    return Attribution(
+        TextSpan(at + match.start("speaker"), at + match.end("speaker"), match.group("speaker")),
+        TextSpan(at + match.start("cue"), at + match.end("cue"), ":"),
+        TextSpan(at + match.end(), at + match.end() + len(said), said),
+        "paraphrase",
+        _stance(phrases.Cue(0, 0, "asserts", ""), said),
         None,
         number,
     )

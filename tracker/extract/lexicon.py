@@ -2,7 +2,7 @@
 the nouns that name a speaker, the markers of an intermediary.
 
 General English news usage (the kind a style guide lists), not any one
-article's phrasing. Verb forms are spelled out by `_forms` so that no
+article's phrasing. Verb forms are spelled out by `forms` so that no
 lemmatizer (and no 100 MB lookup table) is needed for a closed list.
 """
 
@@ -11,7 +11,16 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-STANCES = ("asserts", "hedges", "accuses", "denies", "pledges", "condemns", "thanks")
+STANCES = (
+    "asserts",
+    "hedges",
+    "accuses",
+    "denies",
+    "disputes",
+    "pledges",
+    "condemns",
+    "thanks",
+)
 
 # lemma -> stance. A lemma may be a phrase ("raise concern"): its first word
 # inflects, the rest must follow as written.
@@ -21,7 +30,9 @@ _VERBS: dict[str, list[str]] = {
         "confirm argue reiterate repeat emphasize emphasise maintain assert affirm "
         "acknowledge admit reply respond comment observe remark mention predict warn "
         "tweet post analyse analyze describe conclude recall testify disclose "
-        "reveal indicate boast complain concede"
+        "reveal indicate boast complain concede contend continue ask lament assure "
+        "recommend urge propose joke quip counter retort chant point_out call_for "
+        "question"
     ).split(),
     "hedges": (
         "believe think suspect fear speculate suggest estimate "
@@ -49,7 +60,7 @@ _IRREGULAR = {
 }
 
 
-def _forms(lemma: str) -> tuple[str, ...]:
+def forms(lemma: str) -> tuple[str, ...]:
     if lemma in _IRREGULAR:
         return _IRREGULAR[lemma]
     if lemma.endswith("y") and lemma[-2] not in "aeiou":
@@ -71,7 +82,7 @@ def _table() -> dict[tuple[str, ...], Cue]:
     for stance, lemmas in _VERBS.items():
         for lemma in lemmas:
             head, *rest = lemma.split("_")
-            for form in _forms(head):
+            for form in forms(head):
                 table[(form, *rest)] = Cue(stance, head)
     return table
 
@@ -85,21 +96,55 @@ LONGEST_CUE = max(len(k) for k in CUES)
 AMBIGUOUS = frozenset(
     "charges claims reports pledges vows promises notes states comments remarks thanks "
     "posts estimates fears blames disputes warns charge claim report pledge vow promise "
-    "note state comment remark post estimate fear blame dispute".split()
+    "note state comment remark post estimate fear blame dispute contest contests".split()
 )
 # Forms that are nouns or adjectives far more often than verbs ("state
 # media", "a report", "the charge"): verbs only before "that", ":" or a quote.
-NOUN_FORMS = frozenset("state report claim charge note comment post remark".split())
+NOUN_FORMS = frozenset(
+    "state report claim charge note comment post remark contest contests contested disputed".split()
+)
 FUNCTION_WORDS = frozenset(
     "the a an to in on at of for with by from as per and or but this that these those its "
     "his her their our it he she they we i you if when while after before during ahead "
     "earlier later last since meanwhile however".split()
+)
+# Verbs that report speech only where they introduce it ("She continued:
+# “…”", "“…,” she continued"): elsewhere they are about anything ("the
+# talks continued").
+INTRODUCING_ONLY = frozenset("continue continues continued continuing".split())
+# What a denial verb acts on when it is no statement but a decision: "Judge
+# rejects request to unseal …", "the court dismissed the appeal".
+ACT_NOUNS = frozenset(
+    (
+        "request requests appeal appeals motion motions bid bids offer offers proposal "
+        "proposals plan plans application applications petition petitions lawsuit lawsuits "
+        "suit suits case cases nomination nominations deal deals amendment amendments bill "
+        "bills resolution resolutions invitation invitations demand demands settlement "
+        "challenge challenges nominee nominees candidate candidates"
+    ).split()
+)
+# What an assertion says of another's words when it disputes them: "They
+# are 100 percent wrong", "the accusations are unfounded".
+DISPUTE_WORDS = re.compile(
+    r"(?i)\b(?:wrong|false|untrue|not true|unfounded|baseless|groundless|nonsense|"
+    r"ridiculous|absurd|a lie|lies|lying|fake|fabricated|inaccurate|incorrect|"
+    r"misleading|bogus|mistaken|totally false|no truth)\b"
 )
 # The medium of a statement, not part of it: "said in a letter".
 MEDIUMS = frozenset(
     "letter statement interview article post speech briefing tweet address message "
     "op-ed column video broadcast".split()
 )
+# What is written or posted when no statement follows: "wrote a letter to …",
+# "posted a message on Twitter".
+WRITTEN = frozenset(
+    (
+        *MEDIUMS,
+        *"message piece essay book memo note comment link photo picture image email "
+        "editorial report letters messages posts tweets comments words".split(),
+    )
+)
+WRITE_LEMMAS = frozenset("write post tweet".split())
 # The passive and the participle: "a letter published", "as reported".
 PASSIVE_BEFORE = frozenset("was were been being is are be".split())
 
@@ -129,8 +174,28 @@ FIRST_WORDS = frozenset(k[0] for k in (*CUES, *SOURCE_MARKERS, *PASSIVE_CUES))
 AUXILIARIES = frozenset(
     "has have had will would also again repeatedly previously earlier later then "
     "further reportedly publicly privately recently already once separately "
-    "initially firmly strongly flatly angrily quickly swiftly".split()
+    "initially firmly strongly flatly angrily quickly swiftly both frequently sharply "
+    "openly directly roundly harshly instead often".split()
 )
+# ", arguing that …" after a clause of the speaker's own: a second act of
+# the sentence's subject ("The union sued on Monday, arguing that …").
+SPEECH_ING = frozenset(
+    "saying arguing adding noting insisting claiming warning explaining stressing "
+    "contending suggesting asserting telling decrying denouncing criticizing criticising "
+    "blasting attacking accusing blaming condemning rejecting denying dismissing "
+    "praising urging warning calling".split()
+)
+# Verbs that end a sentence's subject: "The union filed …", "He went …".
+SUBJECT_ENDS = frozenset(
+    (
+        "is are was were has have had will would can could did does do took made went gave "
+        "came sent spoke met left held hit put set ran won lost led broke stood brought "
+        "fought sought kept struck began drew threw knew saw told said wrote thought "
+        "became rose fell took spent paid sold bought built"
+    ).split()
+)
+# Of those, the adverbs that belong to a cue: "has strongly denied".
+ADVERBS = frozenset("strongly flatly firmly angrily repeatedly publicly privately".split())
 # Audiences and adjuncts between a cue and what was said.
 AUDIENCE = frozenset("reporters journalists press lawmakers parliament supporters".split())
 # "vowed to support": the statement is what follows the "to".
@@ -150,7 +215,12 @@ SPEAKER_NOUNS = frozenset(
         "white house council committee court prosecutors prosecutor investigators company "
         "spokesperson's chief head director chairman chair king queen prince emperor "
         "pope party campaign embassy authorities authority regime countries country "
-        "foreign nations"
+        "foreign nations voters residents people critics supporters opponents democrats "
+        "republicans members staff lawyers lawyer attorneys attorney witnesses activists "
+        "protesters economists scientists historians doctors officers strategists "
+        "operatives donors allies colleagues friends students workers americans poll polls "
+        "survey surveys percent majority others spokesman's candidate candidates nominee "
+        "aide's senators representatives congressman congresswoman delegates"
     ).split()
 )
 # Signs that a speaker is an outlet: "state news agency TASS", "the Russian state media".
@@ -207,7 +277,7 @@ CONCEPT_OF = {word: concept for concept, words in CONCEPTS.items() for word in w
 # Words that start a clause, open a sentence, or begin an adjunct.
 CLAUSE_WORDS = frozenset(
     "that which who whom whose while as but because when after before if since although "
-    "though where whereas".split()
+    "though where whereas whatever whoever whether".split()
 )
 LEADING = frozenset(
     "and but meanwhile however moreover also still yet so then separately earlier later "
@@ -216,4 +286,17 @@ LEADING = frozenset(
 PREPOSITIONS = frozenset(
     "in on at during after before for with ahead earlier last since from by under over "
     "despite amid following".split()
+)
+
+# Words before a colon that introduce no one's words.
+NOT_SPEAKERS = frozenset(
+    (
+        "Note Update Updated Editor Editor's Editors Photo Photos Video Watch Read Related "
+        "Source Sources Correction Breaking Exclusive Live Listen Opinion Analysis Review "
+        "Transcript Warning Question Answer Q A Credit Image Caption Subscribe Follow "
+        "Background Context Update Also See Here Today Tonight Yesterday Monday Tuesday "
+        "Wednesday Thursday Friday Saturday Sunday January February March April May June "
+        "July August September October November December The This That These It Why What "
+        "How When Where Who Which"
+    ).split()
 )

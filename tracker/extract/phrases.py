@@ -26,9 +26,13 @@ class Cue:
 
 def find_cues(tokens: list[Token]) -> list[Cue]:
     cues: list[Cue] = []
+    words = [t for t in tokens if t.word and len(t.text) > 3]
+    # "Trump Says He Is Unlikely To …": in a headline in title case a
+    # capitalized cue is a verb.
+    title = len(words) >= 3 and sum(t.capital for t in words) >= 0.8 * len(words)
     i = 0
     while i < len(tokens):
-        found = _cue_at(tokens, i, bool(cues))
+        found = _cue_at(tokens, i, bool(cues), title)
         if found is None:
             i += 1
             continue
@@ -40,10 +44,14 @@ def find_cues(tokens: list[Token]) -> list[Cue]:
     return cues
 
 
-def _cue_at(tokens: list[Token], i: int, after_cue: bool) -> Cue | None:
+def _cue_at(tokens: list[Token], i: int, after_cue: bool, title: bool = False) -> Cue | None:
     if tokens[i].quote != OUTSIDE or tokens[i].lower not in lexicon.FIRST_WORDS:
         return None
     words = [t.lower for t in tokens[i : i + 4]]
+    if title and tokens[i].capital and i > 0 and (words[0],) in lexicon.CUES:
+        verb = lexicon.CUES[(words[0],)]
+        if words[0] not in lexicon.AMBIGUOUS and words[0] not in lexicon.NOUN_FORMS:
+            return Cue(i, i + 1, verb.stance, verb.lemma)
     for marker in lexicon.SOURCE_MARKERS:
         if tuple(words[: len(marker)]) == marker:
             return Cue(i, i + len(marker), "asserts", " ".join(marker), marker=True)
@@ -73,11 +81,27 @@ def _verb_here(tokens: list[Token], i: int, after_cue: bool) -> bool:
         return False
     if before is not None and before.lower in lexicon.PASSIVE_BEFORE:
         return False
+    if before is not None and before.lower == "to":
+        return False  # "an effort to maintain", "time to respond": an infinitive
     if after is not None and after.lower in ("by", "of"):
         return False
+    if word.lower in lexicon.INTRODUCING_ONLY:
+        return (after is not None and (after.text == ":" or after.quote == OPENING)) or (
+            before is not None
+            and i > 1
+            and tokens[i - 2].quote == CLOSING
+            and (before.lower in lexicon.PRONOUNS or before.capital)
+        )
     if word.lower.endswith("ing"):
-        # ", saying …": a second statement of the same speaker.
-        return after_cue and before is not None and before.text == ","
+        # ", saying …": a second statement of the same speaker, or an act of
+        # the sentence's subject after one of another kind.
+        return (
+            before is not None
+            and before.text == ","
+            and (after_cue or word.lower in lexicon.SPEECH_ING)
+            # ", adding to his victories": no statement follows.
+            and not (after is not None and after.lower in ("to", *lexicon.PREPOSITIONS))
+        )
     if word.lower in lexicon.NOUN_FORMS:
         # "state media", "a report": a verb only before what it introduces.
         subject = before is not None and (
@@ -115,7 +139,10 @@ def speaker_before(tokens: list[Token], cue: Cue) -> list[Token]:
     if end and tokens[end - 1].lower in ("and", "or", "but"):
         return []  # "… and pledged": the subject is the first verb's
     start = end
-    while start > 0:
+    # No speaker is that long: the bound keeps a sentence of cues and no
+    # boundary ("he said he said he said…") from being read back to its start
+    # for every cue.
+    while start > 0 and end - start < 4 * MAX_SPEAKER:
         token = tokens[start - 1]
         if token.quote != OUTSIDE or token.text in BOUNDARY or token.lower in lexicon.CLAUSE_WORDS:
             break
@@ -123,6 +150,12 @@ def speaker_before(tokens: list[Token], cue: Cue) -> list[Token]:
             break
         start -= 1
     phrase = tokens[start:end]
+    inner = [k for k, t in enumerate(phrase) if _a_verb_of_speech(t)]
+    if inner:
+        # "Kiedis said his band wrote": the speaker of the inner cue.
+        phrase = phrase[inner[-1] + 1 :]
+    if len(phrase) > 1 and phrase[-1].lower in lexicon.PRONOUNS:
+        phrase = phrase[-1:]  # "told The Post she thinks": "she"
     while phrase and phrase[0].lower in lexicon.LEADING:
         phrase = phrase[1:]
     if phrase and phrase[0].lower in lexicon.PREPOSITIONS:
@@ -143,6 +176,17 @@ def speaker_before(tokens: list[Token], cue: Cue) -> list[Token]:
     return phrase if _names_speaker(phrase) else []
 
 
+def _a_verb_of_speech(token: Token) -> bool:
+    word = token.lower
+    return (
+        not token.capital
+        and (word,) in lexicon.CUES
+        and word not in lexicon.AMBIGUOUS
+        and word not in lexicon.NOUN_FORMS
+        and not word.endswith("ing")
+    )
+
+
 def _is_list(tokens: list[Token], start: int, phrase: list[Token]) -> bool:
     return any(t.lower == "and" for t in phrase) and all(
         t.capital or t.lower == "and" for t in phrase
@@ -152,6 +196,10 @@ def _is_list(tokens: list[Token], start: int, phrase: list[Token]) -> bool:
 def _names_speaker(phrase: list[Token]) -> bool:
     if not phrase or not any(t.word for t in phrase):
         return False
+    if len(phrase) > 1 and (
+        phrase[-1].lower in lexicon.DETERMINERS or phrase[-1].lower in lexicon.PREPOSITIONS
+    ):
+        return False  # "an outcrop in the disputed sea": no noun phrase ends so
     if len(phrase) == 1 and phrase[0].lower in lexicon.PRONOUNS:
         return True
     if phrase[0].lower == "to":
@@ -162,6 +210,34 @@ def _names_speaker(phrase: list[Token]) -> bool:
         (t.capital and t.lower not in lexicon.FUNCTION_WORDS) or t.lower in lexicon.SPEAKER_NOUNS
         for t in phrase
     )
+
+
+def subject(tokens: list[Token], before: int) -> list[Token]:
+    """The subject of the sentence's first clause, ending before token
+    `before`: "The union filed a motion …, arguing": "The union"."""
+    k = 0
+    while k < before and tokens[k].lower in lexicon.LEADING:
+        k += 1
+    if k < before and tokens[k].lower in lexicon.PREPOSITIONS:
+        # "On Monday, the union …": after the opening phrase.
+        comma = next((j for j in range(k, before) if tokens[j].text == ","), None)
+        if comma is None:
+            return []
+        k = comma + 1
+    if k < before and tokens[k].lower in lexicon.PRONOUNS:
+        return tokens[k : k + 1]
+    end = k
+    while end < min(before, k + MAX_SPEAKER):
+        token = tokens[end]
+        if token.quote != OUTSIDE or token.text in BOUNDARY or token.text in END:
+            return []
+        if not token.capital and (
+            token.lower in lexicon.SUBJECT_ENDS or (token.lower.endswith("ed") and end > k)
+        ):
+            phrase = tokens[k:end]
+            return phrase if _names_speaker(phrase) else []
+        end += 1
+    return []
 
 
 def speaker_after(tokens: list[Token], start: int) -> list[Token]:

@@ -10,8 +10,9 @@ is a false one.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 FIELDS = ("cue", "speaker", "content")
@@ -73,19 +74,26 @@ def touches(a: Span, b: Span) -> bool:
     return overlap(a, b, 0.0)
 
 
-def _pairs(
+def pairs(
     found: Sequence[Scored], gold: Sequence[Scored], same: Callable[[Scored, Scored], bool]
-) -> int:
-    """Found and gold matched one to one, greedily in text order."""
+) -> list[tuple[int, int]]:
+    """Found and gold matched one to one, greedily in text order: (index
+    found, index gold) of each pair."""
     taken: set[int] = set()
-    right = 0
-    for f in found:
+    result = []
+    for j, f in enumerate(found):
         for k, g in enumerate(gold):
             if k not in taken and same(f, g):
                 taken.add(k)
-                right += 1
+                result.append((j, k))
                 break
-    return right
+    return result
+
+
+def _pairs(
+    found: Sequence[Scored], gold: Sequence[Scored], same: Callable[[Scored, Scored], bool]
+) -> int:
+    return len(pairs(found, gold, same))
 
 
 def attribution_match(found: Scored, gold: Scored) -> bool:
@@ -103,15 +111,15 @@ def measure(found: Sequence[Scored], gold: Sequence[Scored]) -> dict[str, Measur
     by overlap (`cue exact`, `cue overlap`, …)."""
     n, g = len(found), len(gold)
     result = {"attribution": Measure(n, g, _pairs(found, gold, attribution_match))}
-    for field in FIELDS:
+    for part in FIELDS:
         for name, test in (("exact", exact), ("overlap", overlap)):
 
             def same(
-                a: Scored, b: Scored, field: str = field, test: Callable[..., bool] = test
+                a: Scored, b: Scored, part: str = part, test: Callable[..., bool] = test
             ) -> bool:
-                return bool(test(getattr(a, field), getattr(b, field)))
+                return bool(test(getattr(a, part), getattr(b, part)))
 
-            result[f"{field} {name}"] = Measure(n, g, _pairs(found, gold, same))
+            result[f"{part} {name}"] = Measure(n, g, _pairs(found, gold, same))
     return result
 
 
@@ -134,3 +142,75 @@ def links(found: dict[int, list[str]], gold: dict[int, set[str]]) -> tuple[Measu
     right = sum(len(set(v) & gold.get(k, set())) for k, v in found.items())
     top = sum(1 for k, claims in gold.items() if found.get(k) and found[k][0] in claims)
     return Measure(pairs, sum(len(v) for v in gold.values()), right), top
+
+
+class Cued(Scored, Protocol):
+    @property
+    def stance(self) -> str: ...
+
+
+@dataclass
+class Family:
+    found: int = 0  # proposals whose cue is of the family
+    found_right: int = 0  # of them, matched to a gold attribution
+    gold: int = 0  # gold attributions whose cue is of the family
+    gold_found: int = 0  # of them, matched by a proposal
+
+    @property
+    def precision(self) -> float:
+        return self.found_right / self.found if self.found else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.gold_found / self.gold if self.gold else 0.0
+
+
+@dataclass
+class Tally:
+    """Attributions measured by the family of their cue: precision over
+    everything proposed (a proposal matching any gold attribution, speech
+    or thought, is right), recall over the gold's speech acts, and the
+    stances proposed for each gold stance (or, where the gold marks none,
+    for each gold cue family)."""
+
+    families: dict[str, Family] = field(default_factory=dict)
+    stances: Counter[tuple[str, str]] = field(default_factory=Counter)
+    found: int = 0
+    right: int = 0
+    speech: int = 0  # gold speech acts
+    speech_found: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.right / self.found if self.found else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.speech_found / self.speech if self.speech else 0.0
+
+    def add(
+        self,
+        found: Sequence[Cued],
+        gold: Sequence[Cued],
+        family: Callable[[Cued], str],
+        speech: Callable[[str], bool],
+    ) -> None:
+        matched = pairs(found, gold, attribution_match)
+        right = {j for j, _ in matched}
+        hit = {k for _, k in matched}
+        self.found += len(found)
+        self.right += len(matched)
+        for j, f in enumerate(found):
+            counts = self.families.setdefault(family(f), Family())
+            counts.found += 1
+            counts.found_right += j in right
+        for k, g in enumerate(gold):
+            name = family(g)
+            counts = self.families.setdefault(name, Family())
+            counts.gold += 1
+            counts.gold_found += k in hit
+            if speech(name):
+                self.speech += 1
+                self.speech_found += k in hit
+        for j, k in matched:
+            self.stances[(gold[k].stance or family(gold[k]), found[j].stance)] += 1

@@ -1,0 +1,288 @@
+"""Forms of attribution news uses, learnt from the development corpus and
+tested here on invented sentences (issue 16)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.extract.attribution import Attribution, attributions
+from tracker.extract.propose import pipeline
+
+
+def _found(text: str) -> list[tuple[str, str, str, str]]:
+    return [_row(a) for a in attributions(pipeline(), text)]
+
+
+def _row(a: Attribution) -> tuple[str, str, str, str]:
+    return (a.speaker.text, a.cue.text, a.stance, a.content.text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The governor has strongly denied any involvement in the scheme.",
+            ("The governor", "has strongly denied", "denies", "any involvement in the scheme"),
+        ),
+        (
+            "Lawyers for the company contended that the fees were lawful.",
+            ("Lawyers for the company", "contended", "asserts", "the fees were lawful"),
+        ),
+        (
+            "Dana Whitfield, the lawyer for the Marsh family, said no decision had been made.",
+            ("Dana Whitfield", "said", "asserts", "no decision had been made"),
+        ),
+        (
+            "The union filed a motion on Monday, arguing that the contract had expired.",
+            ("The union", "arguing", "asserts", "the contract had expired"),
+        ),
+        (
+            "On Friday, the mayor signed the order, adding that more would follow.",
+            ("the mayor", "adding", "asserts", "more would follow"),
+        ),
+        (
+            "He lashed out at the board, saying the audit was overdue.",
+            ("He", "saying", "asserts", "the audit was overdue"),
+        ),
+    ],
+)
+def test_forms(text: str, expected: tuple[str, str, str, str]) -> None:
+    assert _found(text) == [expected]
+
+
+def test_she_continued_introduces_a_quotation() -> None:
+    text = (
+        "\u201cWe will appeal,\u201d Ms. Harlow said. "
+        "She continued: \u201cThe ruling ignores the evidence.\u201d"
+    )
+    assert _found(text)[1][:2] == ("She", "continued")
+    assert _found(text)[1][3].startswith("The ruling ignores the evidence")
+    assert _found("\u201cWe will appeal,\u201d she continued.") == [
+        ("she", "continued", "asserts", "We will appeal")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The talks continued for hours.",
+        "Prices continued to rise in March.",
+        "Protesters marched through the city, chanting slogans.",
+    ],
+)
+def test_continue_and_a_participle_elsewhere_are_no_cue(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        (
+            "\u201cThey are 100 percent wrong,\u201d said Ella Strand, whose brother died.",
+            "They are 100 percent wrong",
+        ),
+        ("Local officials say the accusations are unfounded.", "the accusations are unfounded"),
+        ("The company said the report was false.", "the report was false"),
+    ],
+)
+def test_calling_what_was_said_wrong_is_a_dispute(text: str, content: str) -> None:
+    [(_, _, stance, found)] = _found(text)
+    assert (stance, found) == ("disputes", content)
+
+
+def test_a_plain_assertion_is_no_dispute() -> None:
+    [(_, _, stance, _)] = _found("The mayor said the bridge would reopen in May.")
+    assert stance == "asserts"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Judge rejects Daily Ledger request to unseal mayor's tax records",
+        "The court dismissed the appeal on Tuesday.",
+        "The council rejected the developer's bid for the site.",
+    ],
+)
+def test_rejecting_a_request_is_an_act_not_a_denial(text: str) -> None:
+    assert _found(text) == []
+
+
+def test_rejecting_claims_is_still_a_denial() -> None:
+    assert _found("The senator rejected claims that she had misused funds.") == [
+        ("The senator", "rejected", "denies", "claims that she had misused funds")
+    ]
+
+
+def test_two_apostrophes_quote_as_a_straight_double_quote() -> None:
+    text = "''The attack is over,'' Mr. Zahed said."
+    assert _found(text) == [("Mr. Zahed", "said", "asserts", "The attack is over")]
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "told a crowd in Dayton, Ohio, on Monday.",
+        "said, smiling.",
+        "said Tuesday.",
+        "told the forum.",
+    ],
+)
+def test_a_quotation_before_the_speaker_is_what_was_said_whatever_follows(after: str) -> None:
+    [(speaker, _, _, content)] = _found(f"\u201cWe have come a long way,\u201d he {after}")
+    assert (speaker, content) == ("he", "We have come a long way")
+
+
+def test_what_follows_still_counts_when_it_introduces_a_statement() -> None:
+    text = "\u201cYes,\u201d she said, adding that the vote was close."
+    assert ("she", "said", "asserts", "Yes") in _found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Mayor Says Bridge Will Reopen In May",
+            ("Mayor", "Says", "asserts", "Bridge Will Reopen In May"),
+        ),
+        (
+            "Other voters said they had not decided.",
+            ("Other voters", "said", "asserts", "they had not decided"),
+        ),
+        (
+            "Around that time, 47 percent said they would vote for Hale.",
+            ("47 percent", "said", "asserts", "they would vote for Hale"),
+        ),
+        (
+            "Kiedis said his band and Brian Burton wrote new songs.",
+            ("his band and Brian Burton", "wrote", "asserts", "new songs"),
+        ),
+    ],
+)
+def test_speakers_of_news(text: str, expected: tuple[str, str, str, str]) -> None:
+    assert expected in _found(text)
+
+
+def test_a_speaker_never_holds_another_cue() -> None:
+    found = _found("Kiedis said his band and Brian Burton wrote new songs.")
+    assert [s for s, _, _, _ in found] == ["Kiedis", "his band and Brian Burton"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Her debate included an effort to maintain that margin.",
+        "Ms. Rust gave the company time to respond to her questions.",
+        "Trump has won in Virginia, adding to his victories in Alabama.",
+    ],
+)
+def test_no_speech_here(text: str) -> None:
+    assert all(
+        cue not in ("maintain", "respond", "adding", "charged", "Says")
+        for _, cue, _, _ in _found(text)
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The company wrote a six-page letter to the university's president.",
+        "Hale posted a message on Twitter moments after polls closed.",
+        "Ms. Vance is running in a contested primary in the district.",
+        "Fishing boats gathered near an outcrop in the disputed sea.",
+    ],
+)
+def test_a_writing_or_a_contest_is_no_statement(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "\u201cWhy now?\u201d she asked.",
+            ("she", "asked", "asserts", "Why now?"),
+        ),
+        (
+            "The mayor lamented that the budget was too small.",
+            ("The mayor", "lamented", "asserts", "the budget was too small"),
+        ),
+        (
+            "The panel recommends that the plant be closed.",
+            ("The panel", "recommends", "asserts", "the plant be closed"),
+        ),
+        (
+            "Ms. Ortiz wrote that the deadline would pass.",
+            ("Ms. Ortiz", "wrote", "asserts", "the deadline would pass"),
+        ),
+    ],
+)
+def test_more_verbs_of_speech(text: str, expected: tuple[str, str, str, str]) -> None:
+    assert _found(text) == [expected]
+
+
+def test_according_to_a_long_source() -> None:
+    text = (
+        "According to early results of exit polls conducted for the Daily Ledger and two "
+        "local television networks, most voters backed the levy."
+    )
+    assert _found(text) == [
+        (
+            "early results of exit polls conducted for the Daily Ledger and two local "
+            "television networks",
+            "According to",
+            "asserts",
+            "most voters backed the levy",
+        )
+    ]
+
+
+def test_a_name_and_a_colon_at_the_start_of_a_line() -> None:
+    text = (
+        "Roger Stone: Don't Trust the Voting Machines\n"
+        "Matthews: Well, speculation is bad.\n"
+        "Clinton camp: the plan threatens national security.\n"
+    )
+    assert [(s, c, w) for s, c, _, w in _found(text)] == [
+        ("Roger Stone", ":", "Don't Trust the Voting Machines"),
+        ("Matthews", ":", "Well, speculation is bad"),
+        ("Clinton camp", ":", "the plan threatens national security"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WASHINGTON: The vote was close.",
+        "Update: The story was corrected on Monday.",
+        "Here is why: it rained all week.",
+        "The mayor spoke. Hale: the bridge will open.",
+    ],
+)
+def test_a_colon_that_introduces_no_one(text: str) -> None:
+    assert [c for _, c, _, _ in _found(text)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Ms. Vance gave her usual speech, decrying the influence of money in politics.",
+            ("Ms. Vance", "decrying", "condemns", "the influence of money in politics"),
+        ),
+        (
+            "He and Senator Hale both condemned the program.",
+            ("He and Senator Hale", "condemned", "condemns", "the program"),
+        ),
+    ],
+)
+def test_acts_of_blame(text: str, expected: tuple[str, str, str, str]) -> None:
+    assert _found(text) == [expected]
+
+
+def test_a_colon_far_from_the_start_of_its_line() -> None:
+    text = "Russia and North Korea to work together" + " " * 5000 + ":  Putin"
+    assert [(s, c, w) for s, c, _, w in _found(text)] == [
+        ("Putin", ":", "Russia and North Korea to work together")
+    ]
+    text = "Abe Lin: the vote was close" + " ." * 300
+    assert [(s, w) for s, _, _, w in _found(text)] == [("Abe Lin", "the vote was close")]
