@@ -167,7 +167,8 @@ def pages(desk: Desk, base: str | None, feeds: dict[str, list[str]]) -> Iterator
     client = Client(create_app(desk, published=True))
     try:
         queue = list(ROOTS)
-        seen = set(queue)
+        # By file: `/claims`, `/claims?` and `/claims?page=1` are one page.
+        seen = {page_file(root) for root in queue}
         while queue:
             path = queue.pop(0)
             target = page_file(path)
@@ -183,8 +184,8 @@ def pages(desk: Desk, base: str | None, feeds: dict[str, list[str]]) -> Iterator
             linked: list[str] = []
             body = _rewrite(answer.body.decode("utf-8"), target, path.split("?")[0], linked.append)
             for link in linked:
-                if link not in seen:
-                    seen.add(link)
+                if page_file(link) not in seen:
+                    seen.add(page_file(link))
                     queue.append(link)
             extra = []
             if base is not None:
