@@ -99,7 +99,7 @@ def _feed(
         f"<title>{_text(title)}</title>",
         f"<updated>{updated}</updated>",
         "<author><name>tracker</name></author>",
-        '<generator uri="https://github.com/">tracker</generator>',
+        "<generator>tracker</generator>",
     ]
     if base is not None:
         out.append(f'<link rel="self" href={quoteattr(base + quote(name))}/>')
