@@ -18,6 +18,7 @@ import json
 import os
 import re
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,11 +167,11 @@ def pages(desk: Desk, base: str | None, feeds: dict[str, list[str]]) -> Iterator
         reviewed = set(session.scalars(select(Claim.key).join(Review, Review.claim_id == Claim.id)))
     client = Client(create_app(desk, published=True))
     try:
-        queue = list(ROOTS)
+        queue = deque(ROOTS)
         # By file: `/claims`, `/claims?` and `/claims?page=1` are one page.
         seen = {page_file(root) for root in queue}
         while queue:
-            path = queue.pop(0)
+            path = queue.popleft()
             target = page_file(path)
             assert target is not None
             answer = client.get(*(path.split("?", 1) if "?" in path else (path, "")))
