@@ -85,6 +85,13 @@ def _verb_here(tokens: list[Token], i: int, after_cue: bool) -> bool:
         return False  # "an effort to maintain", "time to respond": an infinitive
     if after is not None and after.lower in ("by", "of"):
         return False
+    if (
+        after is not None
+        and (after.lower,) in lexicon.CUES
+        and after.lower not in lexicon.NOUN_FORMS
+        and after.lower not in lexicon.AMBIGUOUS
+    ):
+        return False  # "the blizzard of tweets said": the noun before the verb
     if word.lower in lexicon.INTRODUCING_ONLY:
         return (after is not None and (after.text == ":" or after.quote == OPENING)) or (
             before is not None
@@ -150,7 +157,9 @@ def speaker_before(tokens: list[Token], cue: Cue) -> list[Token]:
             break
         start -= 1
     phrase = tokens[start:end]
-    inner = [k for k, t in enumerate(phrase) if _a_verb_of_speech(t)]
+    # A verb's word right before the cue is the subject's noun ("the blizzard
+    # of tweets said"), not a cue of its own.
+    inner = [k for k, t in enumerate(phrase[:-1]) if _a_verb_of_speech(t)]
     if inner:
         # "Kiedis said his band wrote": the speaker of the inner cue.
         phrase = phrase[inner[-1] + 1 :]
