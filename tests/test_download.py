@@ -313,6 +313,29 @@ def test_a_name_that_resolves_inside_the_network_is_refused(
         fetch("http://mixed.example/a")
 
 
+def test_a_resolver_that_hangs_is_given_up_on_at_the_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A dead DNS server holds getaddrinfo for its own retries; the fetch's
+    deadline counts the lookup too."""
+    released = threading.Event()
+
+    def getaddrinfo(*args: Any, **kwargs: Any) -> Any:
+        released.wait(10)
+        raise socket.gaierror("released")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    try:
+        with pytest.raises(
+            FetchError, match=r"^http://dead-dns.example/a: no complete answer within 0.3 seconds$"
+        ):
+            fetch("http://dead-dns.example/a", timeout=0.3)
+        # Still waiting: the fetch returned before the lookup did.
+        assert not released.is_set()
+    finally:
+        released.set()
+
+
 @pytest.fixture
 def public_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
     """127.0.0.1 stands in for a public server (there is no other without

@@ -33,6 +33,7 @@ import datetime as dt
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -140,6 +141,29 @@ class _Guard(httpcore.NetworkBackend):
             name = f"{address} is" if host == address else f"{host} is {address},"
             raise AddressRefused(f"{name} {why}")
 
+    def resolve(self, host: str, port: int) -> list[Any]:
+        """getaddrinfo by the fetch's deadline. The system resolver takes no
+        timeout of its own (a dead DNS server holds it for its retries, 30 s
+        or more), so it runs in a daemon thread that is left behind, if it
+        overruns, to finish on its own."""
+        answer: list[Any] = []
+        failure: list[BaseException] = []
+
+        def lookup() -> None:
+            try:
+                answer.extend(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+            except (OSError, UnicodeError) as exc:
+                failure.append(exc)
+
+        thread = threading.Thread(target=lookup, name=f"resolve {host}", daemon=True)
+        thread.start()
+        thread.join(self.remaining())
+        if thread.is_alive():
+            raise httpcore.ConnectTimeout(f"cannot resolve {host} in time")
+        if failure:
+            raise httpcore.ConnectError(f"cannot resolve {host}: {failure[0]}") from None
+        return answer
+
     def connect_tcp(
         self,
         host: str,
@@ -148,10 +172,7 @@ class _Guard(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        try:
-            found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (OSError, UnicodeError) as exc:
-            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from None
+        found = self.resolve(host, port)
         addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
         for address in addresses:  # one address refused refuses the name
             self.check(host, address)
