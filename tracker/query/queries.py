@@ -9,6 +9,7 @@ collection for each batch of them; never one per row.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVarTuple
@@ -137,6 +138,7 @@ def _matching(query: Select[*Ts], flt: ClaimFilter) -> Select[*Ts]:
     return query
 
 
+@functools.cache
 def _columns() -> Select[*tuple[Any, ...]]:
     """What fetch.stream needs of each claim, its status computed by the database."""
     return select(
