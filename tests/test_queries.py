@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, asc, desc, event, func, select
 from sqlalchemy.orm import Session
 
 from tracker.ingest.dataset import AppearanceSpec, ClaimSpec, Dataset
@@ -16,6 +16,7 @@ from tracker.ingest.fields import Where
 from tracker.ingest.load import load_dataset
 from tracker.query import fetch, queries
 from tracker.query.queries import ClaimFilter
+from tracker.record.models import Actor, Claimant
 from tracker.record.names import resolve_actor
 from tracker.render import views
 from tracker.vocabulary import STATUSES
@@ -202,3 +203,39 @@ def test_listings_issue_a_bounded_number_of_statements(
     # Members (one query for the roles, one for the actors) and two listings.
     assert len(record.claims) + len(record.counters) > 2 * PER_BATCH
     assert len(statements) <= 2 + 2 + PER_BATCH * batches
+
+
+def test_an_actor_s_newest_claims_are_the_same_walked_or_sorted(
+    generated: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """by-actor --limit walks the claims newest first for a busy actor and
+    sorts a rare one's: the plan is a cost, never a different answer."""
+    with Session(generated) as session:
+        busiest, rarest = (
+            session.execute(
+                select(Claimant.actor_id)
+                .group_by(Claimant.actor_id)
+                .order_by(order(func.count()), Claimant.actor_id)
+                .limit(1)
+            ).scalar_one()
+            for order in (desc, asc)
+        )
+        chosen = {
+            actor_id: queries._worth_walking(session, {actor_id}, 20)
+            for actor_id in (busiest, rarest)
+        }
+        # 1,500 claims: the busiest actor's are worth walking, the rarest's not.
+        assert chosen[busiest][0] and not chosen[rarest][0]
+
+        def listing(actor_id: int) -> tuple[list[str], list[str]]:
+            record = queries.actor_record(session, session.get_one(Actor, actor_id), limit=20)
+            return [c.key for c in record.claims], [c.key for c in record.counters]
+
+        for actor_id in (busiest, rarest):
+            found = {}
+            for plan in ((True, True), (False, False)):
+                monkeypatch.setattr(queries, "_worth_walking", lambda *_, plan=plan: plan)
+                found[plan] = listing(actor_id)
+            assert found[(True, True)] == found[(False, False)]
+            assert found[(True, True)][0], actor_id
+        assert len(found[(True, True)][0]) <= 20

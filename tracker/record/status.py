@@ -55,6 +55,7 @@ from tracker.vocabulary import COUNTER_RELATIONS
 __all__ = [
     "challenged",
     "contest",
+    "probe",
     "status_expression",
     "status_is",
 ]
@@ -99,7 +100,7 @@ def another_side(claim_id: ClaimId, other_id: ClaimId) -> ColumnElement[bool]:
     return exists().where(ours.claim_id == claim_id, us.id == claim_id, ~shared.exists())
 
 
-def _probe(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+def probe(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
     """EXISTS (...) that the database answers row by row, through indexes.
 
     PostgreSQL would otherwise turn an EXISTS correlated by an equality into
@@ -114,7 +115,7 @@ def retracted(claim_id: ClaimId) -> ColumnElement[bool]:
     """A `retracts` relation points at it from a claim sharing a claimant."""
     rel = aliased(Relation)
     theirs, ours = aliased(Claimant), aliased(Claimant)
-    return _probe(
+    return probe(
         rel.to_claim_id == claim_id,
         rel.relation == "retracts",
         theirs.claim_id == rel.from_claim_id,
@@ -151,12 +152,12 @@ def _contest(rel: type[Relation]) -> ColumnElement[bool]:
 
 def _in_contest(claim_id: ClaimId) -> ColumnElement[bool]:
     rel = aliased(Relation)
-    return _probe(or_(rel.to_claim_id == claim_id, rel.from_claim_id == claim_id), contest(rel))
+    return probe(or_(rel.to_claim_id == claim_id, rel.from_claim_id == claim_id), contest(rel))
 
 
 def _corroborated(claim_id: ClaimId) -> ColumnElement[bool]:
     rel = aliased(Relation)
-    return _probe(
+    return probe(
         rel.to_claim_id == claim_id,
         rel.relation == "corroborates",
         another_side(rel.from_claim_id, rel.to_claim_id),
@@ -228,7 +229,7 @@ def challenged(
     listed_elsewhere = and_(answered_back, _earlier(answerer, Claim))
     if in_scope is not None:
         listed_elsewhere = and_(listed_elsewhere, in_scope(answerer))
-    return _probe(
+    return probe(
         incoming.to_claim_id == Claim.id,
         answerer.id == incoming.from_claim_id,
         contest(incoming),
