@@ -21,7 +21,11 @@ from another side, from the same side and from a retracted claim, roles with
 periods (a former official; a member through a ministry for a few years)
 against claims dated inside, outside and without the period, mutual counters
 (dated, same day, undated, one dated and one not, one direction no contest).
-On it, by-actor and show run for every actor and claim.
+Verdicts and evidence (EDGE_REVIEWED: each reviewer's latest, evidence on a
+claim and on a verdict, first appearances by source and by URL) and edits
+(EDGE_EDITS, EDGE_UNDONE: corrections of text, date and claimants; a silent
+edit, one of topics only, one undone) follow. On it, by-actor and show run for
+every actor and claim.
 """
 
 from __future__ import annotations
@@ -78,6 +82,49 @@ EDGE_ACTORS = """actors:
     roles:
       - {title: Spokesperson, of: edge-ministry, start: '2016-01-01', end: '2018-12-31'}
       - {title: Adviser, of: japan}
+  - {id: edge-desk, name: Edge Desk, kind: organization}
+  - {id: edge-checker, name: Edge Checker, kind: organization}
+"""
+
+# Verdicts and evidence: a reviewer's latest by date (undated older than
+# dated; on the same date, the one recorded last), evidence on a claim and on
+# a verdict, first appearances by source and by URL.
+EDGE_REVIEWED = f"""  - id: edge-reviewed-charge
+    text: Edge case of a reviewed charge.
+    claimants: [japan]
+    stated: '2024-06-21'
+    first_appearance: {{url: 'https://edge.example/briefing'}}
+    appearances:
+      - {_QUOTE}
+    reviews:
+      - by: edge-desk
+        rating: Accurate
+        value: 4
+        best: 5
+        worst: 1
+        date: '2024-06-22'
+        url: https://edge.example/check/1
+        explanation: The port records agree.
+        evidence:
+          - {{url: 'https://edge.example/a.pdf', stance: supports, kind: report}}
+          - {{url: 'https://edge.example/b.pdf', stance: refutes, title: Other, shows: none}}
+      - {{by: edge-desk, rating: Misleading}}
+      - {{by: edge-checker, rating: 'False', date: '2024-06-23'}}
+      - {{by: edge-checker, rating: Mixed, value: 2.5, best: 5, worst: 0, date: '2024-06-23'}}
+    evidence:
+      - {{url: 'https://edge.example/c.pdf', stance: refutes, title: Port records,
+          date: '2024-05-01', kind: dataset, shows: Ships in port}}
+      - {{url: 'https://edge.example/d.png', stance: supports}}
+  - id: edge-reviewed-denial
+    text: Edge case of a reviewed denial.
+    claimants: [china]
+    stated: '2024-06-22'
+    first_appearance: {{source: ani-20240618}}
+    appearances:
+      - {_QUOTE}
+    reviews:
+      - {{by: edge-checker, rating: Unproven, explanation: "No «evidence» either way"}}
+    relations: {{denies: [edge-reviewed-charge]}}
 """
 
 # (id, claimants, stated, relation, target): each claim's one relation.
@@ -138,7 +185,7 @@ def edge_data() -> str:
             *([f"      - {_VIA}"] if key == "edge-japan-corroborates" else []),
             f"    relations: {{{relation}: [{target}]}}",
         ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + EDGE_REVIEWED
 
 
 # Relations from seed claims, added after the load.
@@ -149,6 +196,19 @@ EDGE_RELATIONS = [
     ("trilateral-human-toll", "lavrov-nk-supports-war", "undercuts"),
     ("nk-media-sacred-war", "us-sanctions-transfers", "denies"),  # from a retracted claim
 ]
+
+# Edits after the load, for `show`'s corrections: of the text, then the date
+# (two corrections of one claim), of the claimants, and three that are not
+# corrections: a silent one, one of topics only, and one undone (EDGE_UNDONE).
+EDGE_EDITS = [
+    ["edge-former-2024", "--text", "Edge case edge-former-2024, reworded."],
+    ["edge-former-2024", "--on", "2024-06"],
+    ["edge-official-2017", "--claimant", "japan", "--no-claimant", "edge-official"],
+    ["edge-reviewed-charge", "--undated", "--claimant", "china"],
+    ["edge-same-side", "--text", "Edge case edge-same-side, a typo fixed.", "--silent"],
+    ["edge-supports", "--topic", "extra"],
+]
+EDGE_UNDONE = ["edge-tie-a", "--text", "Edge case edge-tie-a, said otherwise.", "--on", "2023"]
 
 SEARCHES = [
     "ballistic missiles",
@@ -306,6 +366,14 @@ def load(url: str, data: Sequence[Path], edges: bool) -> None:
             done = _run([str(TRACKER), "--db", url, *relate])
             if done.returncode != 0:
                 raise SystemExit(f"relate failed: {done.stderr.decode()}")
+        for edit in [*EDGE_EDITS, EDGE_UNDONE]:
+            done = _run([str(TRACKER), "--db", url, "edit", "claim", *edit])
+            if done.returncode != 0:
+                raise SystemExit(f"edit failed: {done.stderr.decode()}")
+        (last,) = _sql_rows(url, "SELECT max(id) FROM changes")[0]
+        done = _run([str(TRACKER), "--db", url, "undo", str(last)])
+        if done.returncode != 0:
+            raise SystemExit(f"undo failed: {done.stderr.decode()}")
 
 
 @contextmanager

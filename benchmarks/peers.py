@@ -22,16 +22,20 @@ What each peer does:
   the status rules of tracker/record/status.py (sides from `actor_sides` held
   at each claim's date, retraction, contests, corroboration; `contested` keeps
   the claims that head a contest). It is read a batch of 1,000 rows at a time
-  (a server-side cursor on PostgreSQL), and for each batch four statements
-  fetch what belongs to it, keyed by the batch's ids: relations both ways (with
-  each one's contest flag) and the related claims, the claimants of the batch
-  and of the related claims, topics, and appearances with their sources.
+  (a server-side cursor on PostgreSQL), its first appearance beside it, and
+  for each batch six statements fetch what belongs to it, keyed by the batch's
+  ids: relations both ways (with each one's contest flag) and the related
+  claims, the claimants of the batch and of the related claims, topics,
+  appearances with their sources, verdicts (each reviewer's latest marked),
+  and the evidence of the claims and of their verdicts.
   Every record is written as soon as it is built, so memory holds one batch.
 - `by-actor ID`: the actor, its aliases and roles (three small statements),
   then two such listings: the claims it made, and the claims of others its
   claims contest (each selected by `id IN (...)` through the claimants' actor
   index).
-- `show ID`: the same listing, of one claim.
+- `show ID`: the same listing, of one claim, and its corrections: the changes
+  since it was recorded (not silent, undone or undoing) that changed its text,
+  date or claimants, read from the change log's before and after images.
 - `search QUERY`: the query parsed as tracker parses it (same grammar, same
   stop words), then one statement per kind of text (claims, quotes, sources):
   FTS5 `MATCH` with `snippet()` and `bm25()` on SQLite, `websearch_to_tsquery`
@@ -44,7 +48,7 @@ What each peer does:
   compact: it equals tracker's once parsed, not byte for byte.
 
 Why this is a fair yardstick: the peers compute the same answers from the same
-tables with the same rules, in a bounded number of statements (one, plus four
+tables with the same rules, in a bounded number of statements (one, plus six
 per 1,000 claims) and bounded memory, the way tracker is meant to; they do no
 caching between runs, precompute nothing and skip no rule (the status of a
 claim that heads a contest is written as 'contested' because the rules make it
@@ -168,7 +172,9 @@ _CHALLENGED = f"""EXISTS (
       {_PROBE})"""
 
 _NEWEST_FIRST = "ORDER BY c.stated_on DESC NULLS LAST, c.key"
-_CLAIM_COLUMNS = "c.id, c.key, c.text, c.stated_on, c.stated_precision"
+# A claim's columns, its first appearance's source id among them.
+_CLAIM_COLUMNS = """c.id, c.key, c.text, c.stated_on, c.stated_precision,
+    (SELECT f.key FROM sources f WHERE f.id = c.first_source_id), c.first_url"""
 
 # A claim heading a contest stands and is in a contest: its status is 'contested'.
 CONTESTED = f"""SELECT {_CLAIM_COLUMNS}, 'contested' FROM claims c
@@ -211,6 +217,63 @@ FROM appearances p
 JOIN sources s ON s.id = p.source_id
 LEFT JOIN actors v ON v.id = p.via_actor_id
 WHERE p.claim_id {ids} ORDER BY p.claim_id, p.id"""
+# Verdicts, in the order recorded; evidence on the claims and on their verdicts.
+_REVIEWS = """
+SELECT r.id, r.claim_id, a.key, a.name, a.kind, r.rating, r.rating_value, r.best_rating,
+       r.worst_rating, r.reviewed_on, r.url, r.explanation
+FROM reviews r JOIN actors a ON a.id = r.reviewer_id
+WHERE r.claim_id {ids} ORDER BY r.claim_id, r.position"""
+_EVIDENCE = """
+SELECT e.claim_id, e.review_id, e.url, e.title, e.kind, e.published_on, e.shows, e.stance
+FROM evidence e
+WHERE e.claim_id {ids} OR e.review_id IN (SELECT v.id FROM reviews v WHERE v.claim_id {ids})
+ORDER BY e.position, e.id"""
+
+# -- corrections (tracker/query/history.py): edits of what a claim says, when, by whom --
+
+# The changes since the claim was recorded that updated its row or took a
+# claimant away: not silent, not undone, undoing nothing, not the one that
+# created it. A change's rows are read by their ids (first_row..last_row).
+_CORRECTED_BY = """
+SELECT DISTINCT ch.id, ch.made_at, ch.first_row, ch.last_row
+FROM change_rows r JOIN changes ch ON ch.id = r.change_id
+WHERE r.claim_id = ?
+  AND ((r.table_name = 'claims' AND r.op = 'update')
+       OR (r.table_name = 'claimants' AND r.op <> 'insert'))
+  AND NOT ch.silent AND ch.undoes IS NULL
+  AND NOT EXISTS (SELECT 1 FROM changes u WHERE u.undoes = ch.id)
+  AND NOT EXISTS (
+      SELECT 1 FROM change_rows n
+      WHERE n.id BETWEEN ch.first_row AND ch.last_row AND n.change_id = ch.id
+        AND n.table_name = 'claims' AND n.op = 'insert' AND n.claim_id = r.claim_id)
+ORDER BY ch.id"""
+# What one change did to the claim's row and its claimants.
+_CHANGED_ROWS = """
+SELECT table_name, row_key, op, before, after FROM change_rows
+WHERE id BETWEEN ? AND ? AND change_id = ? AND claim_id = ?
+  AND table_name IN ('claims', 'claimants')
+ORDER BY id"""
+# A compact (key-only) insert's values: the next change's before-image.
+_LATER_IMAGE = """
+SELECT before FROM change_rows
+WHERE table_name = ? AND row_key = ? AND change_id > ? AND before IS NOT NULL
+ORDER BY id LIMIT 1"""
+_CURRENT_ROW = {
+    "claims": "SELECT id, key, text, stated_on, stated_precision FROM claims WHERE id = ?",
+    "claimants": "SELECT claim_id, actor_id, position FROM claimants"
+    " WHERE claim_id = ? AND actor_id = ?",
+}
+_CURRENT_COLUMNS = {
+    "claims": ("id", "key", "text", "stated_on", "stated_precision"),
+    "claimants": ("claim_id", "actor_id", "position"),
+}
+_KEY_COLUMNS = {"claims": ("id",), "claimants": ("claim_id", "actor_id")}
+_ACTOR_KEY = "SELECT key FROM actors WHERE id = ?"
+_LAST_ACTOR_IMAGE = """
+SELECT coalesce(before, after) FROM change_rows
+WHERE table_name = 'actors' AND row_key = ? AND (before IS NOT NULL OR after IS NOT NULL)
+ORDER BY id DESC LIMIT 1"""
+_NAMES = "SELECT key, name FROM actors WHERE key IN ({keys})"
 
 # -- search (tracker/query/search.py) --------------------------------------------------
 
@@ -488,6 +551,8 @@ def claim_objects(db: Database, rows: list[Row]) -> list[dict[str, Any]]:
             )
         )
 
+    reviews, evidence = verdicts(db, ids)
+
     def related(r: _Related) -> dict[str, Any]:
         return {
             "relation": r.relation,
@@ -499,7 +564,7 @@ def claim_objects(db: Database, rows: list[Row]) -> list[dict[str, Any]]:
         }
 
     found = []
-    for claim_id, key, text, stated_on, precision, status in rows:
+    for claim_id, key, text, stated_on, precision, first_source, first_url, status in rows:
         seen = appearances.get(claim_id, [])
         out, into = threads.out.get(claim_id, []), threads.into.get(claim_id, [])
         counters = sorted(
@@ -520,6 +585,167 @@ def claim_objects(db: Database, rows: list[Row]) -> list[dict[str, Any]]:
                 "counter_claims": [related(r) for r in counters],
                 "relations": [{"direction": "out", **related(r)} for r in out]
                 + [{"direction": "in", **related(r)} for r in into],
+                "first_appearance": (
+                    {"source": first_source, "url": first_url}
+                    if first_source or first_url
+                    else None
+                ),
+                "reviews": reviews.get(claim_id, []),
+                "evidence": evidence.get(claim_id, []),
+            }
+        )
+    return found
+
+
+def _evidence(row: Row) -> dict[str, Any]:
+    url, title, kind, published_on, shows, stance = row
+    return {
+        "url": url,
+        "title": title,
+        "kind": kind,
+        "date": date_text(published_on, "day"),
+        "shows": shows,
+        "stance": stance,
+    }
+
+
+def verdicts(
+    db: Database, ids: Sequence[int]
+) -> tuple[dict[int, list[dict[str, Any]]], dict[int, list[dict[str, Any]]]]:
+    """The verdicts (each with its evidence, each reviewer's latest marked) and
+    the evidence of the claims `ids`, by claim id."""
+    reviews: dict[int, list[dict[str, Any]]] = {}
+    by_review: dict[int, dict[str, Any]] = {}
+    # Each reviewer's latest on each claim: dated after undated, then by date,
+    # then the one recorded last.
+    latest: dict[tuple[int, str], tuple[tuple[bool, str], int]] = {}
+    for review_id, claim_id, *who, rating, value, best, worst, on, url, why in db.by_ids(
+        _REVIEWS, ids
+    ):
+        mine = reviews.setdefault(claim_id, [])
+        rank = (on is not None, _iso(on))
+        if (claim_id, who[0]) not in latest or (rank, len(mine)) >= latest[claim_id, who[0]]:
+            latest[claim_id, who[0]] = (rank, len(mine))
+        review = {
+            "reviewer": {"id": who[0], "name": who[1], "kind": who[2]},
+            "rating": rating,
+            "value": value,
+            "best": best,
+            "worst": worst,
+            "date": date_text(on, "day"),
+            "url": url,
+            "explanation": why,
+            "latest": False,
+            "evidence": [],
+        }
+        mine.append(review)
+        by_review[review_id] = review
+    for (claim_id, _), (_, index) in latest.items():
+        reviews[claim_id][index]["latest"] = True
+    evidence: dict[int, list[dict[str, Any]]] = {}
+    for claim_id, review_id, *row in db.by_ids(_EVIDENCE, ids):
+        item = _evidence(tuple(row))
+        if claim_id is not None:
+            evidence.setdefault(claim_id, []).append(item)
+        else:
+            by_review[review_id]["evidence"].append(item)
+    return reviews, evidence
+
+
+def _after(db: Database, change: int, table: str, row_key: str, after: str | None) -> Any:
+    """A row's values after `change`: its after-image, or for a compact insert
+    the next change's before-image, else the row as it stands, else its key."""
+    if after is not None:
+        return json.loads(after)
+    later = db.rows(_LATER_IMAGE, [table, row_key, change])
+    if later:
+        return json.loads(later[0][0])
+    key = json.loads(row_key)
+    current = db.rows(_CURRENT_ROW[table], key)
+    if current:
+        return dict(zip(_CURRENT_COLUMNS[table], current[0], strict=True))
+    return dict(zip(_KEY_COLUMNS[table], key, strict=True)) if table == "claimants" else None
+
+
+def _actor_key(db: Database, actor_id: int) -> str:
+    found = db.rows(_ACTOR_KEY, [actor_id])
+    if found:
+        return str(found[0][0])
+    image = db.rows(_LAST_ACTOR_IMAGE, [json.dumps([actor_id])])
+    key = json.loads(image[0][0]).get("key") if image and image[0][0] else None
+    return str(key) if key else f"actor #{actor_id}"
+
+
+def _said(db: Database, images: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Text, date and claimants (by key) as the images of a claim's rows give them."""
+    fields: dict[str, Any] = {}
+    if images["claims"]:
+        row = images["claims"][-1]
+        fields["text"] = row["text"]
+        fields["stated"] = date_text(
+            None if row["stated_on"] is None else str(row["stated_on"])[:10],
+            row["stated_precision"],
+        )
+    people = sorted(images["claimants"], key=lambda r: r.get("position") or 0)
+    if people:
+        fields["claimants"] = [_actor_key(db, r["actor_id"]) for r in people]
+    return fields
+
+
+def corrections(db: Database, claim_id: int) -> list[dict[str, Any]]:
+    """The corrections of claim `claim_id`, oldest first."""
+    found = []
+    for change, made_at, first_row, last_row in db.rows(_CORRECTED_BY, [claim_id]):
+        before: dict[str, list[dict[str, Any]]] = {"claims": [], "claimants": []}
+        after: dict[str, list[dict[str, Any]]] = {"claims": [], "claimants": []}
+        updated = True
+        for table, row_key, op, was, now in db.rows(
+            _CHANGED_ROWS, [first_row, last_row, change, claim_id]
+        ):
+            if op in ("update", "delete"):
+                before[table].append(json.loads(was) if was else {})
+            if op in ("update", "insert"):
+                values = _after(db, change, table, row_key, now)
+                if values is not None:
+                    after[table].append(values)
+            if table == "claims" and op != "update":
+                updated = False
+        if not updated:
+            continue
+        old, new = _said(db, before), _said(db, after)
+        fields = []
+        for name in ("text", "stated"):
+            if name in old and name in new and old[name] != new[name]:
+                fields.append({"field": name, "before": old[name], "after": new[name]})
+        if old.get("claimants", []) != new.get("claimants", []):
+            keys = [*old.get("claimants", []), *new.get("claimants", [])]
+            names: dict[str, str] = dict(
+                db.rows(_NAMES.replace("{keys}", ",".join("?" * len(keys))), keys)
+            )
+            fields.append(
+                {
+                    "field": "claimants",
+                    "before": [names.get(k, k) for k in old.get("claimants", [])],
+                    "after": [names.get(k, k) for k in new.get("claimants", [])],
+                }
+            )
+        if not fields:
+            continue
+        said = []
+        for f in fields:
+            if f["field"] == "text":
+                said.append(f"the text was “{f['before']}”")
+            elif f["field"] == "stated":
+                said.append(f"the date was {f['before'] or 'undated'}")
+            else:
+                said.append(f"the claimants were {'; '.join(f['before']) or 'none'}")
+        on = str(made_at)[:10]
+        found.append(
+            {
+                "change": change,
+                "on": on,
+                "fields": fields,
+                "text": f"Corrected {on}: " + "; ".join(said),
             }
         )
     return found
@@ -572,7 +798,9 @@ def cmd_show(db: Database, out: BinaryIO, key: str) -> None:
     found = db.rows(ONE_CLAIM, [key])
     if not found:
         raise PeerError(f"no claim {key!r}")
-    out.write(dumps(claim_objects(db, found)[0]) + b"\n")
+    shown = claim_objects(db, found)[0]
+    shown["corrections"] = corrections(db, found[0][0])
+    out.write(dumps(shown) + b"\n")
 
 
 def cmd_by_actor(db: Database, out: BinaryIO, key: str) -> None:

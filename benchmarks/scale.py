@@ -13,8 +13,9 @@ each read command beside its peer (benchmarks/peers.py: sqlite3 / psycopg and
 SQL typed out; `contested-sql` is one SQL statement run by the `sqlite-utils`
 command line). Each pair runs alternately, --repeat times; the table shows
 medians of wall time and the highest peak RSS (GNU time's %M, the
-process itself). Outputs are hashed as they stream: "same" says tracker and
-its peer printed identical bytes.
+process itself). Outputs are hashed as they stream: a peer that prints other
+bytes than tracker (in any run) stops the run with exit status 1 and one line,
+`output differs: COMMAND against PEER`; the rows measured so far are in --json.
 
 Start-up rows pair `tracker --help` with `python -c "import click"`, and a
 one-claim `show` with `import sqlalchemy.orm` followed by the peer's query.
@@ -142,12 +143,20 @@ def pair(
         row.peer_s = statistics.median(s.seconds for s in b)
         row.peer_mb = max(s.rss_mb for s in b)
         if compare:
-            row.same = "yes" if a[0].digest == b[0].digest else "NO"
+            row.same = "yes" if all(s.digest == a[0].digest for s in [*a, *b]) else "NO"
     rows.append(row)
     print(_line(row), file=sys.stderr, flush=True)
     if SAVE_TO is not None:  # after every row: a long run's results survive its interruption
         SAVE_TO.write_text(json.dumps([asdict(r) for r in rows], indent=1))
+    if row.same == "NO":
+        # A ratio against a program that prints other bytes measures nothing.
+        raise OutputDiffers(f"output differs: {' '.join(mine)} against {' '.join(theirs or [])}")
     return row
+
+
+class OutputDiffers(SystemExit):
+    """A peer printed other bytes than tracker: the run stops, its one line on
+    stderr and exit status 1 (SystemExit's, for a message)."""
 
 
 SAVE_TO: Path | None = None
@@ -439,8 +448,6 @@ def markdown(rows: list[Row]) -> str:
                 cell = _s(row.tracker_s)
                 if row.peer_s is not None:
                     cell += f" / {_s(row.peer_s)} ({row.ratio:.2f}{TIMES})"
-                if row.same == "NO":
-                    cell += " output differs"
                 cells.append(cell)
             assert biggest is not None
             rss = _mb(biggest.tracker_mb) + (

@@ -11,6 +11,7 @@ reaches it only inside `tracker publish`."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tracker"
@@ -93,3 +94,23 @@ def test_web_sits_beside_cli() -> None:
         top_level = [n.module for n in tree.body if isinstance(n, ast.ImportFrom) and n.module]
         assert not [m for m in top_level if m.startswith(("tracker.web", "tracker.publish"))]
     assert not [t for m, ts in graph.items() if stage(m) == web for t in ts if "cli" in t]
+
+
+def _layout_section() -> str:
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Layout\n", 1)[1]
+    return section.split("\n## ", 1)[0]
+
+
+def test_readme_layout_names_every_module() -> None:
+    """README's Layout has a line for each module of tracker/ (and none for a
+    module that is gone): a new module is named where readers look for it."""
+    modules = {p.relative_to(PACKAGE.parent).as_posix() for p in PACKAGE.rglob("*.py")}
+    rows = [line for line in _layout_section().splitlines() if line.startswith("| `tracker/")]
+    named = {m for line in rows for m in re.findall(r"`(tracker/[\w/]+\.py)`", line)}
+    assert sorted(modules - named) == [], "modules missing from README's Layout"
+    assert sorted(named - modules) == [], "README's Layout names modules that do not exist"
+    # One line each, saying what it is for.
+    described = [re.fullmatch(r"\| `(tracker/[\w/]+\.py)` \| (.+) \|", line) for line in rows]
+    lines = [m.group(1) for m in described if m and m.group(2).strip()]
+    assert sorted(lines) == sorted(modules)

@@ -43,7 +43,8 @@ contests AS MATERIALIZED (
                          AND (os.until_on IS NULL OR os.until_on >= us.stated_on)))))
 ),
 heads AS MATERIALIZED (
-    SELECT DISTINCT c.id, c.key, c.text, c.stated_on, c.stated_precision
+    SELECT DISTINCT c.id, c.key, c.text, c.stated_on, c.stated_precision,
+           c.first_source_id, c.first_url
     FROM contests k
     JOIN claims c ON c.id = k.to_claim_id
     JOIN claims a ON a.id = k.from_claim_id
@@ -142,7 +143,43 @@ SELECT CASE WHEN h.n IS NULL THEN '[]' ELSE
                          o.id, o.key, o.text, o.stated_on, o.stated_precision
                   FROM relations r JOIN claims o ON o.id = r.from_claim_id
                   WHERE r.to_claim_id = h.id
-                  ORDER BY side, relation_id) AS x))
+                  ORDER BY side, relation_id) AS x)),
+        'first_appearance', json(CASE
+            WHEN h.first_source_id IS NULL AND h.first_url IS NULL THEN NULL
+            ELSE json_object(
+                'source', (SELECT f.key FROM sources f WHERE f.id = h.first_source_id),
+                'url', h.first_url) END),
+        -- in the order recorded; each reviewer's latest (dated after undated, then by
+        -- date, then the one recorded last) marked
+        'reviews', json((
+            SELECT json_group_array(json_object(
+                'reviewer', json_object('id', x.reviewer, 'name', x.name, 'kind', x.kind),
+                'rating', x.rating, 'value', x.rating_value, 'best', x.best_rating,
+                'worst', x.worst_rating, 'date', x.reviewed_on, 'url', x.url,
+                'explanation', x.explanation,
+                'latest', json(CASE WHEN x.latest THEN 'true' ELSE 'false' END),
+                'evidence', json((
+                    SELECT json_group_array(json_object(
+                        'url', e.url, 'title', e.title, 'kind', e.kind,
+                        'date', e.published_on, 'shows', e.shows, 'stance', e.stance))
+                    FROM (SELECT * FROM evidence WHERE review_id = x.id
+                          ORDER BY position, id) AS e))))
+            FROM (SELECT v.id, a.key AS reviewer, a.name, a.kind, v.rating, v.rating_value,
+                         v.best_rating, v.worst_rating, v.reviewed_on, v.url, v.explanation,
+                         NOT EXISTS (
+                             SELECT 1 FROM reviews w
+                             WHERE w.claim_id = v.claim_id AND w.reviewer_id = v.reviewer_id
+                               AND (w.reviewed_on IS NOT NULL, coalesce(w.reviewed_on, ''),
+                                    w.position)
+                                 > (v.reviewed_on IS NOT NULL, coalesce(v.reviewed_on, ''),
+                                    v.position)) AS latest
+                  FROM reviews v JOIN actors a ON a.id = v.reviewer_id
+                  WHERE v.claim_id = h.id ORDER BY v.position) AS x)),
+        'evidence', json((
+            SELECT json_group_array(json_object(
+                'url', e.url, 'title', e.title, 'kind', e.kind,
+                'date', e.published_on, 'shows', e.shows, 'stance', e.stance))
+            FROM (SELECT * FROM evidence WHERE claim_id = h.id ORDER BY position, id) AS e))
     )
     || CASE WHEN h.n = h.total THEN ']' ELSE '' END
 END
