@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -250,6 +251,40 @@ def test_readers_cannot_write_on_either_backend(seeded: Engine) -> None:
             desk.close()
     with seeded.connect() as connection:
         assert "changed" not in connection.execute(text("SELECT text FROM claims")).scalars().all()
+
+
+def test_many_readers_at_once_each_keep_their_connection(seeded: Engine) -> None:
+    """A server's worker threads read side by side (Starlette runs each page in
+    a pool of 40): on SQLite a pool of one connection per thread kept only
+    five and closed the others' under them ("Cannot operate on a closed
+    database", then a segfault under 16 clients: benchmarks/load.py)."""
+    readers = 12
+    desk = Desk.open(url_of(seeded), read_only=True)
+    together = threading.Barrier(readers, timeout=30)
+    counts: list[int] = []
+    failures: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            with desk.reading() as session:
+                first = session.execute(text("SELECT count(*) FROM claims")).scalar_one()
+                together.wait()  # every thread holds a connection now
+                counts.append(session.execute(text("SELECT count(*) FROM claims")).scalar_one())
+                assert counts[-1] == first
+        except BaseException as exc:  # reported below, by the test thread
+            failures.append(exc)
+            together.abort()
+
+    threads = [threading.Thread(target=read) for _ in range(readers)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        desk.close()
+    assert failures == []
+    assert len(counts) == readers and counts[0] > 0
 
 
 def test_a_read_only_server_creates_and_upgrades_nothing(tmp_path: object, engine: Engine) -> None:

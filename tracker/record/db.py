@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.pool import QueuePool
 
 from tracker.errors import SchemaError, TrackerError
 from tracker.record.waits import lock_wait
@@ -151,6 +152,9 @@ def create_reader(url: str) -> Engine:
         "sqlite://",
         # Connections move between a server's worker threads, one at a time.
         creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+        # A pool as a file's engine has: "sqlite://" alone would get one
+        # connection per thread, five kept, the others closed while in use.
+        poolclass=QueuePool,
     )
     event.listen(engine, "connect", _sqlite_reader_pragmas)
     event.listen(engine, "begin", _sqlite_begin)
