@@ -254,3 +254,32 @@ def test_only_an_editor_with_the_token_writes(desk: TestClient, seeded: Engine) 
         assert reader.get(BENCH).status_code == 403
         assert "/extract" not in reader.get(f"/sources/{SOURCE}").text
     assert desk.get("/sources/no-such-source/extract").status_code == 404
+
+
+def test_a_long_article_is_paged(
+    desk: TestClient, seeded: Engine, run: Runner, tmp_path: Path
+) -> None:
+    """A page holds PAGE proposals (a form is read only to 1,000 fields):
+    the rest are a page away, numbered as `tracker extract` numbers them."""
+    from tracker.web.workbench import PAGE
+
+    names = ["Ana", "Ben", "Cy", "Dee", "Eli", "Fay", "Gus", "Hal", "Ivy", "Jo"]
+    lines = [
+        f"Harbour official {names[k % 10]} Varga{k // 10} said dock {k} was closed."
+        for k in range(PAGE + 5)
+    ]
+    store(run, tmp_path, "\n".join(lines) + "\n", "long-wire")
+    first = desk.get("/sources/long-wire/extract")
+    assert len(re.findall(r'<fieldset class="proposal"', first.text)) == PAGE
+    assert 'href="?page=2#proposal-63"' in first.text  # its mark in the article
+    second = desk.get("/sources/long-wire/extract?page=2")
+    assert re.findall(r'<fieldset class="proposal" id="proposal-(\d+)"', second.text) == [
+        str(n) for n in range(PAGE + 1, PAGE + 6)
+    ]
+    done = send(
+        desk,
+        "/sources/long-wire/extract?page=2",
+        {**fingerprints(second.text), f"do{PAGE + 3}": "accept"},
+    )
+    assert done.status_code == 303, done.text
+    assert shown(run, f"dock-{PAGE + 2}-was-closed")["text"] == f"Dock {PAGE + 2} was closed."

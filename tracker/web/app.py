@@ -105,7 +105,13 @@ FORMS: list[BaseRoute] = [
     _form("/sources/{key}/remove", "remove_source"),
     _form("/changes/{key}/undo", "undo"),
     # The extraction workbench: tracker extract SOURCE --review in a page.
-    Route("/sources/{key}/extract", workbench.workbench, methods=["GET", "POST"]),
+    Route(
+        "/sources/{key}/extract",
+        RequestBodyLimitMiddleware(
+            request_response(workbench.workbench), max_body_size=workbench.MAX_BODY
+        ),
+        methods=["GET", "POST"],
+    ),
 ]
 
 ROUTES: list[BaseRoute] = [

@@ -47,6 +47,11 @@ from tracker.web.highlight import Span, runs
 from tracker.web.reading import page
 
 DOINGS = ("skip", "accept", "link")
+# Proposals a page holds: each sends eleven fields, and a form is read only
+# to 1,000 (Starlette's bound); a long article's others are pages away.
+PAGE = 60
+# A page's form sends every proposal's texts back: more than other forms.
+MAX_BODY = 2**20
 
 
 def _desk(request: Request) -> Desk:
@@ -133,6 +138,11 @@ def _defaults(shown: list[Shown]) -> dict[str, str]:
     return values
 
 
+def _number(request: Request) -> int:
+    value = request.query_params.get("page", "1")
+    return int(value) if value.isdigit() and 0 < int(value) < 10**6 else 1
+
+
 def _page(
     request: Request, key: str, values: dict[str, Any] | None, error: str | None, code: int
 ) -> Response:
@@ -140,7 +150,9 @@ def _page(
         source = queries.source(session, key)
         meta = views.source_dict(source, 0)
         text, proposals = proposals_of(session, key)
-    shown = _shown(proposals)
+    number = _number(request)
+    pages = max(1, -(-len(proposals) // PAGE))
+    shown = _shown(proposals)[(number - 1) * PAGE : number * PAGE]
     spans = [
         Span(p.attribution.content.start, p.attribution.content.end, {"n": n, "p": p})
         for n, p in enumerate(proposals, 1)
@@ -157,7 +169,11 @@ def _page(
         values=given,
         error=error,
         kinds=ACTOR_KINDS,
-        action=f"/sources/{quote(key, safe='')}/extract",
+        action=f"/sources/{quote(key, safe='')}/extract?page={number}",
+        number=number,
+        pages=pages,
+        page_size=PAGE,
+        total=len(proposals),
     )
 
 
