@@ -107,6 +107,45 @@ def _clean(driver: Any) -> None:
     assert driver.execute_script("return window.__pwned === undefined")
 
 
+SELECT = """const article = document.querySelector(".article");
+const walk = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+const nodes = [];
+let text = "";
+for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+  nodes.push([n, text.length]);
+  text += n.data;
+}
+const at = text.indexOf(arguments[0]);
+if (at < 0) return false;
+const place = (i) => {
+  const [n, from] = nodes.filter(([n, from]) => from <= i).pop();
+  return [n, i - from];
+};
+const range = document.createRange();
+range.setStart(...place(at));
+range.setEnd(...place(at + arguments[0].length));
+getSelection().removeAllRanges();
+getSelection().addRange(range);
+return true;"""
+
+
+def _select(driver: Any, phrase: str) -> bool:
+    """Select `phrase` in the page's article as a reader's mouse selects it:
+    a range over the article's text, which the page's script reads."""
+    found: bool = driver.execute_script(SELECT, phrase)
+    return found
+
+
+def _sign_in(driver: Any, served: str, name: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.get(served + "/signin")
+    driver.find_element(By.NAME, "name").send_keys(name)
+    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form.signin button").click()
+    _arrive(driver, served + "/")
+
+
 def test_a_reader_signs_in_and_follows_a_contest_to_its_source(served: str, browser: Any) -> None:
     from selenium.webdriver.common.by import By
 
@@ -206,32 +245,8 @@ def test_an_editor_selects_a_passage_in_a_source_and_adds_a_claim(
     _arrive(driver, served + "/")
     driver.get(f"{served}/sources/{source}")
     _clean(driver)
-    # The passage selected as a reader's mouse selects it: a range over the
-    # article's text, which the page's script turns into the form's quote.
-    selected = driver.execute_script(
-        """const article = document.querySelector(".article");
-        const walk = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
-        const nodes = [];
-        let text = "";
-        for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-          nodes.push([n, text.length]);
-          text += n.data;
-        }
-        const at = text.indexOf(arguments[0]);
-        if (at < 0) return false;
-        const place = (i) => {
-          const [n, from] = nodes.filter(([n, from]) => from <= i).pop();
-          return [n, i - from];
-        };
-        const range = document.createRange();
-        range.setStart(...place(at));
-        range.setEnd(...place(at + arguments[0].length));
-        getSelection().removeAllRanges();
-        getSelection().addRange(range);
-        return true;""",
-        phrase,
-    )
-    assert selected
+    # The passage selected as a reader's mouse selects it.
+    assert _select(driver, phrase)
     form = driver.find_element(By.ID, "add-claim")
     start = form.find_element(By.NAME, "start")
     WebDriverWait(driver, 10).until(lambda d: start.get_attribute("value"))
@@ -260,3 +275,98 @@ def test_an_editor_selects_a_passage_in_a_source_and_adds_a_claim(
     )  # fmt: skip
     history = Runner(url_of(engine))("history", key, "-f", "json")
     assert json.loads(history.output)[0]["by"] == "eve"
+
+
+# Invented reporting: a charge by a recorded actor, and Moscow's denial of it.
+WIRE = (
+    "Rajin port row\n"
+    "State Department spokesman Matthew Miller said the port of Rajin shipped artillery"
+    " shells to Russia.\n"
+    "Moscow denied that the port of Rajin shipped artillery shells.\n"
+)
+
+
+def test_an_editor_adds_a_claim_and_accepts_its_denial_in_the_workbench(
+    served: str, browser: Any, engine: Engine, tmp_path: Path
+) -> None:
+    """The charge added by selecting its passage; the denial accepted in the
+    workbench, its span narrowed by a selection and its text edited; both
+    then in `tracker contested`, one answering the other."""
+    import json
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.conftest import Runner
+
+    (tmp_path / "wire.txt").write_text(WIRE, "utf-8")
+    (tmp_path / "wire.yaml").write_text(
+        "sources:\n  - id: rajin-wire\n    file: wire.txt\n    outlet: Test Wire\n"
+        "    title: Rajin port row\n    published: '2024-06-21'\n",
+        "utf-8",
+    )
+    load_paths(engine, [tmp_path / "wire.yaml"])
+    run = Runner(url_of(engine))
+    driver = browser
+    _sign_in(driver, served, "eve")
+
+    # The charge: its passage selected in the source, the form filled from it.
+    charge = "the port of Rajin shipped artillery shells to Russia"
+    driver.get(f"{served}/sources/rajin-wire")
+    assert _select(driver, charge)
+    form = driver.find_element(By.ID, "add-claim")
+    WebDriverWait(driver, 10).until(
+        lambda d: form.find_element(By.NAME, "start").get_attribute("value")
+    )
+    form.find_element(By.NAME, "by").send_keys("Matthew Miller")
+    form.find_element(By.NAME, "text").send_keys("Rajin shipped artillery shells to Russia.")
+    form.find_element(By.NAME, "new").click()
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 15).until(lambda d: "/claims/" in d.current_url)
+    added = driver.current_url.rsplit("/claims/", 1)[1]
+    _clean(driver)
+
+    # The workbench: the charge is recorded now; the denial answers it.
+    driver.get(f"{served}/sources/rajin-wire")
+    driver.find_element(By.LINK_TEXT, "Extract its proposals").click()
+    _arrive(driver, "/sources/rajin-wire/extract")
+    _clean(driver)
+    assert "Already recorded" in driver.find_element(By.ID, "proposal-1").text
+    box = driver.find_element(By.ID, "proposal-2")
+    assert f"proposal 1: {charge!r}" in box.text  # what it denies, as suggested
+    box.find_element(By.CSS_SELECTOR, "input[name=do2][value=accept]").click()
+    narrowed = "port of Rajin shipped artillery shells."
+    assert _select(driver, narrowed)
+    use = box.find_element(By.CSS_SELECTOR, "button.use-selection")
+    assert use.is_displayed()  # the script shows it; without script, the offsets do
+    use.click()
+    at = WIRE.index(narrowed)
+    assert box.find_element(By.NAME, "start2").get_attribute("value") == str(at)
+    assert box.find_element(By.NAME, "end2").get_attribute("value") == str(at + len(narrowed))
+    text = box.find_element(By.NAME, "text2")
+    text.clear()
+    text.send_keys("Rajin shipped no artillery shells to Russia.")
+    driver.find_element(By.CSS_SELECTOR, "#workbench > button[type=submit]").click()
+    _arrive(driver, "/sources/rajin-wire")
+    assert "Wrote 1 of 2 proposals." in driver.find_element(By.CSS_SELECTOR, "p.said").text
+    _clean(driver)
+
+    # The command line sees both: the charge, contested by the denial.
+    contested = json.loads(run("contested", "-f", "json").output)
+    [contest] = [c for c in contested if c["id"] == added]
+    [denial] = [c for c in contest["counter_claims"] if c["relation"] == "denies"]
+    assert denial["text"] == "Rajin shipped no artillery shells to Russia."
+    shown = json.loads(run("show", denial["id"], "-f", "json").output)
+    assert [a["quote"] for a in shown["appearances"]] == [narrowed]
+    assert json.loads(run("history", denial["id"], "-f", "json").output)[0]["by"] == "eve"
+    # The hostile article's workbench runs none of its text, and fits a phone.
+    driver.set_window_size(390, 844)
+    driver.get(served + "/sources/article/extract")
+    _clean(driver)
+    assert not driver.find_elements(By.CSS_SELECTOR, "main img, main b, main script")
+    assert (
+        driver.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        <= 0
+    )

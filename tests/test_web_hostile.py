@@ -44,6 +44,7 @@ PAGES = [
     "/search?q=script",
     "/timeline",
     "/topics",
+    "/sources/article/extract",  # the extraction workbench: a hostile article's proposals
 ]
 
 
@@ -113,3 +114,61 @@ def test_json_keeps_the_text_exact(hostile: tuple[TestClient, Runner]) -> None:
     assert SCRIPT in web.get("/claims/convoy-left.json").json()["text"]
     assert got.headers["content-type"] == "application/json"
     assert got.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_workbench_writes_and_reshows_hostile_text_as_text(
+    hostile: tuple[TestClient, Runner], tmp_path: Path
+) -> None:
+    """What a reviewer types into the workbench (a claim text, a new actor's
+    name) is written as typed and shown as text; re-shown after a refusal,
+    it stays text in the field it was typed into. (The hostile article's
+    statements are all recorded: a second one has one to accept.)"""
+    web, run = hostile
+    wire = tmp_path / "wire.txt"
+    wire.write_text(f"Officials said {SCRIPT} the bridge was {IMG} closed.\n", "utf-8")
+    added = run(
+        "add",
+        "source",
+        str(wire),
+        "--id",
+        "wire",
+        "--outlet",
+        f"{IMG} Wire",
+        "--title",
+        f"{SCRIPT} Bridge",
+    )
+    assert added.exit_code == 0, added.output
+    html = web.get("/sources/wire/extract").text
+    fingerprints = dict(re.findall(r'name="(at\d+)" value="([^"]+)"', html))
+    assert fingerprints, html
+    n = min(int(k[2:]) for k in fingerprints)
+    token = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert token
+    typed = {
+        "csrf": token[1],
+        **fingerprints,
+        f"do{n}": "accept",
+        f"who{n}": "new",
+        f"name{n}": f"{IMG} Spokesman",
+        f"kind{n}": "person",
+        f"text{n}": f"{SCRIPT} Typed {BIDI}",
+        f"on{n}": "not a date",
+    }
+    refused = web.post("/sources/wire/extract", data=typed)
+    assert refused.status_code == 422
+    tags = Tags()
+    tags.feed(refused.text)
+    assert "img" not in {t for t, _ in tags.found}
+    assert [a for t, a in tags.found if t == "script"] == [{"src": "/static/app.js", "defer": None}]
+    # In its field as typed, to come back byte for byte when sent again.
+    assert f"&lt;script&gt;window.__pwned=1&lt;/script&gt; Typed {BIDI}</textarea>" in refused.text
+    assert 'value="&lt;img src=x onerror=&#34;window.__pwned=1&#34;&gt; Spokesman"' in refused.text
+    done = web.post("/sources/wire/extract", data={**typed, f"on{n}": "2024-06-01"})
+    assert done.status_code == 303, done.text
+    written = json.loads(run("claims", "--source", "wire", "-f", "json").output)
+    claim = next(c for c in written if c["text"].startswith(SCRIPT + " Typed"))
+    assert claim["text"] == f"{SCRIPT} Typed {BIDI}"
+    assert claim["claimants"][0]["name"] == f"{IMG} Spokesman"
+    page = web.get(f"/claims/{claim['id']}").text
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt; Typed" in page
+    assert "&lt;img src=x onerror=&#34;window.__pwned=1&#34;&gt; Spokesman" in page

@@ -26,7 +26,7 @@ from starlette.templating import Jinja2Templates
 from tracker.errors import NotFound, TrackerError
 from tracker.render.terminal import error_line
 from tracker.render.views import date_text
-from tracker.web import api, auth, feeding, fixing, reading
+from tracker.web import api, auth, feeding, fixing, reading, workbench
 from tracker.web.auth import SignInNeeded, Viewer
 from tracker.web.desk import Desk
 from tracker.web.forms import handler
@@ -104,6 +104,14 @@ FORMS: list[BaseRoute] = [
     _form("/sources/{key}/edit", "edit_source"),
     _form("/sources/{key}/remove", "remove_source"),
     _form("/changes/{key}/undo", "undo"),
+    # The extraction workbench: tracker extract SOURCE --review in a page.
+    Route(
+        "/sources/{key}/extract",
+        RequestBodyLimitMiddleware(
+            request_response(workbench.workbench), max_body_size=workbench.MAX_BODY
+        ),
+        methods=["GET", "POST"],
+    ),
 ]
 
 ROUTES: list[BaseRoute] = [

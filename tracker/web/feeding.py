@@ -22,9 +22,8 @@ from tracker.ingest.edit import Written
 from tracker.ingest.verdicts import typed_evidence, typed_review
 from tracker.query import queries
 from tracker.query.similar import refuse_resembling
-from tracker.render import views
 from tracker.vocabulary import COUNTER_RELATIONS, EVIDENCE_STANCES, RELATION_TYPES
-from tracker.web.forms import Action, Field, Form, FormError, Values, upload_name
+from tracker.web.forms import Action, Field, Form, FormError, Values, claim_shown, upload_name
 from tracker.web.security import MAX_UPLOAD
 
 # -- a claim and a counter-claim --------------------------------------------------------
@@ -149,10 +148,6 @@ def _selection(session: Session, request: Request, key: str) -> dict[str, Any]:
     return values
 
 
-def _claim_shown(session: Session, key: str) -> dict[str, Any]:
-    return {"claim": views.claim_dict(queries.claim(session, key))} if key else {}
-
-
 # -- relations, verdicts, evidence ------------------------------------------------------
 
 RELATE = Form(
@@ -253,12 +248,12 @@ def _evidence(session: Session, values: Values, key: str) -> Written:
 ACTIONS = {
     "add_claim": Action(ADD_CLAIM, "form.html.j2", _add_claim, start=_selection),
     "add_counter": Action(
-        ADD_COUNTER, "form.html.j2", _add_counter, start=_selection, context=_claim_shown
+        ADD_COUNTER, "form.html.j2", _add_counter, start=_selection, context=claim_shown
     ),
-    "relate": Action(RELATE, "form.html.j2", _relate, arguments=_other, context=_claim_shown),
-    "unrelate": Action(UNRELATE, "form.html.j2", _unrelate, arguments=_other, context=_claim_shown),
-    "review": Action(REVIEW, "form.html.j2", _review, context=_claim_shown),
-    "evidence": Action(EVIDENCE, "form.html.j2", _evidence, context=_claim_shown),
+    "relate": Action(RELATE, "form.html.j2", _relate, arguments=_other, context=claim_shown),
+    "unrelate": Action(UNRELATE, "form.html.j2", _unrelate, arguments=_other, context=claim_shown),
+    "review": Action(REVIEW, "form.html.j2", _review, context=claim_shown),
+    "evidence": Action(EVIDENCE, "form.html.j2", _evidence, context=claim_shown),
 }
 
 

@@ -24,7 +24,7 @@ from tracker.record.names import resolve_actor
 from tracker.render import views
 from tracker.vocabulary import ACTOR_KINDS
 from tracker.web.auth import safe_next
-from tracker.web.forms import Action, Field, Form, FormError, Values
+from tracker.web.forms import Action, Field, Form, FormError, Values, claim_shown
 
 # -- edits ----------------------------------------------------------------------------
 
@@ -61,16 +61,13 @@ def _edit_claim(session: Session, values: Values, key: str) -> Written:
     elif undated:
         when = None
 
-    def keys(name: str) -> list[str]:
-        return [adding.writer_key(session, n)[0] for n in values.lines(name)]
-
     edited = amend.edit_claim(
         session,
         key,
         text=values.text("text"),
         stated=when,
         topics=(values.lines("topics"), values.lines("no_topics")),
-        claimants=(keys("claimants"), keys("no_claimants")),
+        claimants=(values.actors(session, "claimants"), values.actors(session, "no_claimants")),
     )
     return edited.written
 
@@ -156,15 +153,12 @@ def _edit_source(session: Session, values: Values, key: str) -> Written:
         day = values.date("retrieved", day_only=True)
         retrieved = day[0] if day else None
 
-    def keys(name: str) -> list[str]:
-        return [adding.writer_key(session, n)[0] for n in values.lines(name)]
-
     edited = amend.edit_source(
         session,
         key,
         published=published,
         retrieved=retrieved,
-        credits=(keys("credits"), keys("no_credits")),
+        credits=(values.actors(session, "credits"), values.actors(session, "no_credits")),
         **given,
     )
     return edited.written
@@ -193,10 +187,6 @@ def _actor_shown(session: Session, key: str) -> dict[str, Any]:
 
 def _source_shown(session: Session, key: str) -> dict[str, Any]:
     return {"subject": views.source_dict(queries.source(session, key), 0)["title"]}
-
-
-def _claim_shown(session: Session, key: str) -> dict[str, Any]:
-    return {"claim": views.claim_dict(queries.claim(session, key))}
 
 
 # -- removals -------------------------------------------------------------------------
@@ -285,7 +275,7 @@ ACTIONS = {
         "form.html.j2",
         _edit_claim,
         start=_edit_claim_start,
-        context=_claim_shown,
+        context=claim_shown,
         silent=lambda values: values.flag("silent"),
     ),
     "edit_actor": Action(
@@ -298,7 +288,7 @@ ACTIONS = {
         MERGE_ACTORS, "form.html.j2", _merge, arguments=_keep_and_other, context=_actor_shown
     ),
     "remove_claim": Action(
-        REMOVE_CLAIM, "form.html.j2", _remove_claim, arguments=_yes, context=_claim_shown
+        REMOVE_CLAIM, "form.html.j2", _remove_claim, arguments=_yes, context=claim_shown
     ),
     "remove_source": Action(
         REMOVE_SOURCE, "form.html.j2", _remove_source, arguments=_yes, context=_source_shown

@@ -27,8 +27,11 @@ from starlette.responses import RedirectResponse, Response
 
 from tracker import dates
 from tracker.errors import InputError, TrackerError
+from tracker.ingest import adding
 from tracker.ingest.edit import Written
+from tracker.query import queries
 from tracker.record.changelog import command_line
+from tracker.render import views
 from tracker.render.terminal import error_line
 from tracker.web.auth import editor, posted
 from tracker.web.desk import Desk
@@ -99,6 +102,11 @@ class Values:
         """One value a line, as the CLI's option repeated."""
         value = self.text(name) or ""
         return [line.strip() for line in value.splitlines() if line.strip()]
+
+    def actors(self, session: Session, name: str) -> list[str]:
+        """The actors named one a line, each resolved as the CLI resolves a
+        writer's name (an id, an alias, a surname): their ids."""
+        return [adding.writer_key(session, n)[0] for n in self.lines(name)]
 
     def flag(self, name: str) -> bool:
         return self.data.get(name) in ("on", "yes", "1", "true")
@@ -194,6 +202,11 @@ class Action:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def claim_shown(session: Session, key: str) -> dict[str, Any]:
+    """The claim a form changes, shown above it (none for a form of no claim)."""
+    return {"claim": views.claim_dict(queries.claim(session, key))} if key else {}
+
+
 def _desk(request: Request) -> Desk:
     desk: Desk = request.app.state.desk
     return desk
@@ -239,6 +252,52 @@ def _show(
     )
 
 
+@dataclass
+class Submission:
+    """What one sent form does: the command line it stands for (as the
+    change log keeps it), the write, and where the browser goes after."""
+
+    command: str
+    write: Callable[[Session], Written]
+    where: Callable[[Written], str] = target
+    silent: bool = False  # a typo-level fix
+
+
+async def submit(
+    request: Request,
+    prepare: Callable[[dict[str, Any]], Submission],
+    refused: Callable[[dict[str, Any], str], Response],
+) -> Response:
+    """A POSTed form, the same way for every form that writes: the sender
+    must be an editor (403), the form must carry the session's CSRF token
+    (403); `prepare(data)` reads the fields into a Submission, written in one
+    transaction under the write lock as one change made by the signed-in
+    user. A refusal (TrackerError, from reading the fields or from the
+    library) is `refused(what was sent, the CLI's one-line message)`;
+    success is said on the next page shown, where the submission leads (303)."""
+    found = await run_in_threadpool(editor, request)
+    data = await posted(request)
+
+    def write() -> tuple[Submission, Written]:
+        submission = prepare(data)
+        assert found.name is not None  # an editor is someone
+        with _desk(request).writing(found.name, submission.command, submission.silent) as session:
+            return submission, submission.write(session)
+
+    try:
+        submission, written = await run_in_threadpool(write)
+    except TrackerError as exc:
+        # The CLI's line: error_line cuts a long quoted value as the terminal's.
+        shown = {k: v for k, v in data.items() if isinstance(v, str)}
+        return await run_in_threadpool(refused, shown, error_line(str(exc)))
+    finally:
+        for upload in data.values():
+            if isinstance(upload, UploadFile):
+                await upload.close()
+    request.session[SAID] = written.message
+    return RedirectResponse(submission.where(written), 303)
+
+
 def handler(action: Action) -> Callable[[Request], Any]:
     """The route of `action`: GET shows the form, POST sends it."""
 
@@ -255,30 +314,20 @@ def handler(action: Action) -> Callable[[Request], Any]:
 
             start = await run_in_threadpool(first)
             return await run_in_threadpool(_show, request, action, key, start, None, 200)
-        found = await run_in_threadpool(editor, request)
-        data = await posted(request)
-        values = Values(action.form, data)
-        shown = {k: v for k, v in data.items() if isinstance(v, str)}
 
-        def write() -> Written:
-            command = values.command(action.arguments(key, values))
-            assert found.name is not None  # an editor is someone
-            silent = action.silent(values) if action.silent else False
-            with _desk(request).writing(found.name, command, silent) as session:
-                return action.write(session, values, key)
+        def prepare(data: dict[str, Any]) -> Submission:
+            values = Values(action.form, data)
+            done = action.done
+            return Submission(
+                command=values.command(action.arguments(key, values)),
+                write=lambda session: action.write(session, values, key),
+                where=(lambda w: done(w, values)) if done is not None else target,
+                silent=action.silent(values) if action.silent else False,
+            )
 
-        try:
-            written = await run_in_threadpool(write)
-        except TrackerError as exc:
-            # The CLI's line: error_line cuts a long quoted value as the terminal's.
-            message = error_line(str(exc))
-            return await run_in_threadpool(_show, request, action, key, shown, message, 422)
-        finally:
-            for upload in data.values():
-                if isinstance(upload, UploadFile):
-                    await upload.close()
-        request.session[SAID] = written.message
-        where = action.done(written, values) if action.done else target(written)
-        return RedirectResponse(where, 303)
+        def refused(shown: dict[str, Any], message: str) -> Response:
+            return _show(request, action, key, shown, message, 422)
+
+        return await submit(request, prepare, refused)
 
     return endpoint

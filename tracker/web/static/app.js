@@ -57,6 +57,66 @@ function selectionFills(article, form) {
   });
 }
 
+// The extraction workbench: a passage selected in the article becomes a
+// proposal's span (its offset fields) when its "Use the passage" button is
+// pressed; a proposal with no resolved speaker cannot be accepted until one
+// is picked or created (the server refuses it too).
+function workbench(article, form) {
+  let selected = null;
+  document.addEventListener("selectionchange", function () {
+    const selection = document.getSelection();
+    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) {
+      return;
+    }
+    const range = selection.getRangeAt(0);
+    if (!article.contains(range.startContainer) || !article.contains(range.endContainer)) {
+      return;
+    }
+    const from = textOffset(article, range.startContainer, range.startOffset);
+    const to = textOffset(article, range.endContainer, range.endOffset);
+    if (to > from) {
+      selected = { from: from, to: to, text: selection.toString() };
+    }
+  });
+  form.querySelectorAll("fieldset.proposal").forEach(function (box) {
+    const button = box.querySelector("button.use-selection");
+    const start = box.querySelector("input[name^=start]");
+    const end = box.querySelector("input[name^=end]");
+    const shown = box.querySelector(".span-text");
+    if (button && start && end) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        if (!selected) {
+          button.textContent = "Select a passage of the article first";
+          return;
+        }
+        start.value = String(selected.from);
+        end.value = String(selected.to);
+        if (shown) {
+          shown.textContent = selected.text.trim();
+        }
+        button.textContent = "Using characters " + selected.from + "–" + selected.to;
+      });
+    }
+    const accept = box.querySelector("input[type=radio][value=accept]");
+    if (accept && box.dataset.resolved === "no") {
+      const picked = function () {
+        return box.querySelector("input[type=radio][name^=who]:checked") !== null;
+      };
+      const update = function () {
+        accept.disabled = !picked();
+        if (accept.disabled && accept.checked) {
+          accept.checked = false;
+        }
+      };
+      box.querySelectorAll("input[type=radio][name^=who]").forEach(function (radio) {
+        radio.addEventListener("change", update);
+      });
+      update();
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
   // A filter picked from a list applies at once, as the Filter button would.
   document.querySelectorAll("form.filters select").forEach(function (select) {
@@ -65,6 +125,10 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
   const article = document.querySelector(".source-page .article");
+  const bench = document.getElementById("workbench");
+  if (article && bench) {
+    workbench(article, bench);
+  }
   const form = document.getElementById("add-claim");
   if (article && form) {
     selectionFills(article, form);
