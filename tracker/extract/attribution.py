@@ -81,9 +81,11 @@ def _trailer(tokens: list[Token], cues: list[phrases.Cue], index: int) -> int:
             and tokens[j - 1].text not in phrases.BOUNDARY
         ):
             j -= 1
-            if tokens[j].lower == "and":
+            if tokens[j].lower in ("and", "but"):
                 break
-        if j > cue.last and (tokens[j - 1].text in phrases.BOUNDARY or tokens[j].lower == "and"):
+        if j > cue.last and (
+            tokens[j - 1].text in phrases.BOUNDARY or tokens[j].lower in ("and", "but")
+        ):
             return j - 1 if tokens[j - 1].text in phrases.BOUNDARY else j
         if following.marker:
             return following.first
@@ -164,8 +166,15 @@ def _in_sentence(
                 not speaker
                 and not found
                 and cue.first
-                and tokens[cue.first - 1].text == ","
-                and tokens[cue.first].lower in lexicon.SPEECH_ING
+                and (
+                    (
+                        tokens[cue.first - 1].text == ","
+                        and tokens[cue.first].lower in lexicon.SPEECH_ING
+                    )
+                    # "Wilson praised Rubio's record and said …": the
+                    # sentence's subject, after a verb of another kind.
+                    or tokens[cue.first - 1].lower == "and"
+                )
             ):
                 speaker = phrases.subject(tokens, cue.first)
             inverted = False
@@ -259,13 +268,27 @@ def _is_trailing(tokens: list[Token], cue: phrases.Cue, stop: int) -> bool:
             rest = rest[1:]
     if not rest or _only_a_date(rest):
         return True  # ", X said Tuesday.": the day it was said, not what
+    if (
+        len(rest) > 1
+        and rest[0].text == ","
+        and rest[1].quote == OUTSIDE
+        and rest[1].lower.endswith("ing")
+        and rest[1].lower not in lexicon.SPEECH_ING
+    ):
+        return True  # "…,” Clinton said, referencing the period before …"
     return rest[0].lower in lexicon.PREPOSITIONS and not _introduces(rest)
 
 
 def _introduces(rest: list[Token]) -> bool:
     """What follows a cue introduces what was said: "that", a colon or a
-    quotation."""
-    return any(t.lower == "that" or t.text == ":" or t.quote == OPENING for t in rest)
+    quotation, before another verb's clause begins ("said, before
+    clarifying that …" introduces nothing)."""
+    for k, t in enumerate(rest):
+        if t.lower == "that" or t.text == ":" or t.quote == OPENING:
+            return True
+        if k and t.quote == OUTSIDE and t.lower.endswith("ing") and len(t.lower) > 4:
+            return False
+    return False
 
 
 _DATE_FIRST = frozenset((*dates.WEEKDAYS, "yesterday", "today", "tonight", "last", "this"))
@@ -280,11 +303,12 @@ def _only_a_date(rest: list[Token]) -> bool:
 
 
 def _joined(tokens: list[Token], before: phrases.Cue, cue: phrases.Cue) -> bool:
-    """ "He thanked …, and vowed …": the same subject, two verbs."""
+    """ "He thanked …, and vowed …", "She likes it but argues …": the same
+    subject, two verbs."""
     gap = [t.lower for t in tokens[before.last : cue.first]]
     return (
         bool(gap)
-        and gap[-1] == "and"
+        and gap[-1] in ("and", "but")
         and all(t.quote == OUTSIDE for t in tokens[before.last : cue.first])
     )
 

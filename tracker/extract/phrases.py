@@ -13,6 +13,7 @@ from tracker.extract.segment import CLOSING, OPENING, OUTSIDE, Token
 BOUNDARY = frozenset(",;:-()[]\u2013\u2014")  # en and em dashes
 END = frozenset(".!?…")
 MAX_SPEAKER = 12
+MAX_ASIDES = 3
 
 
 @dataclass
@@ -83,8 +84,8 @@ def _verb_here(tokens: list[Token], i: int, after_cue: bool) -> bool:
         return False
     if before is not None and before.lower == "to":
         return False  # "an effort to maintain", "time to respond": an infinitive
-    if after is not None and after.lower in ("by", "of"):
-        return False
+    if after is not None and after.lower in ("by", "of") and word.lower not in lexicon.SAY_OF:
+        return False  # "a report by", "claims of"; but "he said of the claim"
     if (
         after is not None
         and (after.lower,) in lexicon.CUES
@@ -135,14 +136,36 @@ def speaker_before(tokens: list[Token], cue: Cue) -> list[Token]:
     end = cue.first
     while end > 0 and tokens[end - 1].lower in lexicon.AUXILIARIES:
         end -= 1
-    if end > 1 and tokens[end - 1].text == "," and tokens[end - 1].quote == OUTSIDE:
-        # "Putin, according to TASS, said" and "Putin, 71, said": the
-        # speaker is before the aside.
-        opening = end - 2
+    # "Putin, according to TASS, said", "Putin, 71, said" and "Marley
+    # Anderson, 21, a junior from Las Vegas, said": the speaker is before the
+    # asides. Each aside is tried from the outermost in: "In March, the
+    # mayor, 71, said" has no speaker before "the mayor".
+    ends = [end]
+    comma = end - 1
+    while (
+        len(ends) <= MAX_ASIDES
+        and comma > 0
+        and tokens[comma].text == ","
+        and tokens[comma].quote == OUTSIDE
+    ):
+        opening = comma - 1
         while opening > 0 and tokens[opening].text != "," and tokens[opening].quote == OUTSIDE:
             opening -= 1
-        if opening > 0 and tokens[opening].text == "," and end - opening <= MAX_SPEAKER:
-            end = opening
+        if not (
+            opening > 0 and tokens[opening].text == "," and _an_aside(tokens[opening + 1 : comma])
+        ):
+            break
+        ends.append(opening)
+        comma = opening
+    for candidate in reversed(ends[1:]):
+        phrase = _phrase_ending(tokens, candidate)
+        if phrase:
+            return phrase
+    return _phrase_ending(tokens, end)
+
+
+def _phrase_ending(tokens: list[Token], end: int) -> list[Token]:
+    """The noun phrase of a speaker that ends before token `end`."""
     if end and tokens[end - 1].lower in ("and", "or", "but"):
         return []  # "… and pledged": the subject is the first verb's
     start = end
@@ -183,6 +206,21 @@ def speaker_before(tokens: list[Token], cue: Cue) -> list[Token]:
         phrase = head + tokens[start - 1 : start] + phrase
         start = tokens.index(head[0])
     return phrase if _names_speaker(phrase) else []
+
+
+def _an_aside(words: list[Token]) -> bool:
+    """ "71", "the lawyer for Y", "who was there", "a senator from Vermont and
+    self-described democratic socialist": what may stand between a speaker
+    and the comma before its verb. A long one must start as a description
+    or a relative clause does."""
+    if not words:
+        return False
+    if len(words) <= MAX_SPEAKER:
+        return True
+    first = words[0].lower
+    return len(words) <= 2 * MAX_SPEAKER and (
+        first in lexicon.DETERMINERS or first in ("who", "whose") or first[:1].isdigit()
+    )
 
 
 def _a_verb_of_speech(token: Token) -> bool:
@@ -244,6 +282,8 @@ def subject(tokens: list[Token], before: int) -> list[Token]:
             token.lower in lexicon.SUBJECT_ENDS or (token.lower.endswith("ed") and end > k)
         ):
             phrase = tokens[k:end]
+            while len(phrase) > 1 and phrase[-1].lower in lexicon.AUXILIARIES:
+                phrase = phrase[:-1]  # "North Korean state media also published …"
             return phrase if _names_speaker(phrase) else []
         end += 1
     return []
@@ -307,6 +347,21 @@ def content_after(
         )
     ):
         k = that + 1
+    elif k < stop and tokens[k].lower in lexicon.WHEN_WORDS:
+        # "said Thursday during a taping in Buffalo, New York, that …",
+        # "said this week that …": when it was said, then what.
+        later = next(
+            (
+                j
+                for j in range(k + 1, min(stop, k + 2 * MAX_SPEAKER))
+                if tokens[j].lower == "that" and tokens[j].quote == OUTSIDE
+            ),
+            None,
+        )
+        if later is not None and all(
+            tokens[j].quote == OUTSIDE and tokens[j].text not in END for j in range(k, later)
+        ):
+            k = later + 1
     while k < stop and tokens[k].text in (":", ","):
         k += 1
     if lemma == "tell":
@@ -349,6 +404,14 @@ def _without_setting(body: list[Token]) -> list[Token]:
             continue
         if token.text == "," and following.lower.endswith("ing") and following.quote == OUTSIDE:
             return body[:k]
+        if token.text == "," and following.lower in lexicon.AFTERTHOUGHTS:
+            return body[:k]  # "…, which votes on March 1", "…, although he …"
+        if (
+            token.lower in ("at", "during")
+            and following.lower in lexicon.DETERMINERS
+            and any(t.lower in lexicon.OCCASIONS for t in body[k + 2 : k + 5])
+        ):
+            return body[:k]  # "praised the reporter at a press conference in …"
         if (
             token.lower == "in"
             and following.lower in lexicon.DETERMINERS
