@@ -370,3 +370,50 @@ def test_a_quotation_before_a_clause_of_another_verb_is_what_was_said() -> None:
 )
 def test_nouns_and_participles_of_the_new_verbs_are_no_cue(text: str) -> None:
     assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Ms. Dyer said most voters backed the levy, while a third opposed it.",
+            ("Ms. Dyer", "said", "asserts", "most voters backed the levy"),
+        ),
+        (
+            "The senator discussed the flooding and outlined her plans for the dam.",
+            ("The senator", "discussed", "asserts", "the flooding"),
+        ),
+        (
+            "The councilman yelled \u201cShame!\u201d at the mayor during the hearing.",
+            ("The councilman", "yelled", "asserts", "Shame!"),
+        ),
+        (
+            "The county did not mention the audit.",
+            ("The county", "did not mention", "asserts", "the audit"),
+        ),
+    ],
+)
+def test_where_a_statement_ends(text: str, expected: tuple[str, str, str, str]) -> None:
+    assert _found(text) == [expected]
+
+
+def test_a_dateline_is_not_what_was_said() -> None:
+    text = "ELMWOOD, Ohio, May 3 (UPI) \u2014 The plant will close in June, officials said."
+    assert _found(text) == [("officials", "said", "asserts", "The plant will close in June")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The county did not respond to a request for comment.",
+        "Ms. Vance claimed a narrow victory in the primary.",
+        "The mayor maintains a wide lead in the polls.",
+        "She boasts a 20-point lead among older voters.",
+        "Hale was not asked to speak at the dinner.",
+        "Trump's reported net worth fell last year.",
+        "Some states remained too close to call.",
+        "The key question is whether the levy passes.",
+    ],
+)
+def test_no_statement_in_these(text: str) -> None:
+    assert _found(text) == []

@@ -35,6 +35,9 @@ _SPEAKER_FIRST = re.compile(
     r"(?P<cue>:)[ \t]+"
 )
 
+# Words that join a following cue's clause to a statement: "… and vowed",
+# "… but argues", "… while Sanders suggests".
+_JOINING = frozenset(("and", "but", "while", "whereas"))
 # The cues after one that may end its statement: past these, it ends anyway.
 _FOLLOWING = 8
 # After a headline's last colon: "…: Putin". (Matched from that colon: a
@@ -81,11 +84,9 @@ def _trailer(tokens: list[Token], cues: list[phrases.Cue], index: int) -> int:
             and tokens[j - 1].text not in phrases.BOUNDARY
         ):
             j -= 1
-            if tokens[j].lower in ("and", "but"):
+            if tokens[j].lower in _JOINING:
                 break
-        if j > cue.last and (
-            tokens[j - 1].text in phrases.BOUNDARY or tokens[j].lower in ("and", "but")
-        ):
+        if j > cue.last and (tokens[j - 1].text in phrases.BOUNDARY or tokens[j].lower in _JOINING):
             return j - 1 if tokens[j - 1].text in phrases.BOUNDARY else j
         if following.marker:
             return following.first
@@ -108,6 +109,10 @@ def _an_act(cue: phrases.Cue, words: list[Token], kind: str) -> bool:
     letter to …" reports a writing, not what it says."""
     if kind != "paraphrase":
         return False
+    if cue.lemma in lexicon.HOLDING_LEMMAS and any(
+        t.lower in lexicon.HELD_THINGS for t in words[:5]
+    ):
+        return True  # "claimed a victory", "maintains a wide lead"
     if cue.lemma in lexicon.WRITE_LEMMAS:
         # "wrote a six-page letter to …": what was written, not what it said.
         return any(t.lower in lexicon.WRITTEN for t in words[:6]) and not any(
@@ -213,6 +218,12 @@ def _in_sentence(
         first = cue.first
         while first and tokens[first - 1].lower in lexicon.ADVERBS:
             first -= 1  # "has strongly denied": the cue with its adverbs
+        negated = False
+        while first and tokens[first - 1].lower in lexicon.NEGATIONS:
+            first -= 1  # "did not mention": the cue with its negation
+            negated = True
+        if negated and cue.lemma in lexicon.SILENT_WHEN_NEGATED:
+            continue  # "did not respond to a request for comment": nothing said
         if first and tokens[first - 1].lower in ("has", "have", "had"):
             first -= 1  # "have denied": the cue with its auxiliary
         attribution = Attribution(

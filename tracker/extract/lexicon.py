@@ -100,13 +100,14 @@ AMBIGUOUS = frozenset(
     "posts estimates fears blames disputes warns charge claim report pledge vow promise "
     "note state comment remark post estimate fear blame dispute contest contests "
     # "the Paris attacks", "a program called …", "the DOJ's demand", "a call-in show"
-    "attack attacks call calls called demand demands welcome hail praise threat".split()
+    "attack attacks call calls called demand demands welcome hail praise threat "
+    "question questions joke jokes".split()
 )
 # Forms that are nouns or adjectives far more often than verbs ("state
 # media", "a report", "the charge"): verbs only before "that", ":" or a quote.
 NOUN_FORMS = frozenset(
     "state report claim charge note comment post remark contest contests contested disputed "
-    "attack attacks".split()
+    "attack attacks states".split()
 )
 FUNCTION_WORDS = frozenset(
     "the a an to in on at of for with by from as per and or but this that these those its "
@@ -180,8 +181,20 @@ AUXILIARIES = frozenset(
     "has have had will would also again repeatedly previously earlier later then "
     "further reportedly publicly privately recently already once separately "
     "initially firmly strongly flatly angrily quickly swiftly both frequently sharply "
-    "openly directly roundly harshly instead often".split()
+    "openly directly roundly harshly instead often still yet never not n't n\u2019t did does "
+    "do".split()
 )
+# Of those, the words that negate a cue and belong to it: "did not mention".
+NEGATIONS = frozenset("did does do not n't n\u2019t never".split())
+# A cue negated that reports no statement: "did not respond to a request".
+SILENT_WHEN_NEGATED = frozenset("respond reply comment return".split())
+# What is claimed, boasted or maintained when it is no statement: "claimed
+# a victory", "maintains a wide lead", "boasts a 45-point lead".
+HELD_THINGS = frozenset(
+    "victory victories win wins lead leads seat seats title percent delegates credit "
+    "majority edge advantage nomination".split()
+)
+HOLDING_LEMMAS = frozenset("claim boast maintain".split())
 # ", arguing that …" after a clause of the speaker's own: a second act of
 # the sentence's subject ("The union sued on Monday, arguing that …").
 SPEECH_ING = frozenset(
@@ -212,7 +225,7 @@ WHEN_WORDS = frozenset(
 )
 # After a comma, the words that begin the reporter's own addition to a
 # statement, not more of it: "…, which votes on March 1", "…, although …".
-AFTERTHOUGHTS = frozenset("which although though whereas whom".split())
+AFTERTHOUGHTS = frozenset("which although though whereas whom however while".split())
 # The occasion of a statement: "at a press conference", "during a debate".
 OCCASIONS = frozenset(
     "conference rally event debate hearing meeting interview briefing speech town forum "

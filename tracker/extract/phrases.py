@@ -82,6 +82,15 @@ def _verb_here(tokens: list[Token], i: int, after_cue: bool) -> bool:
         return False
     if before is not None and before.lower in lexicon.PASSIVE_BEFORE:
         return False
+    if (
+        before is not None
+        and before.lower in lexicon.NEGATIONS
+        and i > 1
+        and tokens[i - 2].lower in lexicon.PASSIVE_BEFORE
+    ):
+        return False  # "Tyson was not asked to speak": a passive too
+    if before is not None and before.lower in ("'s", "\u2019s"):
+        return False  # "Trump's reported net worth", "his rival's repeated charges"
     if before is not None and before.lower == "to":
         return False  # "an effort to maintain", "time to respond": an infinitive
     if after is not None and after.lower in ("by", "of") and word.lower not in lexicon.SAY_OF:
@@ -386,7 +395,10 @@ def content_after(
     if body[0].quote == OPENING:
         closing = next((j for j, t in enumerate(body) if t.quote == CLOSING), None)
         rest = body[closing + 1 :] if closing is not None else []
-        if closing is not None and not [t for t in rest if t.text not in END and t.text != ","]:
+        said = [t for t in rest if t.text not in END and t.text != ","]
+        if closing is not None and (not said or said[0].lower in lexicon.PREPOSITIONS):
+            # "yelled “You lie!” at the president during …": the quotation,
+            # not where it was said.
             quoted = _inside(body[1:closing])
             return (quoted, "direct") if quoted else None
     body = _without_setting(body)
@@ -406,6 +418,14 @@ def _without_setting(body: list[Token]) -> list[Token]:
             return body[:k]
         if token.text == "," and following.lower in lexicon.AFTERTHOUGHTS:
             return body[:k]  # "…, which votes on March 1", "…, although he …"
+        if (
+            token.lower == "and"
+            and following.quote == OUTSIDE
+            and not following.capital
+            and following.lower.endswith("ed")
+            and len(following.lower) > 5
+        ):
+            return body[:k]  # "the issue of racism and highlighted her plans": a second act
         if (
             token.lower in ("at", "during")
             and following.lower in lexicon.DETERMINERS
@@ -430,7 +450,26 @@ def clause_before(tokens: list[Token], at: int) -> list[Token]:
     if end == 0 or tokens[end - 1].text != ",":
         return []
     end -= 1
-    clause = tokens[:end]
+    clause = _without_dateline(tokens[:end])
     while clause and (clause[0].lower in lexicon.LEADING or clause[0].text == ","):
         clause = clause[1:]
+    return clause
+
+
+_DASHES = frozenset(("\u2014", "\u2013", "--", "-"))
+
+
+def _without_dateline(clause: list[Token]) -> list[Token]:
+    """ "CAMBRIDGE, Mass., Dec. 11 (UPI) — Young voters …": what was said
+    starts after the dateline."""
+    for k, token in enumerate(clause[: MAX_SPEAKER + 3]):
+        if token.text in _DASHES and token.quote == OUTSIDE:
+            head = clause[:k]
+            if (
+                head
+                and all(t.capital or not t.word or t.text[:1].isdigit() for t in head)
+                and any(t.text == "(" or t.text.isupper() for t in head)
+            ):
+                return clause[k + 1 :]
+            return clause
     return clause
