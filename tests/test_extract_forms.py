@@ -286,3 +286,134 @@ def test_a_colon_far_from_the_start_of_its_line() -> None:
     ]
     text = "Abe Lin: the vote was close" + " ." * 300
     assert [(s, w) for s, _, _, w in _found(text)] == [("Abe Lin", "the vote was close")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Ms. Okafor toured the new plant and said the vote would come in May.",
+            ("Ms. Okafor", "said", "asserts", "the vote would come in May"),
+        ),
+        (
+            "\u201cIt was never settled,\u201d he said of the dispute over the lease.",
+            ("he", "said", "asserts", "It was never settled"),
+        ),
+        (
+            "Tomas Reyes, 44, a welder from Dayton, said he would vote for the levy.",
+            ("Tomas Reyes", "said", "asserts", "he would vote for the levy"),
+        ),
+        (
+            "In March, the mayor, 71, said the plant would close.",
+            ("the mayor", "said", "asserts", "the plant would close"),
+        ),
+        (
+            "Ms. Lund, a councilwoman from the east side of the city and longtime critic of "
+            "the plan, said the bridge was unsafe.",
+            ("Ms. Lund", "said", "asserts", "the bridge was unsafe"),
+        ),
+        (
+            "The mayor said Thursday during a visit to the plant in Elmwood, Ohio, that the "
+            "jobs would stay.",
+            ("The mayor", "said", "asserts", "the jobs would stay"),
+        ),
+        (
+            "Mr. Abara predicted a close race in the county, which votes on June 2.",
+            ("Mr. Abara", "predicted", "asserts", "a close race in the county"),
+        ),
+        (
+            "The senator praised the new clinic at a press conference in Toledo on Monday.",
+            ("The senator", "praised", "asserts", "the new clinic"),
+        ),
+        (
+            "\u201cThose days are over,\u201d Ms. Ruiz said, referring to the old tariffs.",
+            ("Ms. Ruiz", "said", "asserts", "Those days are over"),
+        ),
+        (
+            "Jon Pell called the ruling \u201ca disgrace.\u201d",
+            ("Jon Pell", "called", "asserts", "the ruling \u201ca disgrace"),
+        ),
+        (
+            "The governor blasted the agency for its slow response.",
+            ("The governor", "blasted", "condemns", "the agency for its slow response"),
+        ),
+    ],
+)
+def test_forms_of_the_development_corpus(text: str, expected: tuple[str, str, str, str]) -> None:
+    assert _found(text) == [expected]
+
+
+def test_a_statement_ends_where_but_begins_another_verb() -> None:
+    found = _found("Ms. Hale says she likes the plan but argues that it costs too much.")
+    assert found == [
+        ("Ms. Hale", "says", "asserts", "she likes the plan"),
+        ("Ms. Hale", "argues", "asserts", "it costs too much"),
+    ]
+
+
+def test_a_quotation_before_a_clause_of_another_verb_is_what_was_said() -> None:
+    found = _found(
+        "\u201cI trust him,\u201d the governor said, before clarifying that she meant the mayor."
+    )
+    assert found[0][:2] == ("the governor", "said")
+    assert found[0][3] == "I trust him"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Relief workers now help lead a program called Open Doors.",
+        "The Paris attacks highlight the threat the gangs pose.",
+        "Christie defended his endorsement on his regular radio call-in show.",
+        "Instead of meeting the agency's demand, the county filed suit.",
+    ],
+)
+def test_nouns_and_participles_of_the_new_verbs_are_no_cue(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Ms. Dyer said most voters backed the levy, while a third opposed it.",
+            ("Ms. Dyer", "said", "asserts", "most voters backed the levy"),
+        ),
+        (
+            "The senator discussed the flooding and outlined her plans for the dam.",
+            ("The senator", "discussed", "asserts", "the flooding"),
+        ),
+        (
+            "The councilman yelled \u201cShame!\u201d at the mayor during the hearing.",
+            ("The councilman", "yelled", "asserts", "Shame!"),
+        ),
+        (
+            "The county did not mention the audit.",
+            ("The county", "did not mention", "asserts", "the audit"),
+        ),
+    ],
+)
+def test_where_a_statement_ends(text: str, expected: tuple[str, str, str, str]) -> None:
+    assert _found(text) == [expected]
+
+
+def test_a_dateline_is_not_what_was_said() -> None:
+    text = "ELMWOOD, Ohio, May 3 (UPI) \u2014 The plant will close in June, officials said."
+    assert _found(text) == [("officials", "said", "asserts", "The plant will close in June")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The county did not respond to a request for comment.",
+        "Ms. Vance claimed a narrow victory in the primary.",
+        "The mayor maintains a wide lead in the polls.",
+        "She boasts a 20-point lead among older voters.",
+        "Hale was not asked to speak at the dinner.",
+        "Trump's reported net worth fell last year.",
+        "Some states remained too close to call.",
+        "The key question is whether the levy passes.",
+    ],
+)
+def test_no_statement_in_these(text: str) -> None:
+    assert _found(text) == []

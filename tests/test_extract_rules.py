@@ -172,7 +172,7 @@ def test_passive_citation_names_its_intermediary() -> None:
     "text",
     [
         "The charges were dropped in March.",  # a noun, not a cue
-        "A letter published by state media praised the harvest.",  # participle, noun
+        "A letter published by state media reached the village.",  # participle, noun
         "The report was released on Monday.",  # passive
         "Rain fell across the north of the country.",
         "To report comments, email the editors.",  # an infinitive has no speaker

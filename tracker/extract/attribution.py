@@ -35,6 +35,9 @@ _SPEAKER_FIRST = re.compile(
     r"(?P<cue>:)[ \t]+"
 )
 
+# Words that join a following cue's clause to a statement: "… and vowed",
+# "… but argues", "… while Sanders suggests".
+_JOINING = frozenset(("and", "but", "while", "whereas"))
 # The cues after one that may end its statement: past these, it ends anyway.
 _FOLLOWING = 8
 # After a headline's last colon: "…: Putin". (Matched from that colon: a
@@ -81,9 +84,9 @@ def _trailer(tokens: list[Token], cues: list[phrases.Cue], index: int) -> int:
             and tokens[j - 1].text not in phrases.BOUNDARY
         ):
             j -= 1
-            if tokens[j].lower == "and":
+            if tokens[j].lower in _JOINING:
                 break
-        if j > cue.last and (tokens[j - 1].text in phrases.BOUNDARY or tokens[j].lower == "and"):
+        if j > cue.last and (tokens[j - 1].text in phrases.BOUNDARY or tokens[j].lower in _JOINING):
             return j - 1 if tokens[j - 1].text in phrases.BOUNDARY else j
         if following.marker:
             return following.first
@@ -106,6 +109,10 @@ def _an_act(cue: phrases.Cue, words: list[Token], kind: str) -> bool:
     letter to …" reports a writing, not what it says."""
     if kind != "paraphrase":
         return False
+    if cue.lemma in lexicon.HOLDING_LEMMAS and any(
+        t.lower in lexicon.HELD_THINGS for t in words[:5]
+    ):
+        return True  # "claimed a victory", "maintains a wide lead"
     if cue.lemma in lexicon.WRITE_LEMMAS:
         # "wrote a six-page letter to …": what was written, not what it said.
         return any(t.lower in lexicon.WRITTEN for t in words[:6]) and not any(
@@ -164,8 +171,15 @@ def _in_sentence(
                 not speaker
                 and not found
                 and cue.first
-                and tokens[cue.first - 1].text == ","
-                and tokens[cue.first].lower in lexicon.SPEECH_ING
+                and (
+                    (
+                        tokens[cue.first - 1].text == ","
+                        and tokens[cue.first].lower in lexicon.SPEECH_ING
+                    )
+                    # "Wilson praised Rubio's record and said …": the
+                    # sentence's subject, after a verb of another kind.
+                    or tokens[cue.first - 1].lower == "and"
+                )
             ):
                 speaker = phrases.subject(tokens, cue.first)
             inverted = False
@@ -204,6 +218,12 @@ def _in_sentence(
         first = cue.first
         while first and tokens[first - 1].lower in lexicon.ADVERBS:
             first -= 1  # "has strongly denied": the cue with its adverbs
+        negated = False
+        while first and tokens[first - 1].lower in lexicon.NEGATIONS:
+            first -= 1  # "did not mention": the cue with its negation
+            negated = True
+        if negated and cue.lemma in lexicon.SILENT_WHEN_NEGATED:
+            continue  # "did not respond to a request for comment": nothing said
         if first and tokens[first - 1].lower in ("has", "have", "had"):
             first -= 1  # "have denied": the cue with its auxiliary
         attribution = Attribution(
@@ -259,13 +279,27 @@ def _is_trailing(tokens: list[Token], cue: phrases.Cue, stop: int) -> bool:
             rest = rest[1:]
     if not rest or _only_a_date(rest):
         return True  # ", X said Tuesday.": the day it was said, not what
+    if (
+        len(rest) > 1
+        and rest[0].text == ","
+        and rest[1].quote == OUTSIDE
+        and rest[1].lower.endswith("ing")
+        and rest[1].lower not in lexicon.SPEECH_ING
+    ):
+        return True  # "…,” Clinton said, referencing the period before …"
     return rest[0].lower in lexicon.PREPOSITIONS and not _introduces(rest)
 
 
 def _introduces(rest: list[Token]) -> bool:
     """What follows a cue introduces what was said: "that", a colon or a
-    quotation."""
-    return any(t.lower == "that" or t.text == ":" or t.quote == OPENING for t in rest)
+    quotation, before another verb's clause begins ("said, before
+    clarifying that …" introduces nothing)."""
+    for k, t in enumerate(rest):
+        if t.lower == "that" or t.text == ":" or t.quote == OPENING:
+            return True
+        if k and t.quote == OUTSIDE and t.lower.endswith("ing") and len(t.lower) > 4:
+            return False
+    return False
 
 
 _DATE_FIRST = frozenset((*dates.WEEKDAYS, "yesterday", "today", "tonight", "last", "this"))
@@ -280,11 +314,12 @@ def _only_a_date(rest: list[Token]) -> bool:
 
 
 def _joined(tokens: list[Token], before: phrases.Cue, cue: phrases.Cue) -> bool:
-    """ "He thanked …, and vowed …": the same subject, two verbs."""
+    """ "He thanked …, and vowed …", "She likes it but argues …": the same
+    subject, two verbs."""
     gap = [t.lower for t in tokens[before.last : cue.first]]
     return (
         bool(gap)
-        and gap[-1] == "and"
+        and gap[-1] in ("and", "but")
         and all(t.quote == OUTSIDE for t in tokens[before.last : cue.first])
     )
 

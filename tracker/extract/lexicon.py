@@ -32,7 +32,8 @@ _VERBS: dict[str, list[str]] = {
         "tweet post analyse analyze describe conclude recall testify disclose "
         "reveal indicate boast complain concede contend continue ask lament assure "
         "recommend urge propose joke quip counter retort chant point_out call_for "
-        "question"
+        "question call call_on discuss talk_about speak_about speak_of agree demand "
+        "shout yell tout praise hail applaud welcome"
     ).split(),
     "hedges": (
         "believe think suspect fear speculate suggest estimate "
@@ -42,7 +43,7 @@ _VERBS: dict[str, list[str]] = {
     "accuses": "accuse charge allege blame repeat_charges level_charges".split(),
     "denies": "deny reject dismiss refute dispute rebuff disavow contest".split(),
     "pledges": "vow pledge promise commit swear guarantee".split(),
-    "condemns": "condemn denounce criticize criticise slam decry".split(),
+    "condemns": "condemn denounce criticize criticise slam decry attack blast lambaste".split(),
     "thanks": "thank".split(),
 }
 
@@ -57,6 +58,7 @@ _IRREGULAR = {
     "level": ("levelled", "leveled", "levels", "levelling", "leveling", "level"),
     "slam": ("slammed", "slams", "slamming", "slam"),
     "testify": ("testified", "testifies", "testifying", "testify"),
+    "speak": ("spoke", "spoken", "speaks", "speaking", "speak"),
 }
 
 
@@ -96,12 +98,16 @@ LONGEST_CUE = max(len(k) for k in CUES)
 AMBIGUOUS = frozenset(
     "charges claims reports pledges vows promises notes states comments remarks thanks "
     "posts estimates fears blames disputes warns charge claim report pledge vow promise "
-    "note state comment remark post estimate fear blame dispute contest contests".split()
+    "note state comment remark post estimate fear blame dispute contest contests "
+    # "the Paris attacks", "a program called …", "the DOJ's demand", "a call-in show"
+    "attack attacks call calls called demand demands welcome hail praise threat "
+    "question questions joke jokes".split()
 )
 # Forms that are nouns or adjectives far more often than verbs ("state
 # media", "a report", "the charge"): verbs only before "that", ":" or a quote.
 NOUN_FORMS = frozenset(
-    "state report claim charge note comment post remark contest contests contested disputed".split()
+    "state report claim charge note comment post remark contest contests contested disputed "
+    "attack attacks states".split()
 )
 FUNCTION_WORDS = frozenset(
     "the a an to in on at of for with by from as per and or but this that these those its "
@@ -175,8 +181,20 @@ AUXILIARIES = frozenset(
     "has have had will would also again repeatedly previously earlier later then "
     "further reportedly publicly privately recently already once separately "
     "initially firmly strongly flatly angrily quickly swiftly both frequently sharply "
-    "openly directly roundly harshly instead often".split()
+    "openly directly roundly harshly instead often still yet never not n't n\u2019t did does "
+    "do".split()
 )
+# Of those, the words that negate a cue and belong to it: "did not mention".
+NEGATIONS = frozenset("did does do not n't n\u2019t never".split())
+# A cue negated that reports no statement: "did not respond to a request".
+SILENT_WHEN_NEGATED = frozenset("respond reply comment return".split())
+# What is claimed, boasted or maintained when it is no statement: "claimed
+# a victory", "maintains a wide lead", "boasts a 45-point lead".
+HELD_THINGS = frozenset(
+    "victory victories win wins lead leads seat seats title percent delegates credit "
+    "majority edge advantage nomination".split()
+)
+HOLDING_LEMMAS = frozenset("claim boast maintain".split())
 # ", arguing that …" after a clause of the speaker's own: a second act of
 # the sentence's subject ("The union sued on Monday, arguing that …").
 SPEECH_ING = frozenset(
@@ -196,6 +214,23 @@ SUBJECT_ENDS = frozenset(
 )
 # Of those, the adverbs that belong to a cue: "has strongly denied".
 ADVERBS = frozenset("strongly flatly firmly angrily repeatedly publicly privately".split())
+# Forms of "say" that take "of" or "about" before what is spoken of:
+# "he said of the claim".
+SAY_OF = frozenset("said says say".split())
+# When a statement was made, between its cue and a "that": "said Thursday
+# during a taping … that", "said this week that".
+WHEN_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday tonight "
+    "this last earlier later recently".split()
+)
+# After a comma, the words that begin the reporter's own addition to a
+# statement, not more of it: "…, which votes on March 1", "…, although …".
+AFTERTHOUGHTS = frozenset("which although though whereas whom however while".split())
+# The occasion of a statement: "at a press conference", "during a debate".
+OCCASIONS = frozenset(
+    "conference rally event debate hearing meeting interview briefing speech town forum "
+    "dinner luncheon breakfast ceremony convention summit session appearance".split()
+)
 # Audiences and adjuncts between a cue and what was said.
 AUDIENCE = frozenset("reporters journalists press lawmakers parliament supporters".split())
 # "vowed to support": the statement is what follows the "to".

@@ -13,6 +13,7 @@ from tracker.extract.segment import CLOSING, OPENING, OUTSIDE, Token
 BOUNDARY = frozenset(",;:-()[]\u2013\u2014")  # en and em dashes
 END = frozenset(".!?…")
 MAX_SPEAKER = 12
+MAX_ASIDES = 3
 
 
 @dataclass
@@ -81,10 +82,19 @@ def _verb_here(tokens: list[Token], i: int, after_cue: bool) -> bool:
         return False
     if before is not None and before.lower in lexicon.PASSIVE_BEFORE:
         return False
+    if (
+        before is not None
+        and before.lower in lexicon.NEGATIONS
+        and i > 1
+        and tokens[i - 2].lower in lexicon.PASSIVE_BEFORE
+    ):
+        return False  # "Tyson was not asked to speak": a passive too
+    if before is not None and before.lower in ("'s", "\u2019s"):
+        return False  # "Trump's reported net worth", "his rival's repeated charges"
     if before is not None and before.lower == "to":
         return False  # "an effort to maintain", "time to respond": an infinitive
-    if after is not None and after.lower in ("by", "of"):
-        return False
+    if after is not None and after.lower in ("by", "of") and word.lower not in lexicon.SAY_OF:
+        return False  # "a report by", "claims of"; but "he said of the claim"
     if (
         after is not None
         and (after.lower,) in lexicon.CUES
@@ -135,14 +145,36 @@ def speaker_before(tokens: list[Token], cue: Cue) -> list[Token]:
     end = cue.first
     while end > 0 and tokens[end - 1].lower in lexicon.AUXILIARIES:
         end -= 1
-    if end > 1 and tokens[end - 1].text == "," and tokens[end - 1].quote == OUTSIDE:
-        # "Putin, according to TASS, said" and "Putin, 71, said": the
-        # speaker is before the aside.
-        opening = end - 2
+    # "Putin, according to TASS, said", "Putin, 71, said" and "Marley
+    # Anderson, 21, a junior from Las Vegas, said": the speaker is before the
+    # asides. Each aside is tried from the outermost in: "In March, the
+    # mayor, 71, said" has no speaker before "the mayor".
+    ends = [end]
+    comma = end - 1
+    while (
+        len(ends) <= MAX_ASIDES
+        and comma > 0
+        and tokens[comma].text == ","
+        and tokens[comma].quote == OUTSIDE
+    ):
+        opening = comma - 1
         while opening > 0 and tokens[opening].text != "," and tokens[opening].quote == OUTSIDE:
             opening -= 1
-        if opening > 0 and tokens[opening].text == "," and end - opening <= MAX_SPEAKER:
-            end = opening
+        if not (
+            opening > 0 and tokens[opening].text == "," and _an_aside(tokens[opening + 1 : comma])
+        ):
+            break
+        ends.append(opening)
+        comma = opening
+    for candidate in reversed(ends[1:]):
+        phrase = _phrase_ending(tokens, candidate)
+        if phrase:
+            return phrase
+    return _phrase_ending(tokens, end)
+
+
+def _phrase_ending(tokens: list[Token], end: int) -> list[Token]:
+    """The noun phrase of a speaker that ends before token `end`."""
     if end and tokens[end - 1].lower in ("and", "or", "but"):
         return []  # "… and pledged": the subject is the first verb's
     start = end
@@ -183,6 +215,21 @@ def speaker_before(tokens: list[Token], cue: Cue) -> list[Token]:
         phrase = head + tokens[start - 1 : start] + phrase
         start = tokens.index(head[0])
     return phrase if _names_speaker(phrase) else []
+
+
+def _an_aside(words: list[Token]) -> bool:
+    """ "71", "the lawyer for Y", "who was there", "a senator from Vermont and
+    self-described democratic socialist": what may stand between a speaker
+    and the comma before its verb. A long one must start as a description
+    or a relative clause does."""
+    if not words:
+        return False
+    if len(words) <= MAX_SPEAKER:
+        return True
+    first = words[0].lower
+    return len(words) <= 2 * MAX_SPEAKER and (
+        first in lexicon.DETERMINERS or first in ("who", "whose") or first[:1].isdigit()
+    )
 
 
 def _a_verb_of_speech(token: Token) -> bool:
@@ -244,6 +291,8 @@ def subject(tokens: list[Token], before: int) -> list[Token]:
             token.lower in lexicon.SUBJECT_ENDS or (token.lower.endswith("ed") and end > k)
         ):
             phrase = tokens[k:end]
+            while len(phrase) > 1 and phrase[-1].lower in lexicon.AUXILIARIES:
+                phrase = phrase[:-1]  # "North Korean state media also published …"
             return phrase if _names_speaker(phrase) else []
         end += 1
     return []
@@ -307,6 +356,21 @@ def content_after(
         )
     ):
         k = that + 1
+    elif k < stop and tokens[k].lower in lexicon.WHEN_WORDS:
+        # "said Thursday during a taping in Buffalo, New York, that …",
+        # "said this week that …": when it was said, then what.
+        later = next(
+            (
+                j
+                for j in range(k + 1, min(stop, k + 2 * MAX_SPEAKER))
+                if tokens[j].lower == "that" and tokens[j].quote == OUTSIDE
+            ),
+            None,
+        )
+        if later is not None and all(
+            tokens[j].quote == OUTSIDE and tokens[j].text not in END for j in range(k, later)
+        ):
+            k = later + 1
     while k < stop and tokens[k].text in (":", ","):
         k += 1
     if lemma == "tell":
@@ -331,7 +395,10 @@ def content_after(
     if body[0].quote == OPENING:
         closing = next((j for j, t in enumerate(body) if t.quote == CLOSING), None)
         rest = body[closing + 1 :] if closing is not None else []
-        if closing is not None and not [t for t in rest if t.text not in END and t.text != ","]:
+        said = [t for t in rest if t.text not in END and t.text != ","]
+        if closing is not None and (not said or said[0].lower in lexicon.PREPOSITIONS):
+            # "yelled “You lie!” at the president during …": the quotation,
+            # not where it was said.
             quoted = _inside(body[1:closing])
             return (quoted, "direct") if quoted else None
     body = _without_setting(body)
@@ -349,6 +416,22 @@ def _without_setting(body: list[Token]) -> list[Token]:
             continue
         if token.text == "," and following.lower.endswith("ing") and following.quote == OUTSIDE:
             return body[:k]
+        if token.text == "," and following.lower in lexicon.AFTERTHOUGHTS:
+            return body[:k]  # "…, which votes on March 1", "…, although he …"
+        if (
+            token.lower == "and"
+            and following.quote == OUTSIDE
+            and not following.capital
+            and following.lower.endswith("ed")
+            and len(following.lower) > 5
+        ):
+            return body[:k]  # "the issue of racism and highlighted her plans": a second act
+        if (
+            token.lower in ("at", "during")
+            and following.lower in lexicon.DETERMINERS
+            and any(t.lower in lexicon.OCCASIONS for t in body[k + 2 : k + 5])
+        ):
+            return body[:k]  # "praised the reporter at a press conference in …"
         if (
             token.lower == "in"
             and following.lower in lexicon.DETERMINERS
@@ -367,7 +450,26 @@ def clause_before(tokens: list[Token], at: int) -> list[Token]:
     if end == 0 or tokens[end - 1].text != ",":
         return []
     end -= 1
-    clause = tokens[:end]
+    clause = _without_dateline(tokens[:end])
     while clause and (clause[0].lower in lexicon.LEADING or clause[0].text == ","):
         clause = clause[1:]
+    return clause
+
+
+_DASHES = frozenset(("\u2014", "\u2013", "--", "-"))
+
+
+def _without_dateline(clause: list[Token]) -> list[Token]:
+    """ "CAMBRIDGE, Mass., Dec. 11 (UPI) — Young voters …": what was said
+    starts after the dateline."""
+    for k, token in enumerate(clause[: MAX_SPEAKER + 3]):
+        if token.text in _DASHES and token.quote == OUTSIDE:
+            head = clause[:k]
+            if (
+                head
+                and all(t.capital or not t.word or t.text[:1].isdigit() for t in head)
+                and any(t.text == "(" or t.text.isupper() for t in head)
+            ):
+                return clause[k + 1 :]
+            return clause
     return clause
