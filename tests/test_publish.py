@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import feedparser
 import pytest
 
 from tests.conftest import Runner
@@ -157,12 +158,24 @@ def test_canonical_addresses_and_sitemap_only_with_a_base_url(run: Runner, tmp_p
 
 
 def _entries(path: Path) -> dict[str, dict[str, str]]:
+    """The feed's entries by id, once it is read as a feed reader reads it
+    (feedparser, no complaint) and checked against what RFC 4287 requires."""
+    read = feedparser.parse(path.read_bytes())
+    assert not read.bozo, read.get("bozo_exception")
+    assert read.version == "atom10"
     root = ET.parse(path).getroot()
     assert root.tag == f"{ATOM}feed"
+    # atom:feed holds exactly one id, title and updated, and an author
+    # (RFC 4287 4.1.1; the feed's author stands for every entry's).
     for name in ("id", "title", "updated", "author"):
-        assert root.find(f"{ATOM}{name}") is not None, name
+        assert len(root.findall(f"{ATOM}{name}")) == 1, name
+    assert read.feed.id == root.findtext(f"{ATOM}id")
     found = {}
     for entry in root.iter(f"{ATOM}entry"):
+        # Each entry: one id, title and updated (4.1.2), and, having no
+        # content of its own kind elsewhere, an alternate link.
+        for name in ("id", "title", "updated"):
+            assert len(entry.findall(f"{ATOM}{name}")) == 1, name
         values = {
             n: entry.findtext(f"{ATOM}{n}") or "" for n in ("id", "title", "updated", "content")
         }
@@ -171,6 +184,8 @@ def _entries(path: Path) -> dict[str, dict[str, str]]:
         values["href"] = link.get("href") or ""
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", values["updated"])
         found[values["id"]] = values
+    assert [e.id for e in read.entries] == list(found)
+    assert all(e.get("updated_parsed") for e in read.entries)
     return found
 
 
