@@ -174,14 +174,25 @@ def _conditions(flt: ClaimFilter, claim: type[Claim] = Claim) -> list[ColumnElem
 
 def _matching(query: Select[*Ts], flt: ClaimFilter) -> Select[*Ts]:
     """`query` (over Claim) narrowed by every condition of `flt` but the limit."""
-    query = query.where(*_conditions(flt))
+    conditions = _conditions(flt)
+    query = query.where(*conditions)
     if flt.status is not None:
         query = query.where(status_is(flt.status))
     if flt.challenged:
         # A contest is listed under the earlier of two claims countering each
-        # other only if this listing shows that claim too.
-        query = query.where(challenged(lambda other: and_(true(), *_conditions(flt, other))))
+        # other only if this listing shows that claim too (unfiltered: it does).
+        query = query.where(
+            challenged(lambda other: and_(true(), *_conditions(flt, other)))
+            if conditions
+            else _challenged_anywhere()
+        )
     return query
+
+
+@functools.cache
+def _challenged_anywhere() -> ColumnElement[bool]:
+    """`challenged` in an unfiltered listing, built once (the home page's)."""
+    return challenged()
 
 
 @functools.cache
