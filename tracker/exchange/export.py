@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.errors import InputError
-from tracker.ingest.stored import batches
 from tracker.query.queries import ClaimFilter, matching_ids
+from tracker.record.batching import batches
 from tracker.record.models import (
     Actor,
     Appearance,

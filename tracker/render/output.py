@@ -11,6 +11,7 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from tracker.limits import MAX_CELL
+from tracker.record.batching import batches
 from tracker.render import layout, stream
 from tracker.render.formats import DEFAULT_FORMAT
 from tracker.render.layout import terminal_table
@@ -199,7 +200,7 @@ def write_listing(
         if len(shown) > paging.size:
             out.write(more_line(paging.size, paging.total(), paging.noun) + "\n")
     elif fmt == DEFAULT_FORMAT:
-        for n, chunk in enumerate(stream.chunks(map(row, items), stream.GRID_ROWS)):
+        for n, chunk in enumerate(batches(map(row, items), stream.GRID_ROWS)):
             out.write(("\n" if n else "") + table(headers, chunk, fmt) + "\n")
     else:  # a tabulate format aligns every row with every other: it holds them
         out.write(table(headers, [row(i) for i in items], fmt) + "\n")
