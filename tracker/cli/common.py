@@ -46,32 +46,24 @@ def format_option(f: F) -> F:
 
 def _date(value: str | None, option: str, end_of_period: bool) -> dt.date | None:
     """A date option; as an upper bound a month or year means its last day."""
-    if value is None:
-        return None
     from tracker import dates
 
-    try:
-        day, precision = dates.parse(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint=option) from None
-    return dates.period_end(day, precision) if end_of_period else day
+    found = date_option(value, option)
+    if found is None:
+        return None
+    return dates.period_end(*found) if end_of_period else found[0]
 
 
-def parse_date(
+def date_option(
     value: str | None, option: str, day_only: bool = False
 ) -> tuple[dt.date, str] | None:
-    """A date option as (first day, precision): YYYY, YYYY-MM or YYYY-MM-DD."""
-    if value is None:
-        return None
+    """A date option as tracker.dates.parse_date reads it, its error the option's."""
     from tracker import dates
 
     try:
-        day, precision = dates.parse(value)
+        return dates.parse_date(value, day_only)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint=option) from None
-    if day_only and precision != "day":
-        raise click.BadParameter(f"{value!r}: give a full date YYYY-MM-DD", param_hint=option)
-    return day, precision
 
 
 def date_range(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:
