@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from tracker.ingest.dataset import AppearanceSpec, ClaimSpec, Dataset
 from tracker.ingest.fields import Where
 from tracker.ingest.load import load_dataset
-from tracker.query import fetch, queries
+from tracker.query import queries
 from tracker.query.queries import ClaimFilter
+from tracker.record import batching
 from tracker.record.models import Actor, Claimant
 from tracker.record.names import resolve_actor
 from tracker.render import views
@@ -184,7 +185,7 @@ def test_listings_issue_a_bounded_number_of_statements(
 ) -> None:
     """One statement for the claims and at most nine per batch, rendering
     included; with batches of 10, the 44 seed claims take 5 batches."""
-    monkeypatch.setattr(fetch, "BATCH", 10)
+    monkeypatch.setattr(batching, "BATCH", 10)
     counts = {}
     for name, flt in (("all", ClaimFilter()), ("contested", ClaimFilter(status="contested"))):
         with Session(seeded) as session, counting(seeded) as statements:

@@ -14,9 +14,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from tests.conftest import Runner
-from tracker.query import fetch, queries
+from tracker.query import queries
 from tracker.query.queries import ClaimFilter
 from tracker.query.records import ClaimRecord
+from tracker.record import batching
 from tracker.render import views
 from tracker.render.output import write_listing
 from tracker.render.stream import Out, write_json
@@ -116,7 +117,7 @@ def test_a_listing_holds_a_batch_not_the_archive(
     """1,500 generated claims in batches of 40: however far the output has
     got, at most two batches of records are alive (the one being written and
     the one being read)."""
-    monkeypatch.setattr(fetch, "BATCH", 40)
+    monkeypatch.setattr(batching, "BATCH", 40)
     monkeypatch.setattr("tracker.render.stream.GRID_ROWS", 40)
     monkeypatch.setattr("tracker.render.stream._FLUSH", 4096)
     with Session(generated) as session:
@@ -139,7 +140,7 @@ def test_by_actor_streams_both_lists(generated: Engine, monkeypatch: pytest.Monk
 
     from tracker.render.pages import write_actor_record
 
-    monkeypatch.setattr(fetch, "BATCH", 20)
+    monkeypatch.setattr(batching, "BATCH", 20)
     monkeypatch.setattr("tracker.render.stream._FLUSH", 2048)
     with Session(generated) as session:
         busiest = busiest_actor(session)
@@ -165,7 +166,7 @@ def test_iterating_reads_a_statement_per_collection_per_batch(
         if args[2] != "BEGIN":
             statements.append(args[2])
 
-    monkeypatch.setattr(fetch, "BATCH", 500)
+    monkeypatch.setattr(batching, "BATCH", 500)
     event.listen(generated, "before_cursor_execute", count)
     try:
         with Session(generated) as session:

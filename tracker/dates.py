@@ -7,7 +7,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_FORMATS = {10: ("%Y-%m-%d", "day"), 7: ("%Y-%m", "month"), 4: ("%Y", "year")}
+# Each precision: the length of its ISO 8601 text, and its format. The one table.
+PRECISIONS = {"day": (10, "%Y-%m-%d"), "month": (7, "%Y-%m"), "year": (4, "%Y")}
 
 
 def parse(text: str) -> tuple[dt.date, str]:
@@ -16,28 +17,39 @@ def parse(text: str) -> tuple[dt.date, str]:
     Raises ValueError for anything else, including unpadded forms like
     2024-6-1, so that files and the command line accept the same dates.
     """
-    if len(text) in _FORMATS:
-        fmt, precision = _FORMATS[len(text)]
-        try:
-            return dt.datetime.strptime(text, fmt).date(), precision
-        except ValueError:
-            pass
+    for precision, (length, fmt) in PRECISIONS.items():
+        if len(text) == length:
+            try:
+                return dt.datetime.strptime(text, fmt).date(), precision
+            except ValueError:
+                break
     raise ValueError(f"{text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
 
 
-_LENGTHS = {"day": 10, "month": 7, "year": 4}
+def parse_date(value: object, day_only: bool = False) -> tuple[dt.date, str] | None:
+    """A date as given (an option, a field; None: not given) as (first day,
+    precision); `day_only`: a full date is required. Raises ValueError with
+    the reason, which each caller puts where the user looks (an option, a
+    file's line)."""
+    if value is None:
+        return None
+    day, precision = parse(str(value))
+    if day_only and precision != "day":
+        raise ValueError(f"{str(value)!r}: give a full date YYYY-MM-DD")
+    return day, precision
 
 
 def at_precision(day: dt.date | None, precision: str | None = "day") -> str | None:
-    """A date cut to its precision: 2024-06-17, 2024-06 or 2024 (ISO 8601)."""
+    """A date as text, cut to its precision: 2024-06-17, 2024-06 or 2024 (ISO
+    8601). The one date text of every output: JSON, tables, exports, pages."""
     if day is None:
         return None
-    return day.isoformat()[: _LENGTHS[precision or "day"]]
+    return day.isoformat()[: PRECISIONS[precision or "day"][0]]
 
 
 def compact(day: dt.date, precision: str) -> str:
     """20240618, 202406 or 2024: the date at its precision, for an id."""
-    return day.strftime({"day": "%Y%m%d", "month": "%Y%m", "year": "%Y"}[precision])
+    return day.strftime(PRECISIONS[precision][1].replace("-", ""))
 
 
 def recency(day: dt.date | None) -> tuple[bool, dt.date]:

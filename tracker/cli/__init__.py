@@ -10,8 +10,7 @@ import contextlib
 import os
 import re
 import sys
-import time
-from contextlib import suppress
+from contextlib import ExitStack, suppress
 from pathlib import Path
 from typing import Any
 
@@ -204,31 +203,24 @@ def load(ctx: click.Context, paths: tuple[Path, ...], allow_outside: bool, silen
 
     files = data_files(paths)
     shown = sys.stderr.isatty()
-    writing = False
 
-    def wrote(rows: int, total: int) -> None:
-        # The same bar, started again for the second stage: reading's line
-        # stays on screen at 100%.
-        nonlocal writing
-        if not writing:
-            writing = True
-            if shown:
-                sys.stderr.write("\n")
-            bar.label, bar.length, bar.pos, bar.finished = (
-                "Writing to the database",
-                total,
-                0,
-                False,
-            )
-            bar.start, bar.avg = time.time(), []
-        bar.update(rows)
+    def progress(length: int, label: str) -> Any:
+        return click.progressbar(length=length, label=label, file=sys.stderr, hidden=not shown)
 
-    with (
-        connect(ctx, create=True) as engine,
-        click.progressbar(
-            length=len(files), label="Reading data files", file=sys.stderr, hidden=not shown
-        ) as bar,
-    ):
+    # Two bars, one a stage: reading's is finished (its line stays on screen
+    # at 100%) when writing's starts.
+    with connect(ctx, create=True) as engine, ExitStack() as bars:
+        bar = bars.enter_context(progress(len(files), "Reading data files"))
+        writing = False
+
+        def wrote(rows: int, total: int) -> None:
+            nonlocal bar, writing
+            if not writing:
+                writing = True
+                bars.close()  # reading's bar finished, as leaving its `with` does
+                bar = bars.enter_context(progress(total, "Writing to the database"))
+            bar.update(rows)
+
         report = load_paths(
             engine,
             paths,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tracker.cli.common import COUNT, parse_date
+from tracker.cli.common import COUNT, date_option
 from tracker.cli.writing import actor_key, echo_notes, report, write_format, writing
 from tracker.vocabulary import ACTOR_KINDS, COUNTER_RELATIONS
 
@@ -96,8 +96,8 @@ def add_source(
     else:
         path = click.Path(exists=True, dir_okay=False, path_type=Path).convert(file, None, ctx)
         found = sourcefile.read(path, allow_outside=options["allow_outside"])
-    published = parse_date(options["published"], "--published")
-    retrieved = parse_date(options["retrieved"], "--retrieved", day_only=True)
+    published = date_option(options["published"], "--published")
+    retrieved = date_option(options["retrieved"], "--retrieved", day_only=True)
     if page is not None:
         with writing(ctx) as session:
             written = _refetch(session, page, key, published, retrieved, options)
@@ -213,7 +213,7 @@ def _add_claim(
         text=options["text"],
         source=options["source"],
         quote=options["quote"],
-        stated=parse_date(options["stated"], "--on"),
+        stated=date_option(options["stated"], "--on"),
         topics=list(options["topics"]),
         paraphrase=options["paraphrase"],
         cue=options["cue"],

@@ -46,32 +46,24 @@ def format_option(f: F) -> F:
 
 def _date(value: str | None, option: str, end_of_period: bool) -> dt.date | None:
     """A date option; as an upper bound a month or year means its last day."""
-    if value is None:
-        return None
     from tracker import dates
 
-    try:
-        day, precision = dates.parse(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint=option) from None
-    return dates.period_end(day, precision) if end_of_period else day
+    found = date_option(value, option)
+    if found is None:
+        return None
+    return dates.period_end(*found) if end_of_period else found[0]
 
 
-def parse_date(
+def date_option(
     value: str | None, option: str, day_only: bool = False
 ) -> tuple[dt.date, str] | None:
-    """A date option as (first day, precision): YYYY, YYYY-MM or YYYY-MM-DD."""
-    if value is None:
-        return None
+    """A date option as tracker.dates.parse_date reads it, its error the option's."""
     from tracker import dates
 
     try:
-        day, precision = dates.parse(value)
+        return dates.parse_date(value, day_only)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint=option) from None
-    if day_only and precision != "day":
-        raise click.BadParameter(f"{value!r}: give a full date YYYY-MM-DD", param_hint=option)
-    return day, precision
 
 
 def date_range(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:
@@ -83,28 +75,44 @@ def date_range(since: str | None, until: str | None) -> tuple[dt.date | None, dt
     return start, end
 
 
+# The filters a listing takes, in --help's order: every command that picks
+# claims (the listings, `export`'s scope) declares its options from here.
+_FILTER_OPTIONS: dict[str, Callable[[F], F]] = {
+    "actor": click.option(
+        "--actor", metavar="NAME", help="Claims by this actor or countered by it."
+    ),
+    "topic": click.option("--topic", metavar="TOPIC", help="Claims with this topic."),
+    "source": click.option("--source", metavar="ID", help="Claims that appear in this source."),
+    "since": click.option("--since", metavar="DATE", help="Stated on or after (YYYY[-MM[-DD]])."),
+    "until": click.option("--until", metavar="DATE", help="Stated on or before (YYYY[-MM[-DD]])."),
+    "relation": click.option(
+        "--relation",
+        type=click.Choice(RELATION_TYPES),
+        help="Claims answered by a claim with this relation.",
+    ),
+    "rating": click.option("--rating", metavar="LABEL", help='Claims a review rates so ("False").'),
+    "reviewed": click.option(
+        "--reviewed/--unreviewed",
+        default=None,
+        help="Claims with a fact-checker's review, or with none.",
+    ),
+}
+
+
+def filters(*names: str) -> Callable[[F], F]:
+    """The listing filters `names` (all of them when none is named), as options."""
+
+    def decorate(f: F) -> F:
+        for name in reversed(names or tuple(_FILTER_OPTIONS)):
+            f = _FILTER_OPTIONS[name](f)
+        return f
+
+    return decorate
+
+
 def filter_options(f: F) -> F:
-    options = [
-        click.option("--actor", metavar="NAME", help="Claims by this actor or countered by it."),
-        click.option("--topic", metavar="TOPIC", help="Claims with this topic."),
-        click.option("--source", metavar="ID", help="Claims that appear in this source."),
-        click.option("--since", metavar="DATE", help="Stated on or after (YYYY[-MM[-DD]])."),
-        click.option("--until", metavar="DATE", help="Stated on or before (YYYY[-MM[-DD]])."),
-        click.option(
-            "--relation",
-            type=click.Choice(RELATION_TYPES),
-            help="Claims answered by a claim with this relation.",
-        ),
-        click.option("--rating", metavar="LABEL", help='Claims a review rates so ("False").'),
-        click.option(
-            "--reviewed/--unreviewed",
-            default=None,
-            help="Claims with a fact-checker's review, or with none.",
-        ),
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return limit_options(f)
+    """Every listing filter, --limit and --all."""
+    return limit_options(filters()(f))
 
 
 def limit_options(f: F) -> F:

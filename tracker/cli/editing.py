@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from tracker.cli.common import parse_date
+from tracker.cli.common import date_option
 from tracker.cli.writing import actor_key, report, write_format, writing
 from tracker.vocabulary import ACTOR_KINDS, APPEARANCE_TYPES
 
@@ -78,7 +78,7 @@ def edit_claim(
         raise click.UsageError("--on DATE dates it, --undated says it is not dated: give one")
     when: Any = amend.KEEP
     if stated is not None:
-        when = parse_date(stated, "--on")
+        when = date_option(stated, "--on")
     elif undated:
         when = None
     with writing(ctx, silent=silent) as session:
@@ -179,12 +179,12 @@ def edit_source(
     if published == "":
         when = None
     elif published is not None:
-        when = parse_date(published, "--published")
+        when = date_option(published, "--published")
     got: Any = amend.KEEP
     if retrieved == "":
         got = None
     elif retrieved is not None:
-        day = parse_date(retrieved, "--retrieved", day_only=True)
+        day = date_option(retrieved, "--retrieved", day_only=True)
         got = day[0] if day else None
     given = {k: v for k, v in fields.items() if v is not None}
     with writing(ctx) as session:

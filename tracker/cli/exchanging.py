@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from tracker.cli.common import claim_filter, connect, date_range, echo
+from tracker.cli.common import claim_filter, connect, date_range, echo, filters
 from tracker.cli.writing import writing
 
 EXCHANGE_FORMATS = ("json", "yaml", "csv", "claimreview")
@@ -19,11 +19,8 @@ EXCHANGE_FORMATS = ("json", "yaml", "csv", "claimreview")
     help="json (lossless, the backup format), yaml (data files), csv (spreadsheets),"
     " claimreview (schema.org JSON-LD).",
 )  # fmt: skip
-@click.option("--actor", metavar="NAME", help="Claims by this actor or countered by it.")
-@click.option("--topic", metavar="TOPIC", help="Claims with this topic.")
+@filters("actor", "topic", "since", "until")
 @click.option("--claim", "claims", multiple=True, metavar="ID", help="This claim (repeatable).")
-@click.option("--since", metavar="DATE", help="Stated on or after (YYYY[-MM[-DD]]).")
-@click.option("--until", metavar="DATE", help="Stated on or before (YYYY[-MM[-DD]]).")
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path),
     help="File (json, claimreview; default: standard output) or folder (yaml, csv).",

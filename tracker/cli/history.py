@@ -8,10 +8,10 @@ import click
 
 from tracker.cli.common import (
     COUNT,
+    date_option,
     echo_listing,
     format_option,
     open_session,
-    parse_date,
 )
 from tracker.cli.writing import report, write_format, writing
 
@@ -62,7 +62,7 @@ def history(
     named = [n for n in (claim_id, actor, source) if n is not None]
     if len(named) > 1:
         raise click.UsageError("give one of CLAIM, --actor and --source")
-    since = parse_date(kwargs["since"], "--since")
+    since = date_option(kwargs["since"], "--since")
     with open_session(ctx) as session:
         flt = HistoryFilter()
         if claim_id is not None:

@@ -6,7 +6,6 @@ stored order), so that exporting the same records twice gives the same bytes.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -15,9 +14,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from tracker.dates import at_precision
 from tracker.errors import InputError
-from tracker.ingest.stored import batches
 from tracker.query.queries import ClaimFilter, matching_ids
+from tracker.record.batching import batches
 from tracker.record.models import (
     Actor,
     Appearance,
@@ -33,12 +33,6 @@ from tracker.record.models import (
 
 FORMAT_VERSION = 1
 Record = dict[str, Any]
-
-
-def _date(day: dt.date | None, precision: str | None = "day") -> str | None:
-    if day is None:
-        return None
-    return day.isoformat()[: {"day": 10, "month": 7, "year": 4}[precision or "day"]]
 
 
 @dataclass
@@ -172,8 +166,8 @@ def actors(session: Session, ids: list[int]) -> Iterator[Record]:
                     {
                         "title": r.title,
                         "of": r.organization.key,
-                        "start": _date(r.start_on),
-                        "end": _date(r.end_on),
+                        "start": at_precision(r.start_on),
+                        "end": at_precision(r.end_on),
                     }
                     for r in sorted(a.roles, key=lambda r: r.id)
                 ],
@@ -196,12 +190,12 @@ def sources(session: Session, ids: list[int]) -> Iterator[Record]:
                 "outlet": s.outlet,
                 "title": s.title,
                 "url": s.url,
-                "published": _date(s.published_on, s.published_precision),
+                "published": at_precision(s.published_on, s.published_precision),
                 "language": s.language,
                 "credits": [c.actor.key for c in s.credits],
                 "notes": s.notes,
                 "archived_url": s.archived_url,
-                "retrieved": _date(s.retrieved_on),
+                "retrieved": at_precision(s.retrieved_on),
                 "excerpt": bool(s.excerpt),
                 "text": s.text,
             }
@@ -213,7 +207,7 @@ def _evidence(e: Evidence) -> Record:
         "url": e.url,
         "title": e.title,
         "kind": e.kind,
-        "date": _date(e.published_on),
+        "date": at_precision(e.published_on),
         "shows": e.shows,
         "stance": e.stance,
     }
@@ -249,7 +243,7 @@ def claims(session: Session, ids: list[int]) -> Iterator[Record]:
                 "id": c.key,
                 "text": c.text,
                 "claimants": [x.actor.key for x in c.claimants],
-                "stated": _date(c.stated_on, c.stated_precision),
+                "stated": at_precision(c.stated_on, c.stated_precision),
                 "topics": [t.topic for t in c.topics],
                 "first_appearance": first,
                 "appearances": [
@@ -277,7 +271,7 @@ def claims(session: Session, ids: list[int]) -> Iterator[Record]:
                         "value": r.rating_value,
                         "best": r.best_rating,
                         "worst": r.worst_rating,
-                        "date": _date(r.reviewed_on),
+                        "date": at_precision(r.reviewed_on),
                         "url": r.url,
                         "explanation": r.explanation,
                         "evidence": [_evidence(e) for e in r.evidence],

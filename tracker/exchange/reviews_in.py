@@ -24,8 +24,8 @@ from tracker.exchange.claimreview import from_claimreview, jsonld_from_html
 from tracker.files import read_bytes
 from tracker.ingest import edit
 from tracker.ingest.dataset import Dataset
-from tracker.ingest.stored import batches
 from tracker.limits import MAX_DATA_BYTES
+from tracker.record.batching import batches
 from tracker.record.models import Actor, Appearance, Claim, Claimant, Relation, Review, Source
 from tracker.record.names import resolve_actor
 

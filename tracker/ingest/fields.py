@@ -39,16 +39,6 @@ class Where:
         return self.label or f"{self.path}:{self.line}"
 
 
-def parse_date(value: Any, where: Where, name: str) -> tuple[dt.date, str] | None:
-    """'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' as (first day, precision)."""
-    if value is None:
-        return None
-    try:
-        return dates.parse(str(value))
-    except ValueError as exc:
-        raise InputError(f"{where}: field {name!r}: {exc}") from None
-
-
 def _limits() -> dict[str, dict[str, int]]:
     """The longest value each field may hold: the width of its column, so that
     every backend accepts what the loader accepts (SQLite would not check)."""
@@ -186,4 +176,8 @@ class Fields:
         return value
 
     def date(self, key: str) -> tuple[dt.date, str] | None:
-        return parse_date(self.data.get(key), self.at(key), key)
+        """'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' as (first day, precision)."""
+        try:
+            return dates.parse_date(self.data.get(key))
+        except ValueError as exc:
+            raise InputError(f"{self.at(key)}: field {key!r}: {exc}") from None

@@ -36,9 +36,9 @@ from tracker.ingest.states import (
     SourceState,
     State,
 )
-from tracker.ingest.stored import batches
 from tracker.ingest.verdict_rows import verdict_rows
 from tracker.record import changelog, lock, sides
+from tracker.record.batching import batches
 from tracker.record.changelog import ChangeContext
 from tracker.record.models import (
     Actor,

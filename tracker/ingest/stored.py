@@ -5,9 +5,9 @@ named states the planner builds from the files, so the two compare directly.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import aliased
@@ -20,6 +20,7 @@ from tracker.ingest.states import (
     ReviewState,
     SourceState,
 )
+from tracker.record.batching import batches
 from tracker.record.models import (
     Actor,
     ActorName,
@@ -35,21 +36,6 @@ from tracker.record.models import (
     SourceCredit,
     Topic,
 )
-
-# Bound parameters per statement: far below SQLite's and PostgreSQL's limits.
-BATCH = 500
-T = TypeVar("T")
-
-
-def batches(items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 @dataclass

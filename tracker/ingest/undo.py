@@ -33,9 +33,9 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from tracker.errors import InputError, NotFound
-from tracker.ingest.stored import batches
 from tracker.record import changelog, sides
-from tracker.record.changes import key_values, row_values, rows_of
+from tracker.record.batching import batch_size, batches
+from tracker.record.changes import LOGGED, key_values, row_values, rows_of
 from tracker.record.models import Base, Change, ChangeRow
 
 # Tables whose ids tracker hands out itself (tracker.ingest.load): on
@@ -113,9 +113,6 @@ def _where(table: Table, key: dict[str, object]) -> ColumnElement[bool]:
     return and_(*(table.c[column] == value for column, value in key.items()))
 
 
-_BATCH = 500  # rows a statement puts back: bound by the parameters a backend takes
-
-
 def _put_back(connection: Connection, table: Table, op: str, rows: list[ChangeRow]) -> None:
     """The inverse of `op` for `rows` of `table`: an insert deleted, a delete
     inserted again with its values, an update's values set back."""
@@ -161,9 +158,12 @@ def undo(session: Session, change_id: int) -> Undone:
     for (table_name, op), run in groupby(
         _rows(session, change, last_first=True), key=lambda r: (r.table_name, r.op)
     ):
-        for batch in batches(run, _BATCH):
+        # Rows a statement puts back: as many as the backend takes of their key's columns.
+        table = Base.metadata.tables[table_name]
+        size = batch_size(connection.dialect.name, len(LOGGED[table_name][0]))
+        for batch in batches(run, size):
             try:
-                _put_back(connection, Base.metadata.tables[table_name], op, batch)
+                _put_back(connection, table, op, batch)
             except (IntegrityError, DataError) as exc:
                 # Rows around the change's own were changed by a write the log
                 # does not hold (another tool), or a later revision's rules.

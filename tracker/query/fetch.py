@@ -29,6 +29,7 @@ from tracker.query.records import (
     SourceRef,
     TopicRecord,
 )
+from tracker.record.batching import batch_size, batches
 from tracker.record.models import (
     Actor,
     Appearance,
@@ -42,16 +43,14 @@ from tracker.record.models import (
 )
 from tracker.record.status import contest
 
-BATCH = 1000
-
 
 def stream(
     connection: Connection, statement: Select[*tuple[Any, ...]], batch: int | None = None
 ) -> Iterator[ClaimRecord]:
     """The claims `statement` selects (id, key, text, stated_on, stated_until,
     stated_precision, status), each with everything a listing shows, `batch`
-    (default BATCH) at a time."""
-    batch = batch or BATCH
+    (default: what the backend takes, tracker.record.batching) at a time."""
+    batch = batch or batch_size(connection.dialect.name)
     # Options of this statement only: set on the connection they would stay,
     # and turn the caller's later statements into server-side cursors.
     result = connection.execute(
@@ -90,11 +89,11 @@ def _claimants(
     connection: Connection, ids: Sequence[int], actors: dict[int, ActorRef]
 ) -> dict[int, list[ClaimantRecord]]:
     found: dict[int, list[ClaimantRecord]] = {}
-    for start in range(0, len(ids), BATCH):
+    for batch in batches(ids, batch_size(connection.dialect.name)):
         rows = connection.execute(
             select(Claimant.claim_id, Actor.id, Actor.key, Actor.name, Actor.kind)
             .join(Actor, Actor.id == Claimant.actor_id)
-            .where(_among(connection, Claimant.claim_id, ids[start : start + BATCH]))
+            .where(_among(connection, Claimant.claim_id, batch))
             .order_by(Claimant.claim_id, Claimant.position)
         )
         for claim_id, actor_id, key, name, kind in rows:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, aliased
 
 from tracker import dates
 from tracker.record import suggest
+from tracker.record.batching import batches
 from tracker.record.changes import key_values, row_values, rows_of
 from tracker.record.models import Actor, Base, Change, ChangeRow, Claim, Source
 
@@ -524,8 +525,7 @@ def corrections(session: Session, claim_ids: Sequence[int]) -> dict[int, list[Co
     if not claim_ids:
         return found
     undo, created = aliased(Change), aliased(ChangeRow)
-    for start in range(0, len(claim_ids), 500):
-        batch = list(claim_ids[start : start + 500])
+    for batch in batches(claim_ids):
         # A claim row updated, or a claimant taken away, by a change that did
         # not create the claim: a correction, unless its fields say otherwise.
         candidates = session.execute(

@@ -26,6 +26,7 @@ from tracker.errors import NotFound
 from tracker.query import fetch
 from tracker.query.records import ClaimRecord
 from tracker.record import suggest
+from tracker.record.batching import batch_size, batches
 from tracker.record.models import (
     Actor,
     Appearance,
@@ -246,12 +247,12 @@ def count_claims(session: Session, flt: ClaimFilter) -> int:
 def iter_claims(session: Session, flt: ClaimFilter | None = None) -> Iterator[ClaimRecord]:
     """Claims matching `flt`, newest first (undated last), streamed a batch at a time."""
     flt = flt or ClaimFilter()
-    if flt.claim_ids is not None and len(flt.claim_ids) > fetch.BATCH:
+    size = batch_size(session.get_bind().dialect.name)
+    if flt.claim_ids is not None and len(flt.claim_ids) > size:
         # Many ids: a statement per batch of them (bounded parameters), each
         # in order; the caller merges (a report sorts what it shows).
-        ids = sorted(flt.claim_ids)
-        for start in range(0, len(ids), fetch.BATCH):
-            chunk = replace(flt, claim_ids=set(ids[start : start + fetch.BATCH]))
+        for ids in batches(sorted(flt.claim_ids), size):
+            chunk = replace(flt, claim_ids=set(ids))
             yield from fetch.stream(session.connection(), _claims_query(chunk))
         return
     yield from fetch.stream(session.connection(), _claims_query(flt))

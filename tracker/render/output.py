@@ -11,40 +11,14 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from tracker.limits import MAX_CELL
+from tracker.record.batching import batches
 from tracker.render import layout, stream
-from tracker.render.formats import DEFAULT_FORMAT
+from tracker.render.formats import DEFAULT_FORMAT, TABULATE_FORMATS
 from tracker.render.layout import terminal_table
 from tracker.render.markdown import md_text
 from tracker.render.terminal import printable
 
 T = TypeVar("T")
-
-# Tabulate formats that can show a cell over several lines.
-_MULTILINE = {
-    "plain",
-    "simple",
-    "grid",
-    "simple_grid",
-    "rounded_grid",
-    "heavy_grid",
-    "mixed_grid",
-    "double_grid",
-    "fancy_grid",
-    "outline",
-    "simple_outline",
-    "rounded_outline",
-    "heavy_outline",
-    "mixed_outline",
-    "double_outline",
-    "fancy_outline",
-    "psql",
-    "rst",
-    "orgtbl",
-    "jira",
-    "presto",
-    "pretty",
-}
-
 
 # Markdown tables: each cell escaped as a report's are (tracker.render.markdown),
 # so that no "|" splits it, no line break ends the row and no HTML passes.
@@ -120,7 +94,11 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = DEFA
     if fmt == DEFAULT_FORMAT:
         # Piped or not, the table fits: a grid, else a block per row.
         return terminal_table(headers, rows, terminal_width(), may_block=True)
-    separator = "\n" if fmt in _MULTILINE else "; "
+    from tabulate import multiline_formats, tabulate  # not imported for JSON and CSV
+
+    # A list in a cell over several lines where tabulate can show them (its
+    # own list: tabulate's version decides), but in Markdown, whose row is a line.
+    separator = "\n" if fmt in multiline_formats and fmt not in _MARKDOWN else "; "
     cells = [[_cell(v, separator) for v in row] for row in rows]
     if fmt in _MARKDOWN:
         # Control characters shown (␛), as on every page people read, then escaped.
@@ -128,8 +106,6 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = DEFA
         headers = [md_text(h) for h in headers]
     elif separator == "; ":
         cells = [[str(v).replace("\n", " ") for v in row] for row in cells]
-    from tabulate import tabulate  # not imported for JSON and CSV
-
     return tabulate(cells, headers=list(headers), tablefmt=fmt, disable_numparse=True)
 
 
@@ -173,6 +149,108 @@ def more_line(shown: int, total: int, noun: str) -> str:
     )
 
 
+Headers = Sequence[str]
+Rows = Sequence[Sequence[Any]]
+Row = Callable[[Any], Sequence[Any]]
+
+
+@dataclass(frozen=True)
+class Writer:
+    """What one output format does: write a listing as its items come
+    (`row` makes a table's row of an item, `record` its JSON), and render a
+    value whole (`data` for JSON, `rows` for the rest)."""
+
+    listing: Callable[
+        [stream.Out, Headers, Iterable[Any], Row, Callable[[Any], Any], Paging | None], None
+    ]
+    text: Callable[[Headers, Rows, Any], str]
+
+
+def _json_listing(
+    out: stream.Out,
+    headers: Headers,
+    items: Iterable[Any],
+    row: Row,
+    record: Callable[[Any], Any],
+    paging: Paging | None,
+) -> None:
+    stream.write_json(map(record, items), out)
+    out.write("\n")
+
+
+def _csv_listing(
+    out: stream.Out,
+    headers: Headers,
+    items: Iterable[Any],
+    row: Row,
+    record: Callable[[Any], Any],
+    paging: Paging | None,
+) -> None:
+    stream.write_csv(headers, map(row, items), out)
+
+
+def _tsv_listing(
+    out: stream.Out,
+    headers: Headers,
+    items: Iterable[Any],
+    row: Row,
+    record: Callable[[Any], Any],
+    paging: Paging | None,
+) -> None:
+    stream.write_tsv(headers, map(row, items), out)
+    out.write("\n")
+
+
+def _default_listing(
+    out: stream.Out,
+    headers: Headers,
+    items: Iterable[Any],
+    row: Row,
+    record: Callable[[Any], Any],
+    paging: Paging | None,
+) -> None:
+    if paging is not None:
+        shown = list(islice(items, paging.size + 1))
+        out.write(table(headers, [row(i) for i in shown[: paging.size]]) + "\n")
+        if len(shown) > paging.size:
+            out.write(more_line(paging.size, paging.total(), paging.noun) + "\n")
+        return
+    for n, chunk in enumerate(batches(map(row, items), stream.GRID_ROWS)):
+        out.write(("\n" if n else "") + table(headers, chunk) + "\n")
+
+
+def _tabulated(fmt: str) -> Writer:
+    def listing(
+        out: stream.Out,
+        headers: Headers,
+        items: Iterable[Any],
+        row: Row,
+        record: Callable[[Any], Any],
+        paging: Paging | None,
+    ) -> None:
+        # A tabulate format aligns every row with every other: it holds them.
+        out.write(table(headers, [row(i) for i in items], fmt) + "\n")
+
+    return Writer(listing, lambda headers, rows, data: table(headers, rows, fmt))
+
+
+# Every output format and its writer: the one place a format is told apart.
+WRITERS: dict[str, Writer] = {
+    DEFAULT_FORMAT: Writer(_default_listing, lambda headers, rows, data: table(headers, rows)),
+    "json": Writer(_json_listing, lambda headers, rows, data: json_text(data)),
+    "csv": Writer(_csv_listing, lambda headers, rows, data: csv_text(headers, rows).rstrip("\n")),
+    **{fmt: _tabulated(fmt) for fmt in TABULATE_FORMATS if fmt != "tsv"},
+    "tsv": Writer(_tsv_listing, lambda headers, rows, data: table(headers, rows, "tsv")),
+}
+
+
+def writer(fmt: str) -> Writer:
+    found = WRITERS.get(fmt)
+    if found is None:
+        raise ValueError(f"no output format {fmt!r}; there are: {', '.join(WRITERS)}")
+    return found
+
+
 def write_listing(
     out: stream.Out,
     fmt: str,
@@ -185,30 +263,9 @@ def write_listing(
     """A listing of `items` written as they come, building only what `fmt`
     shows: a JSON record per item, or a table row. `paging` (a terminal,
     default table): `items` holds at most one more than a page."""
-    if fmt == "json":
-        stream.write_json(map(record, items), out)
-        out.write("\n")
-    elif fmt == "csv":
-        stream.write_csv(headers, map(row, items), out)
-    elif fmt == "tsv":
-        stream.write_tsv(headers, map(row, items), out)
-        out.write("\n")
-    elif fmt == DEFAULT_FORMAT and paging is not None:
-        shown = list(islice(items, paging.size + 1))
-        out.write(table(headers, [row(i) for i in shown[: paging.size]], fmt) + "\n")
-        if len(shown) > paging.size:
-            out.write(more_line(paging.size, paging.total(), paging.noun) + "\n")
-    elif fmt == DEFAULT_FORMAT:
-        for n, chunk in enumerate(stream.chunks(map(row, items), stream.GRID_ROWS)):
-            out.write(("\n" if n else "") + table(headers, chunk, fmt) + "\n")
-    else:  # a tabulate format aligns every row with every other: it holds them
-        out.write(table(headers, [row(i) for i in items], fmt) + "\n")
+    writer(fmt).listing(out, headers, items, row, record, paging)
 
 
 def render(fmt: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], data: Any) -> str:
     """One listing in any format: `data` for JSON, `rows` for the rest."""
-    if fmt == "json":
-        return json_text(data)
-    if fmt == "csv":
-        return csv_text(headers, rows).rstrip("\n")
-    return table(headers, rows, fmt)
+    return writer(fmt).text(headers, rows, data)

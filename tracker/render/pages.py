@@ -9,6 +9,7 @@ from functools import partial
 from itertools import chain
 from typing import Any
 
+from tracker import dates
 from tracker.query.history import Correction
 from tracker.query.queries import ActorRecord
 from tracker.query.records import ClaimRecord, EvidenceRecord
@@ -110,7 +111,7 @@ EVIDENCE_HEADERS = ["Stance", "Title", "Shows", "Date", "URL"]
 
 
 def _evidence_row(e: EvidenceRecord) -> list[str]:
-    return [e.stance, e.title or "", e.shows or "", views.date_text(e.published_on) or "", e.url]
+    return [e.stance, e.title or "", e.shows or "", dates.at_precision(e.published_on) or "", e.url]
 
 
 def _evidence_lines(items: list[EvidenceRecord]) -> str:

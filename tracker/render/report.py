@@ -145,7 +145,7 @@ class _Builder:
                 id=found.key,
                 text=found.text,
                 claimants=views.claimant_names(found),
-                stated=views.date_text(found.stated_on, found.stated_precision),
+                stated=dates.at_precision(found.stated_on, found.stated_precision),
                 status=views.status(found),
                 topics=[t.topic for t in found.topics],
                 quote=quotes[0] if quotes else None,
@@ -318,9 +318,6 @@ def _title(scope: Scope, actor: Actor | None) -> str:
     return title
 
 
-_FINER = {"day": 2, "month": 1, "year": 0}
-
-
 def _as_of(report_claims: Sequence[ClaimRecord]) -> str | None:
     """The newest claim date or source publication date in the report, at
     the precision the data has: a claim known to a month gives "2024-05",
@@ -343,8 +340,9 @@ def _as_of(report_claims: Sequence[ClaimRecord]) -> str | None:
     }
     if not found:
         return None
-    _, first, precision = max(found, key=lambda d: (d[0], _FINER[d[2]]))
-    return views.date_text(first, precision)
+    # Among equal ends, the finer date: the longer text.
+    _, first, precision = max(found, key=lambda d: (d[0], dates.PRECISIONS[d[2]][0]))
+    return dates.at_precision(first, precision)
 
 
 def build_context(

@@ -15,7 +15,6 @@ import csv
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import islice
 from typing import Any, TypeVar
 
 import orjson
@@ -118,9 +117,3 @@ def write_tsv(headers: Sequence[str], rows: Iterable[Sequence[Any]], out: Out) -
     out.write("\t".join(headers))
     for row in rows:
         out.write("\n" + "\t".join(clean(v) for v in row))
-
-
-def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk

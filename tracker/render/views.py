@@ -1,7 +1,8 @@
 """Plain data for output: the JSON contract and the rows of every table.
 
-ORM objects go in (as loaded by tracker.query.queries), dicts and lists come out;
-nothing here queries the database.
+Records go in (tracker.query.records, as tracker.query.fetch builds them; actors
+and sources as tracker.query.queries loads them), dicts and lists come out;
+nothing here queries the database. Dates are written by tracker.dates.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tracker import dates
+from tracker.dates import at_precision
 from tracker.query.queries import ActorRecord
 from tracker.query.records import (
     ActorRef,
@@ -24,14 +25,9 @@ from tracker.record.models import Actor, Source
 from tracker.vocabulary import COUNTER_RELATIONS
 
 
-def date_text(day: dt.date | None, precision: str | None = "day") -> str | None:
-    """A date cut to its precision: 2024-06-17, 2024-06 or 2024 (ISO 8601)."""
-    return dates.at_precision(day, precision)
-
-
 def published(source: Source | SourceRef) -> str | None:
     """A source's publication date at its precision (2024-06-18, 2024-06, 2024)."""
-    return date_text(source.published_on, source.published_precision)
+    return at_precision(source.published_on, source.published_precision)
 
 
 def actor_ref(actor: Actor | ActorRef) -> dict[str, Any]:
@@ -49,7 +45,7 @@ def _related(relation: RelationRecord, other: AnyClaim) -> dict[str, Any]:
         "id": other.key,
         "text": other.text,
         "claimants": [actor_ref(c.actor) for c in other.claimants],
-        "stated_on": date_text(other.stated_on, other.stated_precision),
+        "stated_on": at_precision(other.stated_on, other.stated_precision),
     }
 
 
@@ -102,7 +98,7 @@ def claim_dict(claim: ClaimRecord) -> dict[str, Any]:
         "id": claim.key,
         "text": claim.text,
         "claimants": [actor_ref(c.actor) for c in claim.claimants],
-        "stated_on": date_text(claim.stated_on, claim.stated_precision),
+        "stated_on": at_precision(claim.stated_on, claim.stated_precision),
         "stated_precision": claim.stated_precision,
         "status": status(claim),
         "topics": [t.topic for t in claim.topics],
@@ -142,7 +138,7 @@ def evidence_dict(e: EvidenceRecord) -> dict[str, Any]:
         "url": e.url,
         "title": e.title,
         "kind": e.kind,
-        "date": date_text(e.published_on),
+        "date": at_precision(e.published_on),
         "shows": e.shows,
         "stance": e.stance,
     }
@@ -156,7 +152,7 @@ def review_dict(r: ReviewRecord, latest: bool) -> dict[str, Any]:
         "value": r.value,
         "best": r.best,
         "worst": r.worst,
-        "date": date_text(r.reviewed_on),
+        "date": at_precision(r.reviewed_on),
         "url": r.url,
         "explanation": r.explanation,
         "latest": latest,
@@ -169,7 +165,7 @@ def verdict_text(r: ReviewRecord) -> str:
     scale = ""
     if r.value is not None:
         scale = f"{r.value:g}" + (f"/{r.best:g}" if r.best is not None else "") + " "
-    when = f", {date_text(r.reviewed_on)}" if r.reviewed_on else ""
+    when = f", {at_precision(r.reviewed_on)}" if r.reviewed_on else ""
     return f"{scale}{r.rating} ({r.reviewer.name}{when})"
 
 
@@ -182,8 +178,8 @@ def actor_dict(actor: Actor, counts: tuple[int, int] | None = None) -> dict[str,
             {
                 "title": r.title,
                 "of": r.organization.name,
-                "start": date_text(r.start_on),
-                "end": date_text(r.end_on),
+                "start": at_precision(r.start_on),
+                "end": at_precision(r.end_on),
             }
             for r in actor.roles
         ],
@@ -213,7 +209,7 @@ def source_dict(source: Source, appearances: int) -> dict[str, Any]:
         "published_on": published(source),
         "language": source.language,
         "archived_url": source.archived_url,
-        "retrieved_on": date_text(source.retrieved_on),
+        "retrieved_on": at_precision(source.retrieved_on),
         "excerpt": source.excerpt,
         "credits": [c.actor.name for c in source.credits],
         "characters": source.text_length,
@@ -243,7 +239,7 @@ PASSIVE = {
 
 
 def _line(verb: str, other: AnyClaim, relation: RelationRecord) -> str:
-    when = date_text(other.stated_on, other.stated_precision) or "undated"
+    when = at_precision(other.stated_on, other.stated_precision) or "undated"
     names = ", ".join(claimant_names(other))
     # A counter relation from the same side, or to or from a retracted claim.
     aside = "" if is_contest(relation) else " (not a contest)"
@@ -273,7 +269,7 @@ def claim_row(claim: ClaimRecord) -> list[Any]:
         claim.key,
         claim.text,
         claimant_names(claim),
-        date_text(claim.stated_on, claim.stated_precision) or "",
+        at_precision(claim.stated_on, claim.stated_precision) or "",
         len({a.source_id for a in claim.appearances}),
         status(claim),
         contest_lines(claim),
@@ -295,7 +291,7 @@ TIMELINE_HEADERS = ["Date", "ID", "By", "Claim", "Contest"]
 
 def timeline_row(claim: ClaimRecord) -> list[Any]:
     return [
-        date_text(claim.stated_on, claim.stated_precision) or "undated",
+        at_precision(claim.stated_on, claim.stated_precision) or "undated",
         claim.key,
         claimant_names(claim),
         claim.text,

@@ -23,9 +23,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route, request_response
 from starlette.templating import Jinja2Templates
 
+from tracker.dates import at_precision
 from tracker.errors import NotFound, TrackerError
 from tracker.render.terminal import error_line
-from tracker.render.views import date_text
 from tracker.web import api, auth, feeding, fixing, reading, workbench
 from tracker.web.auth import SignInNeeded, Viewer
 from tracker.web.desk import Desk
@@ -66,7 +66,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(part=_part, web_link=web_link, date=date_text)
+    env.filters.update(part=_part, web_link=web_link, date=at_precision)
     # The forms, for the pages that hold one (a claim's: relate, review...).
     env.globals["forms"] = {name: a.form for name, a in feeding.ACTIONS.items()}
     # A page is the server's unless tracker publish says otherwise (reading.page).
