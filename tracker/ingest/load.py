@@ -437,7 +437,8 @@ def log_bulk(session: Session, files: Sequence[Path]) -> None:
 
 
 def analyze(engine: Engine) -> None:
-    """Refresh PostgreSQL's statistics of tracker's tables after a load.
+    """Refresh PostgreSQL's statistics of tracker's tables after a load, and
+    merge the entries it queued in the search indexes.
 
     Without them (right after a bulk load, before autovacuum comes by, or
     never where it is off) the planner guesses: at 100,000 claims it scanned
@@ -448,7 +449,18 @@ def analyze(engine: Engine) -> None:
     tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
     with engine.connect() as connection:
         connection.execute(text(f"ANALYZE {tables}"))
+        # The search indexes' new entries wait in a pending list (up to 4 MB
+        # an index) that every search reads through row by row until a vacuum
+        # merges it: 740 ms for a search of 3,000 sources, 0.1 ms once merged.
+        connection.execute(text(_MERGE_SEARCH_INDEXES))
         connection.commit()
+
+
+_MERGE_SEARCH_INDEXES = """
+    SELECT gin_clean_pending_list(c.oid::regclass) FROM pg_class c
+    JOIN pg_am a ON a.oid = c.relam
+    WHERE c.relkind = 'i' AND a.amname = 'gin' AND c.relname LIKE 'ix_search_%'
+      AND c.relnamespace = current_schema()::regnamespace"""
 
 
 @contextmanager
