@@ -280,9 +280,9 @@ def test_an_editor_selects_a_passage_in_a_source_and_adds_a_claim(
 # Invented reporting: a charge by a recorded actor, and Moscow's denial of it.
 WIRE = (
     "Rajin port row\n"
-    "State Department spokesman Matthew Miller said the port of Rajin shipped artillery"
-    " shells to Russia.\n"
-    "Moscow denied that the port of Rajin shipped artillery shells.\n"
+    "State Department spokesman Matthew Miller said North Korea shipped artillery shells to"
+    " Russia through the port of Rajin.\n"
+    "Moscow denied the shipments.\n"
 )
 
 
@@ -311,7 +311,7 @@ def test_an_editor_adds_a_claim_and_accepts_its_denial_in_the_workbench(
     _sign_in(driver, served, "eve")
 
     # The charge: its passage selected in the source, the form filled from it.
-    charge = "the port of Rajin shipped artillery shells to Russia"
+    charge = "North Korea shipped artillery shells to Russia through the port of Rajin"
     driver.get(f"{served}/sources/rajin-wire")
     assert _select(driver, charge)
     form = driver.find_element(By.ID, "add-claim")
@@ -319,7 +319,7 @@ def test_an_editor_adds_a_claim_and_accepts_its_denial_in_the_workbench(
         lambda d: form.find_element(By.NAME, "start").get_attribute("value")
     )
     form.find_element(By.NAME, "by").send_keys("Matthew Miller")
-    form.find_element(By.NAME, "text").send_keys("Rajin shipped artillery shells to Russia.")
+    form.find_element(By.NAME, "text").send_keys("North Korea shipped shells through Rajin.")
     form.find_element(By.NAME, "new").click()
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     WebDriverWait(driver, 15).until(lambda d: "/claims/" in d.current_url)
@@ -333,9 +333,11 @@ def test_an_editor_adds_a_claim_and_accepts_its_denial_in_the_workbench(
     _clean(driver)
     assert "Already recorded" in driver.find_element(By.ID, "proposal-1").text
     box = driver.find_element(By.ID, "proposal-2")
-    assert f"proposal 1: {charge!r}" in box.text  # what it denies, as suggested
+    # What it denies: the claim just added, its statement here, picked alone.
+    assert f"proposal 1 = {added}" in box.text
+    box.find_element(By.CSS_SELECTOR, "input[name=answers2][value=t1]").click()
     box.find_element(By.CSS_SELECTOR, "input[name=do2][value=accept]").click()
-    narrowed = "port of Rajin shipped artillery shells."
+    narrowed = "the shipments."
     assert _select(driver, narrowed)
     use = box.find_element(By.CSS_SELECTOR, "button.use-selection")
     assert use.is_displayed()  # the script shows it; without script, the offsets do
@@ -345,7 +347,7 @@ def test_an_editor_adds_a_claim_and_accepts_its_denial_in_the_workbench(
     assert box.find_element(By.NAME, "end2").get_attribute("value") == str(at + len(narrowed))
     text = box.find_element(By.NAME, "text2")
     text.clear()
-    text.send_keys("Rajin shipped no artillery shells to Russia.")
+    text.send_keys("North Korea shipped no artillery shells to Russia.")
     driver.find_element(By.CSS_SELECTOR, "#workbench > button[type=submit]").click()
     _arrive(driver, "/sources/rajin-wire")
     assert "Wrote 1 of 2 proposals." in driver.find_element(By.CSS_SELECTOR, "p.said").text
@@ -355,7 +357,7 @@ def test_an_editor_adds_a_claim_and_accepts_its_denial_in_the_workbench(
     contested = json.loads(run("contested", "-f", "json").output)
     [contest] = [c for c in contested if c["id"] == added]
     [denial] = [c for c in contest["counter_claims"] if c["relation"] == "denies"]
-    assert denial["text"] == "Rajin shipped no artillery shells to Russia."
+    assert denial["text"] == "North Korea shipped no artillery shells to Russia."
     shown = json.loads(run("show", denial["id"], "-f", "json").output)
     assert [a["quote"] for a in shown["appearances"]] == [narrowed]
     assert json.loads(run("history", denial["id"], "-f", "json").output)[0]["by"] == "eve"
