@@ -417,3 +417,71 @@ def test_a_dateline_is_not_what_was_said() -> None:
 )
 def test_no_statement_in_these(text: str) -> None:
     assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Ms. Vance is telling voters in Elmwood that the plant will stay.",
+            ("Ms. Vance", "is telling", "asserts", "the plant will stay"),
+        ),
+        (
+            "The mayor isn\u2019t saying which roads will close.",
+            ("The mayor", "isn\u2019t saying", "asserts", "which roads will close"),
+        ),
+        (
+            "Older voters are more likely to say that taxes are too high.",
+            ("Older voters", "say", "asserts", "taxes are too high"),
+        ),
+        (
+            "Ms. Hale cheered \u201cWhat a night!\u201d and said that the count would go on.",
+            ("Ms. Hale", "said", "asserts", "the count would go on"),
+        ),
+        (
+            "Ms. Reyes urged members to vote for the levy, saying the schools need repairs.",
+            ("Ms. Reyes", "saying", "asserts", "the schools need repairs"),
+        ),
+        (
+            "Mr. Lund leads by 40 pledged delegates, according to a count by the Ledger.",
+            (
+                "a count by the Ledger",
+                "according to",
+                "asserts",
+                "Mr. Lund leads by 40 pledged delegates",
+            ),
+        ),
+        (
+            "According to early results of a survey conducted by the Ledger for the Elmwood "
+            "Herald and two radio stations, most voters backed the levy.",
+            (
+                "early results of a survey conducted by the Ledger for the Elmwood Herald and "
+                "two radio stations",
+                "According to",
+                "asserts",
+                "most voters backed the levy",
+            ),
+        ),
+    ],
+)
+def test_more_forms_of_the_development_corpus(
+    text: str, expected: tuple[str, str, str, str]
+) -> None:
+    assert expected in _found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor declined to say whether the plant would close.",
+        "Ms. Vance is adding to her lead in the county.",
+        "The senator\u2019s telling of the story drew laughs.",
+    ],
+)
+def test_no_statement_in_these_either(text: str) -> None:
+    assert _found(text) == []
+
+
+def test_pledged_delegates_pledge_nothing() -> None:
+    found = _found("Mr. Lund leads by 40 pledged delegates, according to a count by the Ledger.")
+    assert [cue for _, cue, _, _ in found] == ["according to"]

@@ -157,15 +157,33 @@ def _in_sentence(
                 and tokens[after].text not in phrases.END
             ):
                 after += 1
-            if after < len(tokens) and tokens[after].text == ",":
+            # "…, according to a CNN tally, but …": a source after a comma
+            # follows what it is the source of.
+            after_comma = cue.first > 0 and tokens[cue.first - 1].text == ","
+            if after < len(tokens) and tokens[after].text == "," and not after_comma:
                 speaker = tokens[cue.last : after]
                 content = phrases.content_after(tokens, after + 1, len(tokens))
             else:
                 clause = phrases.clause_before(tokens, cue.first)
                 content = (clause, "paraphrase") if clause else None
         else:
-            speaker = phrases.speaker_before(tokens, cue)
+            if cue.first and tokens[cue.first - 1].lower == "to":
+                # "Voters are more likely to say …", "The email goes on to say:"
+                speaker = phrases.subject(tokens, cue.first)
+            else:
+                speaker = phrases.speaker_before(tokens, cue)
             if not speaker and found and _joined(tokens, found[-1][0], cue):
+                speaker = _tokens_of(tokens, found[-1][1].speaker)
+            if (
+                not speaker
+                and found
+                and cue.first
+                and tokens[cue.first - 1].text == ","
+                and tokens[cue.first].lower in lexicon.SPEECH_ING
+                and found[-1][1].speaker.end <= found[-1][1].cue.start
+            ):
+                # "Albright urged women to vote, saying …": the subject of
+                # the cue before.
                 speaker = _tokens_of(tokens, found[-1][1].speaker)
             if (
                 not speaker
@@ -219,6 +237,12 @@ def _in_sentence(
         while first and tokens[first - 1].lower in lexicon.ADVERBS:
             first -= 1  # "has strongly denied": the cue with its adverbs
         negated = False
+        if phrases.progressive(tokens, first):
+            k = first
+            while k > 1 and tokens[k - 1].lower in lexicon.AUXILIARIES:
+                k -= 1
+            negated = any(t.lower in lexicon.NEGATIONS for t in tokens[k:first])
+            first = k - 1  # "is telling", "isn't saying": the cue with its "be"
         while first and tokens[first - 1].lower in lexicon.NEGATIONS:
             first -= 1  # "did not mention": the cue with its negation
             negated = True
@@ -317,11 +341,8 @@ def _joined(tokens: list[Token], before: phrases.Cue, cue: phrases.Cue) -> bool:
     """ "He thanked …, and vowed …", "She likes it but argues …": the same
     subject, two verbs."""
     gap = [t.lower for t in tokens[before.last : cue.first]]
-    return (
-        bool(gap)
-        and gap[-1] in ("and", "but")
-        and all(t.quote == OUTSIDE for t in tokens[before.last : cue.first])
-    )
+    # "She declared “What a night!” and said …": a quotation between.
+    return bool(gap) and gap[-1] in ("and", "but") and tokens[cue.first - 1].quote == OUTSIDE
 
 
 def _tokens_of(tokens: list[Token], span: TextSpan) -> list[Token]:

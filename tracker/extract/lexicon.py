@@ -217,6 +217,10 @@ ADVERBS = frozenset("strongly flatly firmly angrily repeatedly publicly privatel
 # Forms of "say" that take "of" or "about" before what is spoken of:
 # "he said of the claim".
 SAY_OF = frozenset("said says say".split())
+# Forms that report speech after "to": "more likely to say", "went on to say".
+SAY_TO = frozenset("say tell".split())
+# "is telling", "'s not saying": the cue's progressive.
+BE_FORMS = frozenset("is are was were am 's 're \u2019s \u2019re".split())
 # When a statement was made, between its cue and a "that": "said Thursday
 # during a taping … that", "said this week that".
 WHEN_WORDS = frozenset(

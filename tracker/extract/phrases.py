@@ -80,6 +80,8 @@ def _verb_here(tokens: list[Token], i: int, after_cue: bool) -> bool:
     after = tokens[i + 1] if i + 1 < len(tokens) else None
     if word.capital and i > 0:
         return False
+    if progressive(tokens, i):
+        return True  # "Trump is telling a town hall …", "He's not saying what …"
     if before is not None and before.lower in lexicon.PASSIVE_BEFORE:
         return False
     if (
@@ -89,10 +91,22 @@ def _verb_here(tokens: list[Token], i: int, after_cue: bool) -> bool:
         and tokens[i - 2].lower in lexicon.PASSIVE_BEFORE
     ):
         return False  # "Tyson was not asked to speak": a passive too
+    if (
+        before is not None
+        and before.text[:1].isdigit()
+        and word.lower.endswith("ed")
+        and after is not None
+        and after.word
+        and not after.capital
+        and after.lower != "that"
+    ):
+        return False  # "758 pledged delegates": an adjective ("4 in 10 agreed that" a verb)
     if before is not None and before.lower in ("'s", "\u2019s"):
         return False  # "Trump's reported net worth", "his rival's repeated charges"
     if before is not None and before.lower == "to":
-        return False  # "an effort to maintain", "time to respond": an infinitive
+        # "an effort to maintain", "time to respond", "declined to say": an
+        # infinitive; but "voters are more likely to say", "went on to say".
+        return word.lower in lexicon.SAY_TO and i > 1 and tokens[i - 2].lower in ("likely", "on")
     if after is not None and after.lower in ("by", "of") and word.lower not in lexicon.SAY_OF:
         return False  # "a report by", "claims of"; but "he said of the claim"
     if (
@@ -140,11 +154,32 @@ def _verb_here(tokens: list[Token], i: int, after_cue: bool) -> bool:
     return True
 
 
+def progressive(tokens: list[Token], i: int) -> bool:
+    """ "is telling", "'s not saying", "are already claiming": a cue's -ing
+    form after a form of "be"."""
+    if not tokens[i].lower.endswith("ing"):
+        return False
+    k = i
+    while k > 0 and tokens[k - 1].lower in lexicon.AUXILIARIES:
+        k -= 1
+    if k < 2 or tokens[k - 1].lower not in lexicon.BE_FORMS:
+        return False
+    if tokens[k - 1].lower in ("'s", "\u2019s") and tokens[k - 2].lower not in lexicon.PRONOUNS:
+        return False  # "Trump's telling of a story": a possessive
+    after = tokens[i + 1] if i + 1 < len(tokens) else None
+    # "He is adding to his wins": no statement follows.
+    return after is None or (after.lower != "to" and after.lower not in lexicon.PREPOSITIONS)
+
+
 def speaker_before(tokens: list[Token], cue: Cue) -> list[Token]:
     """The noun phrase that ends where the cue's clause begins."""
     end = cue.first
     while end > 0 and tokens[end - 1].lower in lexicon.AUXILIARIES:
         end -= 1
+    if progressive(tokens, cue.first):
+        end -= 1  # "Trump is telling": the subject before "is"
+        while end > 0 and tokens[end - 1].lower in lexicon.AUXILIARIES:
+            end -= 1
     # "Putin, according to TASS, said", "Putin, 71, said" and "Marley
     # Anderson, 21, a junior from Las Vegas, said": the speaker is before the
     # asides. Each aside is tried from the outermost in: "In March, the
@@ -306,6 +341,15 @@ def speaker_after(tokens: list[Token], start: int) -> list[Token]:
             break
         end += 1
     phrase = tokens[start:end][:MAX_SPEAKER]
+    if end - start > MAX_SPEAKER:
+        # "according to early results of the exit poll conducted by … for
+        # the …": a long source cut where a noun ends, not after "the".
+        while len(phrase) > 1 and (
+            phrase[-1].lower in lexicon.DETERMINERS
+            or phrase[-1].lower in lexicon.PREPOSITIONS
+            or phrase[-1].lower in ("of", "and", "or")
+        ):
+            phrase = phrase[:-1]
     return phrase if _names_speaker(phrase) else []
 
 
