@@ -485,3 +485,43 @@ def test_no_statement_in_these_either(text: str) -> None:
 def test_pledged_delegates_pledge_nothing() -> None:
     found = _found("Mr. Lund leads by 40 pledged delegates, according to a count by the Ledger.")
     assert [cue for _, cue, _, _ in found] == ["according to"]
+
+
+def test_a_transcript_in_capitals_has_turns_and_a_dateline_does_not() -> None:
+    text = (
+        "HALE: Do you think the levy will pass?\n"
+        "REYES: I think it will, narrowly.\n"
+        "HALE: And the bridge?\n"
+    )
+    assert [(s, c, w) for s, c, _, w in _found(text)] == [
+        ("HALE", ":", "Do you think the levy will pass?"),
+        ("REYES", ":", "I think it will, narrowly"),
+        ("HALE", ":", "And the bridge?"),
+    ]
+    assert _found("ELMWOOD: The vote was close.\nThe count went on.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("Vance: I Am Confident Voters Will Say Yes to the Levy.\n", "Vance", "I Am Confident"),
+        ("NY Ledger: Flood Damage Worse Than Reported.\n", "NY Ledger", "Flood Damage"),
+    ],
+)
+def test_a_headline_in_title_case_names_its_speaker_first(
+    text: str, speaker: str, content: str
+) -> None:
+    ((s, c, _, w),) = _found(text)
+    assert (s, c) == (speaker, ":") and w.startswith(content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ms. Wong leads a liberal think tank in Elmwood.",
+        "Workers will think twice before buying.",
+        "Police arrested two smuggling suspects near the border.",
+    ],
+)
+def test_nouns_and_idioms_of_thinking_are_no_cue(text: str) -> None:
+    assert _found(text) == []

@@ -101,7 +101,7 @@ AMBIGUOUS = frozenset(
     "note state comment remark post estimate fear blame dispute contest contests "
     # "the Paris attacks", "a program called …", "the DOJ's demand", "a call-in show"
     "attack attacks call calls called demand demands welcome hail praise threat "
-    "question questions joke jokes".split()
+    "question questions joke jokes suspect suspects".split()
 )
 # Forms that are nouns or adjectives far more often than verbs ("state
 # media", "a report", "the charge"): verbs only before "that", ":" or a quote.
@@ -217,6 +217,9 @@ ADVERBS = frozenset("strongly flatly firmly angrily repeatedly publicly privatel
 # Forms of "say" that take "of" or "about" before what is spoken of:
 # "he said of the claim".
 SAY_OF = frozenset("said says say".split())
+# Words that make the cue word before them no verb of speech or thought:
+# "a think tank", "think twice".
+NOT_AFTER_A_CUE = frozenset("tank tanks twice".split())
 # Forms that report speech after "to": "more likely to say", "went on to say".
 SAY_TO = frozenset("say tell".split())
 # "is telling", "'s not saying": the cue's progressive.

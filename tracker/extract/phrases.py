@@ -91,6 +91,8 @@ def _verb_here(tokens: list[Token], i: int, after_cue: bool) -> bool:
         and tokens[i - 2].lower in lexicon.PASSIVE_BEFORE
     ):
         return False  # "Tyson was not asked to speak": a passive too
+    if after is not None and after.lower in lexicon.NOT_AFTER_A_CUE:
+        return False  # "a liberal think tank", "think twice"
     if (
         before is not None
         and before.text[:1].isdigit()
