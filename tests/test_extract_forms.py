@@ -525,3 +525,39 @@ def test_a_headline_in_title_case_names_its_speaker_first(
 )
 def test_nouns_and_idioms_of_thinking_are_no_cue(text: str) -> None:
     assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Hale told The Elmwood Ledger he was not ready to endorse anyone.",
+            ("Hale", "told", "asserts", "he was not ready to endorse anyone"),
+        ),
+        (
+            "Ms. Lund told me she would run again.",
+            ("Ms. Lund", "told", "asserts", "she would run again"),
+        ),
+        (
+            "The mayor called the ruling a mistake before explaining why she would appeal.",
+            ("The mayor", "called", "asserts", "the ruling a mistake"),
+        ),
+        (
+            "Two aides said the plan was ready. (Neither would say when it would start.)",
+            ("Two aides", "said", "asserts", "the plan was ready"),
+        ),
+        (
+            "An official described the talks on the condition of anonymity because they "
+            "were private.",
+            ("An official", "described", "asserts", "the talks"),
+        ),
+        (
+            "Most Democrats said they backed the levy, compared with 30 percent of Republicans.",
+            ("Most Democrats", "said", "asserts", "they backed the levy"),
+        ),
+    ],
+)
+def test_what_was_said_without_its_audience_or_its_sequel(
+    text: str, expected: tuple[str, str, str, str]
+) -> None:
+    assert _found(text)[0] == expected

@@ -430,6 +430,18 @@ def content_after(
             k = audience + 1
         elif audience > k and all(t.lower in lexicon.AUDIENCE for t in tokens[k:audience]):
             k = audience
+        else:
+            # "told The Washington Post he was not there yet", "told me she
+            # would": what was said starts at its subject's pronoun.
+            for j in range(k + 1, min(stop, k + 6)):
+                if tokens[j].quote != OUTSIDE or tokens[j].text in BOUNDARY:
+                    break
+                if tokens[j].lower in lexicon.SUBJECT_PRONOUNS and all(
+                    t.capital or t.lower in lexicon.OBJECT_PRONOUNS or t.lower == "the"
+                    for t in tokens[k:j]
+                ):
+                    k = j
+                    break
     if lemma in lexicon.PLEDGE_TO and k < stop and tokens[k].lower == "to":
         k += 1  # "pledged to build": what is pledged is building
     end = stop
@@ -464,6 +476,21 @@ def _without_setting(body: list[Token]) -> list[Token]:
             return body[:k]
         if token.text == "," and following.lower in lexicon.AFTERTHOUGHTS:
             return body[:k]  # "…, which votes on March 1", "…, although he …"
+        if (
+            token.lower in lexicon.BEFORE_AN_ACT
+            and following.quote == OUTSIDE
+            and following.lower.endswith("ing")
+            and len(following.lower) > 4
+        ):
+            return body[:k]  # "… before claiming that …"
+        if token.text == "(" and body[k - 1].text in END:
+            return body[:k]  # "… within reach. (The chances of that are slim.)"
+        if (
+            token.lower == "on"
+            and any(t.lower == "condition" for t in body[k + 1 : k + 3])
+            and any(t.lower == "anonymity" for t in body[k + 2 : k + 5])
+        ):
+            return body[:k]  # "… only on the condition of anonymity because …"
         if (
             token.lower == "and"
             and following.quote == OUTSIDE
