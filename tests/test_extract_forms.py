@@ -417,3 +417,147 @@ def test_a_dateline_is_not_what_was_said() -> None:
 )
 def test_no_statement_in_these(text: str) -> None:
     assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Ms. Vance is telling voters in Elmwood that the plant will stay.",
+            ("Ms. Vance", "is telling", "asserts", "the plant will stay"),
+        ),
+        (
+            "The mayor isn\u2019t saying which roads will close.",
+            ("The mayor", "isn\u2019t saying", "asserts", "which roads will close"),
+        ),
+        (
+            "Older voters are more likely to say that taxes are too high.",
+            ("Older voters", "say", "asserts", "taxes are too high"),
+        ),
+        (
+            "Ms. Hale cheered \u201cWhat a night!\u201d and said that the count would go on.",
+            ("Ms. Hale", "said", "asserts", "the count would go on"),
+        ),
+        (
+            "Ms. Reyes urged members to vote for the levy, saying the schools need repairs.",
+            ("Ms. Reyes", "saying", "asserts", "the schools need repairs"),
+        ),
+        (
+            "Mr. Lund leads by 40 pledged delegates, according to a count by the Ledger.",
+            (
+                "a count by the Ledger",
+                "according to",
+                "asserts",
+                "Mr. Lund leads by 40 pledged delegates",
+            ),
+        ),
+        (
+            "According to early results of a survey conducted by the Ledger for the Elmwood "
+            "Herald and two radio stations, most voters backed the levy.",
+            (
+                "early results of a survey conducted by the Ledger for the Elmwood Herald and "
+                "two radio stations",
+                "According to",
+                "asserts",
+                "most voters backed the levy",
+            ),
+        ),
+    ],
+)
+def test_more_forms_of_the_development_corpus(
+    text: str, expected: tuple[str, str, str, str]
+) -> None:
+    assert expected in _found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor declined to say whether the plant would close.",
+        "Ms. Vance is adding to her lead in the county.",
+        "The senator\u2019s telling of the story drew laughs.",
+    ],
+)
+def test_no_statement_in_these_either(text: str) -> None:
+    assert _found(text) == []
+
+
+def test_pledged_delegates_pledge_nothing() -> None:
+    found = _found("Mr. Lund leads by 40 pledged delegates, according to a count by the Ledger.")
+    assert [cue for _, cue, _, _ in found] == ["according to"]
+
+
+def test_a_transcript_in_capitals_has_turns_and_a_dateline_does_not() -> None:
+    text = (
+        "HALE: Do you think the levy will pass?\n"
+        "REYES: I think it will, narrowly.\n"
+        "HALE: And the bridge?\n"
+    )
+    assert [(s, c, w) for s, c, _, w in _found(text)] == [
+        ("HALE", ":", "Do you think the levy will pass?"),
+        ("REYES", ":", "I think it will, narrowly"),
+        ("HALE", ":", "And the bridge?"),
+    ]
+    assert _found("ELMWOOD: The vote was close.\nThe count went on.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("Vance: I Am Confident Voters Will Say Yes to the Levy.\n", "Vance", "I Am Confident"),
+        ("NY Ledger: Flood Damage Worse Than Reported.\n", "NY Ledger", "Flood Damage"),
+    ],
+)
+def test_a_headline_in_title_case_names_its_speaker_first(
+    text: str, speaker: str, content: str
+) -> None:
+    ((s, c, _, w),) = _found(text)
+    assert (s, c) == (speaker, ":") and w.startswith(content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ms. Wong leads a liberal think tank in Elmwood.",
+        "Workers will think twice before buying.",
+        "Police arrested two smuggling suspects near the border.",
+    ],
+)
+def test_nouns_and_idioms_of_thinking_are_no_cue(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Hale told The Elmwood Ledger he was not ready to endorse anyone.",
+            ("Hale", "told", "asserts", "he was not ready to endorse anyone"),
+        ),
+        (
+            "Ms. Lund told me she would run again.",
+            ("Ms. Lund", "told", "asserts", "she would run again"),
+        ),
+        (
+            "The mayor called the ruling a mistake before explaining why she would appeal.",
+            ("The mayor", "called", "asserts", "the ruling a mistake"),
+        ),
+        (
+            "Two aides said the plan was ready. (Neither would say when it would start.)",
+            ("Two aides", "said", "asserts", "the plan was ready"),
+        ),
+        (
+            "An official described the talks on the condition of anonymity because they "
+            "were private.",
+            ("An official", "described", "asserts", "the talks"),
+        ),
+        (
+            "Most Democrats said they backed the levy, compared with 30 percent of Republicans.",
+            ("Most Democrats", "said", "asserts", "they backed the levy"),
+        ),
+    ],
+)
+def test_what_was_said_without_its_audience_or_its_sequel(
+    text: str, expected: tuple[str, str, str, str]
+) -> None:
+    assert _found(text)[0] == expected

@@ -29,11 +29,21 @@ _NAME_WORD = r"[A-Z][\w.'\u2019-]*"
 # one to four words in title case (not capitals: "WASHINGTON:"), then what
 # was said, of three words or more.
 _TITLE_WORD = r"[A-Z][a-z][\w.'\u2019-]*"
+# A short acronym before a title-case word: "NY Post: …", "CNN President: …".
+_ACRONYM = r"[A-Z]{2,4}"
 _SPEAKER_FIRST = re.compile(
-    rf"^(?P<speaker>(?:Mr\.|Mrs\.|Ms\.|Dr\.)?\s?{_TITLE_WORD}(?: {_TITLE_WORD}){{0,3}}"
+    rf"^(?P<speaker>(?:Mr\.|Mrs\.|Ms\.|Dr\.)?\s?"
+    rf"(?:{_ACRONYM} {_TITLE_WORD}|{_TITLE_WORD})(?: {_TITLE_WORD}){{0,3}}"
     r"(?: camp| campaign| spokesman| spokeswoman)?)"
     r"(?P<cue>:)[ \t]+"
 )
+# A transcript's turn: "TAPPER: And obviously, …", "JAKE TAPPER: …". In
+# capitals it is also a dateline ("WASHINGTON: …"): a turn only where the
+# same name opens two lines or more.
+_TURN = re.compile(
+    r"^(?P<speaker>[A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2})(?P<cue>:)[ \t]+"
+)
+_TURNS = re.compile(r"^([A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}):[ \t]", re.MULTILINE)
 
 # Words that join a following cue's clause to a statement: "… and vowed",
 # "… but argues", "… while Sanders suggests".
@@ -157,15 +167,33 @@ def _in_sentence(
                 and tokens[after].text not in phrases.END
             ):
                 after += 1
-            if after < len(tokens) and tokens[after].text == ",":
+            # "…, according to a CNN tally, but …": a source after a comma
+            # follows what it is the source of.
+            after_comma = cue.first > 0 and tokens[cue.first - 1].text == ","
+            if after < len(tokens) and tokens[after].text == "," and not after_comma:
                 speaker = tokens[cue.last : after]
                 content = phrases.content_after(tokens, after + 1, len(tokens))
             else:
                 clause = phrases.clause_before(tokens, cue.first)
                 content = (clause, "paraphrase") if clause else None
         else:
-            speaker = phrases.speaker_before(tokens, cue)
+            if cue.first and tokens[cue.first - 1].lower == "to":
+                # "Voters are more likely to say …", "The email goes on to say:"
+                speaker = phrases.subject(tokens, cue.first)
+            else:
+                speaker = phrases.speaker_before(tokens, cue)
             if not speaker and found and _joined(tokens, found[-1][0], cue):
+                speaker = _tokens_of(tokens, found[-1][1].speaker)
+            if (
+                not speaker
+                and found
+                and cue.first
+                and tokens[cue.first - 1].text == ","
+                and tokens[cue.first].lower in lexicon.SPEECH_ING
+                and found[-1][1].speaker.end <= found[-1][1].cue.start
+            ):
+                # "Albright urged women to vote, saying …": the subject of
+                # the cue before.
                 speaker = _tokens_of(tokens, found[-1][1].speaker)
             if (
                 not speaker
@@ -219,6 +247,12 @@ def _in_sentence(
         while first and tokens[first - 1].lower in lexicon.ADVERBS:
             first -= 1  # "has strongly denied": the cue with its adverbs
         negated = False
+        if phrases.progressive(tokens, first):
+            k = first
+            while k > 1 and tokens[k - 1].lower in lexicon.AUXILIARIES:
+                k -= 1
+            negated = any(t.lower in lexicon.NEGATIONS for t in tokens[k:first])
+            first = k - 1  # "is telling", "isn't saying": the cue with its "be"
         while first and tokens[first - 1].lower in lexicon.NEGATIONS:
             first -= 1  # "did not mention": the cue with its negation
             negated = True
@@ -317,11 +351,8 @@ def _joined(tokens: list[Token], before: phrases.Cue, cue: phrases.Cue) -> bool:
     """ "He thanked …, and vowed …", "She likes it but argues …": the same
     subject, two verbs."""
     gap = [t.lower for t in tokens[before.last : cue.first]]
-    return (
-        bool(gap)
-        and gap[-1] in ("and", "but")
-        and all(t.quote == OUTSIDE for t in tokens[before.last : cue.first])
-    )
+    # "She declared “What a night!” and said …": a quotation between.
+    return bool(gap) and gap[-1] in ("and", "but") and tokens[cue.first - 1].quote == OUTSIDE
 
 
 def _tokens_of(tokens: list[Token], span: TextSpan) -> list[Token]:
@@ -365,7 +396,9 @@ def _outlets_as_via(
     return kept
 
 
-def _headline(text: str, sentence: Sentence, number: int) -> Attribution | None:
+def _headline(
+    text: str, sentence: Sentence, number: int, turns: frozenset[str] = frozenset()
+) -> Attribution | None:
     """ "Russia, N Korea to work together …: Putin", and at the start of a
     line "Lynch: No outside influence on the inquiry" (a headline) or
     "Matthews: Well, speculation is bad." (a transcript's turn)."""
@@ -376,7 +409,7 @@ def _headline(text: str, sentence: Sentence, number: int) -> Attribution | None:
     if match is not None and any(t.quote != OUTSIDE for t in sentence.tokens):
         match = None
     if match is None and (sentence.start == 0 or text[sentence.start - 1] == "\n"):
-        return _speaker_first(line, sentence, number)
+        return _speaker_first(line, sentence, number, turns)
     if match is None:
         return None
     at = sentence.start
@@ -391,9 +424,32 @@ def _headline(text: str, sentence: Sentence, number: int) -> Attribution | None:
     )
 
 
-def _speaker_first(line: str, sentence: Sentence, number: int) -> Attribution | None:
-    """ "Lynch: No outside influence …" at the start of a line."""
+def _a_turn(text: str, sentence: Sentence, turns: frozenset[str]) -> bool:
+    """ "FALLIN: I think he is trying …": a transcript's turn, whatever
+    verbs it holds."""
+    if not turns or (sentence.start and text[sentence.start - 1] != "\n"):
+        return False
+    turn = _TURN.match(text[sentence.start : sentence.end])
+    return turn is not None and turn.group("speaker") in turns
+
+
+def _a_titled_line(text: str, sentence: Sentence) -> bool:
+    """A headline in title case at the start of its line."""
+    if sentence.start and text[sentence.start - 1] != "\n":
+        return False
+    words = [t for t in sentence.tokens if t.word and len(t.text) > 3]
+    return len(words) >= 3 and sum(t.capital for t in words) >= 0.8 * len(words)
+
+
+def _speaker_first(
+    line: str, sentence: Sentence, number: int, turns: frozenset[str] = frozenset()
+) -> Attribution | None:
+    """ "Lynch: No outside influence …" at the start of a line, and a
+    transcript's "TAPPER: …" where `turns` holds the name."""
     match = _SPEAKER_FIRST.match(line)
+    if match is None:
+        turn = _TURN.match(line)
+        match = turn if turn is not None and turn.group("speaker") in turns else None
     if match is None or match.group("speaker").split()[0] in lexicon.NOT_SPEAKERS:
         return None
     # What was said, without the full stop: cut here, not by a pattern
@@ -417,10 +473,20 @@ def attributions(nlp: Language, text: str) -> list[Attribution]:
     """Every attributed statement found in `text`, in text order."""
     found: list[Attribution] = []
     previous: Attribution | None = None
+    names = [m.group(1) for m in _TURNS.finditer(text)]
+    # A name opening two lines makes the text a transcript, and each name in
+    # capitals before a colon at a line's start one of its speakers.
+    turns = frozenset(names) if len(set(names)) < len(names) else frozenset()
     for number, sentence in enumerate(sentences(nlp, text)):
         these = _in_sentence(text, sentence, number, previous)
+        if these and (_a_titled_line(text, sentence) or _a_turn(text, sentence, turns)):
+            # "Obama: I'm Optimistic Americans Will Say No to Trump": the
+            # headline's speaker, not a verb of its title.
+            line = text[sentence.start : sentence.end]
+            first = _speaker_first(line, sentence, number, turns)
+            these = [first] if first else these
         if not these:
-            headline = _headline(text, sentence, number)
+            headline = _headline(text, sentence, number, turns)
             these = [headline] if headline else []
         found += these
         previous = these[-1] if these else None

@@ -101,7 +101,7 @@ AMBIGUOUS = frozenset(
     "note state comment remark post estimate fear blame dispute contest contests "
     # "the Paris attacks", "a program called …", "the DOJ's demand", "a call-in show"
     "attack attacks call calls called demand demands welcome hail praise threat "
-    "question questions joke jokes".split()
+    "question questions joke jokes suspect suspects".split()
 )
 # Forms that are nouns or adjectives far more often than verbs ("state
 # media", "a report", "the charge"): verbs only before "that", ":" or a quote.
@@ -217,6 +217,13 @@ ADVERBS = frozenset("strongly flatly firmly angrily repeatedly publicly privatel
 # Forms of "say" that take "of" or "about" before what is spoken of:
 # "he said of the claim".
 SAY_OF = frozenset("said says say".split())
+# Words that make the cue word before them no verb of speech or thought:
+# "a think tank", "think twice".
+NOT_AFTER_A_CUE = frozenset("tank tanks twice".split())
+# Forms that report speech after "to": "more likely to say", "went on to say".
+SAY_TO = frozenset("say tell".split())
+# "is telling", "'s not saying": the cue's progressive.
+BE_FORMS = frozenset("is are was were am 's 're \u2019s \u2019re".split())
 # When a statement was made, between its cue and a "that": "said Thursday
 # during a taping … that", "said this week that".
 WHEN_WORDS = frozenset(
@@ -225,7 +232,13 @@ WHEN_WORDS = frozenset(
 )
 # After a comma, the words that begin the reporter's own addition to a
 # statement, not more of it: "…, which votes on March 1", "…, although …".
-AFTERTHOUGHTS = frozenset("which although though whereas whom however while".split())
+AFTERTHOUGHTS = frozenset("which although though whereas whom however while compared".split())
+# Before an -ing form, the words that start another act of the speaker's:
+# "… before claiming that …" ("for", "after" and "while" were tried on the
+# development corpus and cut more statements short than they mended).
+BEFORE_AN_ACT = frozenset("before".split())
+SUBJECT_PRONOUNS = frozenset("he she they we i it".split())
+OBJECT_PRONOUNS = frozenset("me him her us them".split())
 # The occasion of a statement: "at a press conference", "during a debate".
 OCCASIONS = frozenset(
     "conference rally event debate hearing meeting interview briefing speech town forum "

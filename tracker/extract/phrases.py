@@ -80,6 +80,8 @@ def _verb_here(tokens: list[Token], i: int, after_cue: bool) -> bool:
     after = tokens[i + 1] if i + 1 < len(tokens) else None
     if word.capital and i > 0:
         return False
+    if progressive(tokens, i):
+        return True  # "Trump is telling a town hall …", "He's not saying what …"
     if before is not None and before.lower in lexicon.PASSIVE_BEFORE:
         return False
     if (
@@ -89,10 +91,24 @@ def _verb_here(tokens: list[Token], i: int, after_cue: bool) -> bool:
         and tokens[i - 2].lower in lexicon.PASSIVE_BEFORE
     ):
         return False  # "Tyson was not asked to speak": a passive too
+    if after is not None and after.lower in lexicon.NOT_AFTER_A_CUE:
+        return False  # "a liberal think tank", "think twice"
+    if (
+        before is not None
+        and before.text[:1].isdigit()
+        and word.lower.endswith("ed")
+        and after is not None
+        and after.word
+        and not after.capital
+        and after.lower != "that"
+    ):
+        return False  # "758 pledged delegates": an adjective ("4 in 10 agreed that" a verb)
     if before is not None and before.lower in ("'s", "\u2019s"):
         return False  # "Trump's reported net worth", "his rival's repeated charges"
     if before is not None and before.lower == "to":
-        return False  # "an effort to maintain", "time to respond": an infinitive
+        # "an effort to maintain", "time to respond", "declined to say": an
+        # infinitive; but "voters are more likely to say", "went on to say".
+        return word.lower in lexicon.SAY_TO and i > 1 and tokens[i - 2].lower in ("likely", "on")
     if after is not None and after.lower in ("by", "of") and word.lower not in lexicon.SAY_OF:
         return False  # "a report by", "claims of"; but "he said of the claim"
     if (
@@ -140,11 +156,32 @@ def _verb_here(tokens: list[Token], i: int, after_cue: bool) -> bool:
     return True
 
 
+def progressive(tokens: list[Token], i: int) -> bool:
+    """ "is telling", "'s not saying", "are already claiming": a cue's -ing
+    form after a form of "be"."""
+    if not tokens[i].lower.endswith("ing"):
+        return False
+    k = i
+    while k > 0 and tokens[k - 1].lower in lexicon.AUXILIARIES:
+        k -= 1
+    if k < 2 or tokens[k - 1].lower not in lexicon.BE_FORMS:
+        return False
+    if tokens[k - 1].lower in ("'s", "\u2019s") and tokens[k - 2].lower not in lexicon.PRONOUNS:
+        return False  # "Trump's telling of a story": a possessive
+    after = tokens[i + 1] if i + 1 < len(tokens) else None
+    # "He is adding to his wins": no statement follows.
+    return after is None or (after.lower != "to" and after.lower not in lexicon.PREPOSITIONS)
+
+
 def speaker_before(tokens: list[Token], cue: Cue) -> list[Token]:
     """The noun phrase that ends where the cue's clause begins."""
     end = cue.first
     while end > 0 and tokens[end - 1].lower in lexicon.AUXILIARIES:
         end -= 1
+    if progressive(tokens, cue.first):
+        end -= 1  # "Trump is telling": the subject before "is"
+        while end > 0 and tokens[end - 1].lower in lexicon.AUXILIARIES:
+            end -= 1
     # "Putin, according to TASS, said", "Putin, 71, said" and "Marley
     # Anderson, 21, a junior from Las Vegas, said": the speaker is before the
     # asides. Each aside is tried from the outermost in: "In March, the
@@ -306,6 +343,15 @@ def speaker_after(tokens: list[Token], start: int) -> list[Token]:
             break
         end += 1
     phrase = tokens[start:end][:MAX_SPEAKER]
+    if end - start > MAX_SPEAKER:
+        # "according to early results of the exit poll conducted by … for
+        # the …": a long source cut where a noun ends, not after "the".
+        while len(phrase) > 1 and (
+            phrase[-1].lower in lexicon.DETERMINERS
+            or phrase[-1].lower in lexicon.PREPOSITIONS
+            or phrase[-1].lower in ("of", "and", "or")
+        ):
+            phrase = phrase[:-1]
     return phrase if _names_speaker(phrase) else []
 
 
@@ -384,6 +430,18 @@ def content_after(
             k = audience + 1
         elif audience > k and all(t.lower in lexicon.AUDIENCE for t in tokens[k:audience]):
             k = audience
+        else:
+            # "told The Washington Post he was not there yet", "told me she
+            # would": what was said starts at its subject's pronoun.
+            for j in range(k + 1, min(stop, k + 6)):
+                if tokens[j].quote != OUTSIDE or tokens[j].text in BOUNDARY:
+                    break
+                if tokens[j].lower in lexicon.SUBJECT_PRONOUNS and all(
+                    t.capital or t.lower in lexicon.OBJECT_PRONOUNS or t.lower == "the"
+                    for t in tokens[k:j]
+                ):
+                    k = j
+                    break
     if lemma in lexicon.PLEDGE_TO and k < stop and tokens[k].lower == "to":
         k += 1  # "pledged to build": what is pledged is building
     end = stop
@@ -418,6 +476,21 @@ def _without_setting(body: list[Token]) -> list[Token]:
             return body[:k]
         if token.text == "," and following.lower in lexicon.AFTERTHOUGHTS:
             return body[:k]  # "…, which votes on March 1", "…, although he …"
+        if (
+            token.lower in lexicon.BEFORE_AN_ACT
+            and following.quote == OUTSIDE
+            and following.lower.endswith("ing")
+            and len(following.lower) > 4
+        ):
+            return body[:k]  # "… before claiming that …"
+        if token.text == "(" and body[k - 1].text in END:
+            return body[:k]  # "… within reach. (The chances of that are slim.)"
+        if (
+            token.lower == "on"
+            and any(t.lower == "condition" for t in body[k + 1 : k + 3])
+            and any(t.lower == "anonymity" for t in body[k + 2 : k + 5])
+        ):
+            return body[:k]  # "… only on the condition of anonymity because …"
         if (
             token.lower == "and"
             and following.quote == OUTSIDE
