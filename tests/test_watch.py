@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import Runner
 from tests.test_load import snapshot
-from tests.webserver import Item, WebServer, atom, rss
+from tests.webserver import Item, Route, WebServer, atom, rss
 from tracker.ingest import feeds
 from tracker.record.models import Change, Claim, Feed, FeedEntry, QueuedProposal, Source
 
@@ -315,3 +315,91 @@ def review(run: Runner, source: str, answers: str) -> Any:
     from tracker.cli import cli
 
     return CliRunner().invoke(cli, ["--db", run.url, "extract", source, "--review"], input=answers)
+
+
+def test_redirects_are_followed_to_the_feed_and_the_article(
+    run: Runner, seeded: Engine, web: WebServer
+) -> None:
+    web.page("/2025/zembla", ZEMBLA)
+    web.redirect("/z", "/2025/zembla", status=301)
+    web.feed("/news.rss", rss([Item("z", web.url("/z"))]))
+    old = web.redirect("/old.rss", "/news.rss", status=301)
+    out = ok(run("watch", old, "--once", "--allow-private"))
+    assert out.splitlines()[-1] == f"feed {old}: 1 source(s) added, 0 updated"
+    with Session(seeded) as session:
+        url = session.scalars(select(Source.url).where(Source.key == ZEMBLA_KEY)).one()
+        # The source is where its text was read; the feed, as asked for.
+        assert url == web.url("/2025/zembla")
+        assert session.scalars(select(Feed.url)).one() == old
+
+
+def test_last_modified_goes_back_as_if_modified_since(
+    run: Runner, seeded: Engine, web: WebServer
+) -> None:
+    stamp = "Tue, 04 Mar 2025 10:00:00 GMT"
+    feed = web.feed("/news.atom", atom([]), "application/atom+xml", last_modified=stamp)
+    assert ok(run("watch", feed, "--once", "--allow-private")) == (
+        f"feed {feed}: 0 source(s) added, 0 updated\n"
+    )
+    again = ok(run("watch", feed, "--once", "--allow-private"))
+    assert again == f"feed {feed}: not modified since the last run\n"
+    assert web.requests[-1].headers["If-Modified-Since"] == stamp
+    assert "If-None-Match" not in web.requests[-1].headers
+
+
+def test_a_304_is_an_answer_only_to_a_conditional_request(web: WebServer) -> None:
+    from tracker.errors import FetchError
+    from tracker.ingest import download
+
+    web.routes["/x"] = Route(status=304)
+    with pytest.raises(FetchError, match="the server answered 304 Not Modified"):
+        download.fetch(web.url("/x"), allow_private=True)
+    got = download.fetch(web.url("/x"), allow_private=True, headers={"If-None-Match": '"a"'})
+    assert (got.status, got.body) == (304, b"")
+    # A 3xx with no Location is an answer too, never a traceback.
+    web.routes["/y"] = Route(status=300)
+    with pytest.raises(FetchError, match="the server answered 300 Multiple Choices"):
+        download.fetch(web.url("/y"), allow_private=True)
+
+
+def test_without_once_it_reads_again_after_the_interval(
+    run: Runner, seeded: Engine, web: WebServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    feed = serve_two(web)
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        if len(slept) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(time, "sleep", sleep)
+    result = run("watch", feed, "--interval", "5", "--allow-private")
+    assert slept == [300.0, 300.0]
+    assert web.asked("/news.rss") == 2 and web.asked("/zembla") == 1
+    assert result.stdout.count("2 entries seen before") == 1
+
+
+def test_an_article_the_record_refuses_is_one_line_and_the_rest_is_stored(
+    run: Runner, seeded: Engine, web: WebServer
+) -> None:
+    """A plain-text page keeps its control characters (HTML's extraction
+    drops them), which the record refuses: that entry is one line, its
+    savepoint rolled back; the next entry is stored, the feed's title
+    standing for the outlet a text file does not name."""
+    bad = web.page("/bad.txt", "Tankers\n\nAna \x1b[31mKovac said it was a lie.\n", "text/plain")
+    good = web.page("/good.txt", 'Tankers\n\n"It is a lie," Ana Kovac said.\n', "text/plain")
+    feed = web.feed("/n.rss", rss([Item("bad", bad), Item("good", good)]))
+    before = counts(seeded)
+    result = run("watch", feed, "--once", "--allow-private")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"feed {feed}: entry bad: {bad}: source 'example-wire':")
+    assert "control character (U+001B)" in result.stderr
+    assert counts(seeded)["sources"] == before["sources"] + 1
+    assert counts(seeded)["feed_entries"] == 1
+    with Session(seeded) as session:
+        outlet = session.scalars(select(Source.outlet).where(Source.url == good)).one()
+        assert outlet == "Example Wire"
+    assert [q["speaker"] for q in queue_json(run)] == ["Ana Kovac"]
