@@ -66,12 +66,16 @@ def watch(
       tracker watch https://example.org/world.rss --once
       tracker watch https://example.org/feed.atom https://example.net/rss --interval 60
     """
-    from tracker.extract.propose import pipeline
+    from importlib.util import find_spec
+
+    from tracker.extract.propose import ExtractUnavailable, pipeline
     from tracker.extract.queue import queue_source
     from tracker.ingest.feeds import watch as watch_feeds
     from tracker.render.terminal import error_line, printable
 
-    nlp = pipeline()  # before any fetch: extraction is what the sources are for
+    if find_spec("spacy") is None:  # said before any fetch: extraction is what they are for
+        pipeline()  # raises ExtractUnavailable, saying what to install
+        raise ExtractUnavailable("spaCy is not installed")
     context = change_context(ctx)
     while True:
         failed = False
@@ -79,7 +83,9 @@ def watch(
             runs = watch_feeds(
                 engine,
                 feeds,
-                lambda session, key: queue_source(session, key, nlp),
+                # spaCy loaded only when a source is new or changed (seconds
+                # of a run that finds nothing new, otherwise).
+                lambda session, key: queue_source(session, key, pipeline()),
                 context,
                 allow_private=allow_private,
                 timeout=timeout,
