@@ -177,10 +177,28 @@ def test_every_logged_column_is_in_the_images(seeded: Engine) -> None:
     with seeded.connect() as connection:
         connection.begin()
         connection.execute(text("INSERT INTO open_change (change_id, capture) VALUES (99, 'full')"))
+        # A feed watched, its entry and a queued proposal (the seeds have none).
+        connection.execute(text("INSERT INTO feeds (id, url) VALUES (1, 'https://f.example/')"))
+        connection.execute(
+            text(
+                "INSERT INTO feed_entries (feed_id, entry_id, link, fingerprint, source_id)"
+                " VALUES (1, 'e', 'https://f.example/e', 'x', 1)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO queued_proposals (source_id, position, cue_start, content_start,"
+                " content_end, speaker, cue, content, stance, actors, claim_text, flagged,"
+                " queued_at) VALUES (1, 1, 0, 0, 1, 's', 'said', 'c', 'asserts', '', 'C.',"
+                " false, '2026-01-01 00:00:00')"
+            )
+        )
         for table in reversed(list(LOGGED)):
             connection.execute(text(f"DELETE FROM {table}"))
         logged = connection.execute(
-            text("SELECT table_name, before FROM change_rows WHERE change_id = 99")
+            text(
+                "SELECT table_name, before FROM change_rows WHERE change_id = 99 AND op = 'delete'"
+            )
         ).all()
         connection.rollback()
     seen: dict[str, set[str]] = {}

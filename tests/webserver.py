@@ -9,15 +9,20 @@ answers) and reads back what was asked of it.
         assert web.requests[-1].headers["User-Agent"].startswith("tracker/")
 
 The fixture `web` is imported by tests/conftest.py, so every test can ask
-for it; later work (feeds, `tracker watch`) serves RSS and Atom the same way.
+for it. Feeds for `tracker watch` are built by `rss` and `atom` and served
+with `web.feed`, which answers a conditional request (If-None-Match,
+If-Modified-Since) with 304 when the validators match, as a server does.
+
+    web.feed("/news.rss", rss([Item("a1", web.url("/a"), "Title")]), etag='"v1"')
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from xml.sax.saxutils import escape
 
 import pytest
 
@@ -32,6 +37,9 @@ class Route:
     delay: float = 0.0  # seconds before the status line: a slow server
     drip: float = 0.0  # seconds between bytes of the body: a server that dribbles
     content_length: bool = True  # False: no Content-Length, the body ends at close
+    # Validators: a request sending them back is answered 304 Not Modified.
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,24 @@ class WebServer:
         self.routes[path] = Route(body=raw, headers=headers, **options)  # type: ignore[arg-type]
         return self.url(path)
 
+    def feed(
+        self,
+        path: str,
+        body: str,
+        content_type: str = "application/rss+xml; charset=utf-8",
+        etag: str | None = None,
+        last_modified: str | None = None,
+        **options: object,
+    ) -> str:
+        """Serve a feed at `path`, with its validators; returns its URL."""
+        url = self.page(path, body, content_type, **options)
+        route = self.routes[path]
+        route.etag, route.last_modified = etag, last_modified
+        for name, value in (("ETag", etag), ("Last-Modified", last_modified)):
+            if value:
+                route.headers[name] = value
+        return url
+
     def redirect(self, path: str, to: str, status: int = 302) -> str:
         self.routes[path] = Route(status=status, headers={"Location": to})
         return self.url(path)
@@ -103,6 +129,12 @@ class _Handler(BaseHTTPRequestHandler):
             route = Route(b"not found", status=404, headers={"Content-Type": "text/plain"})
         if route.delay and web.stopping.wait(route.delay):
             return
+        if _not_modified(
+            route, self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")
+        ):
+            self.send_response(304)
+            self.end_headers()
+            return
         chunks = [route.body] if isinstance(route.body, bytes) else route.body()
         try:
             self.send_response(route.status)
@@ -122,6 +154,74 @@ class _Handler(BaseHTTPRequestHandler):
                         return
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up, as it should on a huge or slow answer
+
+
+def _not_modified(route: Route, etag: str | None, since: str | None) -> bool:
+    if route.etag and etag:
+        return etag == route.etag
+    return bool(route.last_modified and since and since == route.last_modified)
+
+
+@dataclass(frozen=True)
+class Item:
+    """A feed entry: its id, its article's link, and what the feed says of it."""
+
+    id: str | None
+    link: str | None
+    title: str = "An article"
+    updated: str = "2025-03-04T10:00:00Z"
+    summary: str = ""
+
+
+def rss(items: Sequence[Item], title: str = "Example Wire") -> str:
+    """An RSS 2.0 document of `items` (pubDate from `updated`)."""
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<rss version="2.0"><channel>',
+        f"<title>{escape(title)}</title><link>https://wire.example.org/</link>",
+        "<description>News</description>",
+    ]
+    for item in items:
+        out.append("<item>")
+        out.append(f"<title>{escape(item.title)}</title>")
+        if item.link is not None:
+            out.append(f"<link>{escape(item.link)}</link>")
+        if item.id is not None:
+            out.append(f'<guid isPermaLink="false">{escape(item.id)}</guid>')
+        out.append(f"<pubDate>{_rfc822(item.updated)}</pubDate>")
+        out.append(f"<description>{escape(item.summary)}</description>")
+        out.append("</item>")
+    out.append("</channel></rss>")
+    return "\n".join(out) + "\n"
+
+
+def atom(items: Sequence[Item], title: str = "Example Wire") -> str:
+    """An Atom (RFC 4287) document of `items`."""
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"<title>{escape(title)}</title><id>urn:example:feed</id>",
+        "<updated>2025-03-04T10:00:00Z</updated>",
+    ]
+    for item in items:
+        out.append("<entry>")
+        out.append(f"<title>{escape(item.title)}</title>")
+        if item.id is not None:
+            out.append(f"<id>{escape(item.id)}</id>")
+        if item.link is not None:
+            out.append(f'<link rel="alternate" href="{escape(item.link, {chr(34): "&quot;"})}"/>')
+        out.append(f"<updated>{escape(item.updated)}</updated>")
+        out.append(f"<summary>{escape(item.summary)}</summary>")
+        out.append("</entry>")
+    out.append("</feed>")
+    return "\n".join(out) + "\n"
+
+
+def _rfc822(iso: str) -> str:
+    import datetime as dt
+    from email.utils import format_datetime
+
+    return format_datetime(dt.datetime.fromisoformat(iso.replace("Z", "+00:00")), usegmt=True)
 
 
 @pytest.fixture

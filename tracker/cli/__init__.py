@@ -17,7 +17,16 @@ from typing import Any
 import click
 
 from tracker import __version__
-from tracker.cli import adding, editing, fixing, history, publishing, reviewing, serving
+from tracker.cli import (
+    adding,
+    editing,
+    fixing,
+    history,
+    publishing,
+    reviewing,
+    serving,
+    watching,
+)
 from tracker.cli.common import (
     change_context,
     claim_filter,
@@ -516,6 +525,7 @@ for command in [
     *history.COMMANDS,
     *serving.COMMANDS,
     *publishing.COMMANDS,
+    *watching.COMMANDS,
 ]:
     cli.add_command(command)
 adding.add.add_command(reviewing.EVIDENCE)

@@ -69,6 +69,7 @@ def extract(ctx: click.Context, target: str, fmt: str, review: bool, accept_all:
       tracker extract star-advertiser-20240618 -f yaml > proposed.yaml
       tracker extract star-advertiser-20240618 --review
     """
+    from tracker.extract import queue
     from tracker.extract import review as reviewing
     from tracker.extract.propose import pipeline, propose
     from tracker.ingest import edit
@@ -99,6 +100,8 @@ def extract(ctx: click.Context, target: str, fmt: str, review: bool, accept_all:
             text, source_key = source.text, source.key
             stored, published = source.key, None
         proposals = propose(session, text, nlp, stored, published)
+        # A watched source's review asks about its queued proposals only.
+        spans = queue.queued_spans(session, stored) if stored and (review or accept_all) else set()
         if fmt == "yaml" and not (review or accept_all):
             header = (
                 f"Proposed by `tracker extract {target}`: check each claim against the"
@@ -123,12 +126,25 @@ def extract(ctx: click.Context, target: str, fmt: str, review: bool, accept_all:
             "No attributed statements found.",
         )
         return
+    only = queue.pending(proposals, spans) if spans else None
+    # Queued, but no longer proposed (the rules or the text changed since).
+    cleared = spans - {queue.span(p) for p in proposals}
+    if cleared:
+        echo(
+            f"{len(cleared)} queued proposal(s) of {source_key} are no longer proposed:"
+            " taken off the queue"
+        )
     if accept_all:
         decisions = reviewing.accepted(proposals)
-        held = reviewing.held_back(proposals)
+        if only is not None:
+            decisions = [d for d in decisions if d.number in only]
+        pool = proposals if only is None else [p for n, p in enumerate(proposals, 1) if n in only]
+        held = reviewing.held_back(pool)
         if held:
             click.echo(held, err=True)
+        cleared |= {queue.span(d.proposal) for d in decisions}
     else:
+        decided: list[int] = []
         decisions = reviewing.review(
             proposals,
             # Skip by default; a denial's targets default to the first choice.
@@ -140,12 +156,20 @@ def extract(ctx: click.Context, target: str, fmt: str, review: bool, accept_all:
             ),
             edit_text=lambda text: click.prompt("claim text", default=text),
             say=lambda text: echo(text),
+            only=only,
+            reviewed=decided.append,
         )
-    if not decisions:
+        cleared |= {queue.span(proposals[n - 1]) for n in decided}
+    if not decisions and not (spans and cleared):
         echo("Nothing accepted: nothing written.")
         return
     with writing(ctx) as session:
-        written = reviewing.write(session, source_key, decisions)
+        written = reviewing.write(session, source_key, decisions) if decisions else []
+        off = queue.clear(session, source_key, cleared & spans)
     for w in written:
         echo(w.message)
-    echo(f"Wrote {len(decisions)} of {len(proposals)} proposals.")
+    total = len(only) if only is not None else len(proposals)
+    echo(f"Wrote {len(decisions)} of {total} proposals.")
+    if spans:
+        left = len(spans) - off
+        echo(f"Took {off} proposal(s) of {source_key} off the review queue; {left} left on it.")

@@ -8,7 +8,7 @@ transaction, through the loader's checks, all or nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import yaml
@@ -197,18 +197,30 @@ def choose_speaker(
 
 
 def review(
-    proposals: list[Proposal], ask: Ask, edit_text: Edit, say: Callable[[str], None]
+    proposals: list[Proposal],
+    ask: Ask,
+    edit_text: Edit,
+    say: Callable[[str], None],
+    only: Collection[int] | None = None,
+    reviewed: Callable[[int], None] | None = None,
 ) -> list[Decision]:
     """Walk the proposals. Where the speaker is unresolved or has other
     candidates, first who said it (`choose_speaker`); then a(ccept),
     e(dit), s(kip), l(ink to the best recorded claim it repeats), w(ho
     said it: change the speaker) or q(uit: keep what was accepted, skip
-    the rest)."""
+    the rest). `only`: the numbers (from 1) of those to ask about (a
+    review queue's), the others passed over; `reviewed` is told the
+    number of each one decided (accepted, edited, linked or skipped), not
+    of those a quit left."""
     decisions: list[Decision] = []
+    done = reviewed or (lambda number: None)
     for number, p in enumerate(proposals, 1):
+        if only is not None and number not in only:
+            continue
         say(describe(number, len(proposals), p, proposals))
         if p.recorded:
             say("  (skipped: already recorded)")
+            done(number)
             continue
         speaker: Speaker | None = p.speaker
         if p.speaker.candidates or not p.speaker.resolved:
@@ -218,6 +230,7 @@ def review(
             speaker = chosen if isinstance(chosen, Speaker) else None
             if speaker is None:
                 say("  (skipped: no speaker)")
+                done(number)
                 continue
             if speaker is not p.speaker:
                 say(f"  speaker: {who(speaker)}")
@@ -234,6 +247,7 @@ def review(
             answer = ask(prompt, choices)
         if answer == "q":
             break
+        done(number)
         chosen_speaker = None if speaker is p.speaker else speaker
         if answer == "a":
             decisions.append(

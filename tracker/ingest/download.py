@@ -79,6 +79,9 @@ class Download:
     fetched_at: dt.datetime  # UTC, when the body was read
     redirects: tuple[str, ...] = ()  # each address redirected to, in order
     headers: Mapping[str, str] = field(default_factory=dict)  # the final response's
+    # 304: the page has not changed since the validators sent (a conditional
+    # request, headers If-None-Match or If-Modified-Since); its body is empty.
+    status: int = 200
 
 
 def refusal(address: str) -> str | None:
@@ -299,7 +302,9 @@ def fetch(
     of tracker.limits). A body of a media type not in `accept` is refused
     (one with no Content-Type is returned, `media_type` None: the caller
     decides). Any failure is a FetchError naming `url` (AddressRefused for an
-    address that is not public, unless `allow_private`)."""
+    address that is not public, unless `allow_private`). A conditional
+    request (`headers` give If-None-Match or If-Modified-Since) answered
+    304 Not Modified is a Download of `status` 304 and no body."""
     timeout = FETCH_TIMEOUT if timeout is None else timeout
     max_bytes = MAX_FETCH_BYTES if max_bytes is None else max_bytes
     max_redirects = MAX_REDIRECTS if max_redirects is None else max_redirects
@@ -325,7 +330,10 @@ def fetch(
                 response = transport.handle_request(request)
                 response.request = request
                 try:
-                    if not response.is_redirect:
+                    if response.status_code == 304 and _conditional(request_headers):
+                        return _unchanged(start, response, redirects)
+                    # A 3xx without a Location (300, 304) is an answer, not a redirect.
+                    if not response.has_redirect_location:
                         return _read(start, response, accept, max_bytes, redirects)
                     location = response.headers["location"]
                     lead = f"{start}: redirects to {location!r}"
@@ -354,6 +362,24 @@ def fetch(
         raise FetchError(f"{start}: cannot connect: {exc}") from None
     except (httpx.HTTPError, httpcore.ProtocolError, httpcore.NetworkError) as exc:
         raise FetchError(f"{start}: the fetch failed: {exc or type(exc).__name__}") from None
+
+
+def _conditional(headers: Mapping[str, str]) -> bool:
+    return any(h.lower() in ("if-none-match", "if-modified-since") for h in headers)
+
+
+def _unchanged(start: httpx.URL, response: httpx.Response, redirects: list[str]) -> Download:
+    return Download(
+        url=str(start),
+        final_url=str(response.url),
+        media_type=None,
+        charset=None,
+        body=b"",
+        fetched_at=dt.datetime.now(dt.UTC),
+        redirects=tuple(redirects),
+        headers=dict(response.headers.items()),
+        status=304,
+    )
 
 
 def _read(

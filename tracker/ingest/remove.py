@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from tracker.errors import InputError
@@ -29,6 +29,8 @@ from tracker.record.models import (
     Claim,
     Claimant,
     Evidence,
+    FeedEntry,
+    QueuedProposal,
     Relation,
     Review,
     Role,
@@ -141,6 +143,12 @@ def remove_source(session: Session, key: str, with_appearances: bool = False) ->
     for appearance in quoted:
         session.delete(appearance)
     session.execute(delete(SourceCredit).where(SourceCredit.source_id == source.id))
+    # What `tracker watch` queued of it goes with it; its feed entry stays
+    # seen, so that the next run does not add the article again.
+    session.execute(delete(QueuedProposal).where(QueuedProposal.source_id == source.id))
+    session.execute(
+        update(FeedEntry).where(FeedEntry.source_id == source.id).values(source_id=None)
+    )
     session.flush()
     session.delete(source)
     session.flush()

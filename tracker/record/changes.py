@@ -63,6 +63,10 @@ LOGGED: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "reviews": (("id",), {"claim_id": "claim_id", "actor_id": "reviewer_id"}),
     # Evidence of a review belongs to the review's claim (looked up by the trigger).
     "evidence": (("id",), {"claim_id": "claim_id"}),
+    # `tracker watch` (migration 0010): what it read, and what it queued.
+    "feeds": (("id",), {}),
+    "feed_entries": (("id",), {"source_id": "source_id"}),
+    "queued_proposals": (("id",), {"source_id": "source_id"}),
 }
 
 

@@ -23,7 +23,7 @@ ENV_VAR = "TRACKER_DATABASE_URL"
 # The newest migration in migrations/versions; tests check the two agree.
 # Every revision this tracker's migrations know, oldest first (a test holds it
 # to Alembic's history): a database at any other was written by a newer tracker.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
 SCHEMA_REVISION = REVISIONS[-1]
 SQLITE_BUSY_TIMEOUT_MS = 5000
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    DateTime,
     Float,
     ForeignKey,
     ForeignKeyConstraint,
@@ -454,6 +455,83 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
 
 
+class Feed(Base):
+    """An RSS or Atom feed `tracker watch` reads (tracker.ingest.feeds), and
+    the validators its server gave last time, sent back as conditional
+    headers (If-None-Match, If-Modified-Since) so an unchanged feed costs one
+    short answer."""
+
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)  # as asked for, normalised
+    title: Mapped[str | None] = mapped_column(String(500))
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+
+
+class FeedEntry(Base):
+    """An entry of a feed that `tracker watch` has read: its article is a
+    source. Seen again with the same fingerprint, it is passed over; with
+    another (the entry was updated), its article is fetched again."""
+
+    __tablename__ = "feed_entries"
+    __table_args__ = (UniqueConstraint("feed_id", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="RESTRICT"))
+    # The entry's own id (RSS guid, Atom id), else its link.
+    entry_id: Mapped[str] = mapped_column(String(2000))
+    link: Mapped[str] = mapped_column(String(2000))
+    # SHA-256 of what the feed says of the entry (link, title, dates, summary).
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    # None once the source is removed: the entry stays seen, not added again.
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="RESTRICT"), index=True
+    )
+
+
+class QueuedProposal(Base):
+    """A proposal `tracker extract` made for a watched source, waiting for a
+    person: `tracker queue` lists it, `extract SOURCE --review` asks about
+    it, and an accept or a skip takes it off. What is shown is kept as it was
+    proposed; a review proposes anew and asks about the proposals at these
+    offsets, so links to claims recorded since are seen."""
+
+    __tablename__ = "queued_proposals"
+    __table_args__ = (
+        # Named: the convention's name would pass PostgreSQL's 63 characters.
+        UniqueConstraint(
+            "source_id",
+            "cue_start",
+            "content_start",
+            "content_end",
+            name="uq_queued_proposals_span",
+        ),
+        CheckConstraint("0 <= content_start AND content_start < content_end", name="content"),
+        Index("ix_queued_proposals_flagged", "flagged"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="RESTRICT"))
+    position: Mapped[int] = mapped_column(Integer)  # its number among the source's proposals
+    cue_start: Mapped[int] = mapped_column(Integer)
+    content_start: Mapped[int] = mapped_column(Integer)
+    content_end: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str] = mapped_column(Text)  # as the text names them
+    cue: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    stance: Mapped[str] = mapped_column(String(20))
+    # Who said it, as proposed: actors, a new actor, or the candidates.
+    actors: Mapped[str] = mapped_column(Text)
+    claim_text: Mapped[str] = mapped_column(Text)
+    # JSON: the recorded claims it denies or disputes, [{"id", "relation", "score"}].
+    answers: Mapped[str | None] = mapped_column(Text)
+    # It denies or disputes a recorded claim: listed first.
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    queued_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 # The change log's tables belong to the same metadata: whoever reads the
 # schema from here (the migrations, the drift test, `db check`) sees them.
 from tracker.record.changes import Change, ChangeRow, OpenChange  # noqa: E402
@@ -470,8 +548,11 @@ __all__ = [
     "Claim",
     "Claimant",
     "Evidence",
+    "Feed",
+    "FeedEntry",
     "Key",
     "OpenChange",
+    "QueuedProposal",
     "Relation",
     "Review",
     "Role",
