@@ -68,6 +68,7 @@ class Values:
         self.form = form
         self.data = data
         self.fields = {f.name: f for f in form.fields}
+        self.fetched: dict[str, Any] = {}  # what an Action's `prepare` got
 
     def _option(self, name: str) -> str:
         f = self.fields[name]
@@ -192,6 +193,10 @@ class Action:
     # A typo-level fix: logged, never shown among a claim's corrections.
     silent: Callable[[Values], bool] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Work done before the write's transaction (a page fetched from the web:
+    # the write lock is not held while it is read); it leaves what it got in
+    # `values.fetched`.
+    prepare: Callable[[Desk, Values], None] | None = None
 
 
 def _desk(request: Request) -> Desk:
@@ -261,6 +266,8 @@ def handler(action: Action) -> Callable[[Request], Any]:
         shown = {k: v for k, v in data.items() if isinstance(v, str)}
 
         def write() -> Written:
+            if action.prepare is not None:
+                action.prepare(_desk(request), values)
             command = values.command(action.arguments(key, values))
             assert found.name is not None  # an editor is someone
             silent = action.silent(values) if action.silent else False
