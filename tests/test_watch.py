@@ -403,3 +403,19 @@ def test_an_article_the_record_refuses_is_one_line_and_the_rest_is_stored(
         outlet = session.scalars(select(Source.outlet).where(Source.url == good)).one()
         assert outlet == "Example Wire"
     assert [q["speaker"] for q in queue_json(run)] == ["Ana Kovac"]
+
+
+def test_entries_past_a_runs_bound_wait_for_the_next_run(
+    seeded: Engine, web: WebServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feeds, "MAX_ENTRIES", 1)
+    body = 'Talks\n\n"Talks will resume in May," Ana Kovac said of round {n}.\n'
+    pages = [web.page(f"/{n}.txt", body.format(n=n), "text/plain") for n in range(3)]
+    feed = web.feed("/n.rss", rss([Item(str(n), page) for n, page in enumerate(pages)]))
+    first = feeds.watch_feed(seeded, feed, allow_private=True)
+    assert len(first.added) == 1 and not first.ok
+    assert first.errors == [f"feed {feed}: 2 new entries past the first 1 left for the next run"]
+    second = feeds.watch_feed(seeded, feed, allow_private=True)
+    assert (len(second.added), second.seen) == (1, 1)
+    third = feeds.watch_feed(seeded, feed, allow_private=True)
+    assert (len(third.added), third.seen, third.ok) == (1, 2, True)

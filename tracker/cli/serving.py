@@ -41,8 +41,21 @@ def _web() -> None:
     is_flag=True,
     help="Send the session cookie over HTTPS only (behind a TLS proxy).",
 )
+@click.option(
+    "--allow-private-fetch",
+    is_flag=True,
+    help="Let the add-source form fetch pages from private, loopback and link-local"
+    " addresses (your own network); refused otherwise, against server-side request forgery.",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, read_only: bool, secure_cookies: bool) -> None:
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    read_only: bool,
+    secure_cookies: bool,
+    allow_private_fetch: bool,
+) -> None:
     """Serve the record in a browser: contests, claims, actors, sources,
     search, timeline and topics, each with its JSON beside it.
 
@@ -60,7 +73,7 @@ def serve(ctx: click.Context, host: str, port: int, read_only: bool, secure_cook
     _web()
     from tracker.web import server
 
-    desk = server.prepare(ctx.obj["url"], host, read_only)
+    desk = server.prepare(ctx.obj["url"], host, read_only, allow_private_fetch)
     shown = f"[{host}]" if ":" in host else host
     mode = "read-only, no sign-in" if read_only else "sign-in when users exist"
     click.echo(f"serving {desk.url.split('://')[0]} at http://{shown}:{port}/ ({mode})", err=True)

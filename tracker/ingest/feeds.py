@@ -49,9 +49,11 @@ FEED_TYPES = (
     "application/xml",
     "text/xml",
 )
-# Entries read from one feed in one run (a feed keeps its latest few dozen):
-# past this, the rest wait for the next run.
+# New or updated entries whose articles one run fetches from one feed (a
+# feed keeps its latest few dozen): past this, the rest wait for the next run.
 MAX_ENTRIES = 200
+# Entries read of one feed document at all: past this, they are not looked at.
+MAX_FEED_ENTRIES = 5000
 _VALIDATOR_LENGTH = {"etag": 500, "last_modified": 100}  # the columns' sizes
 
 # (session, source id) -> what was done with it, one line (or None): called
@@ -77,7 +79,7 @@ class ReadFeed:
     entries: tuple[Entry, ...] = ()
     etag: str | None = None
     last_modified: str | None = None
-    more: int = 0  # entries past MAX_ENTRIES, left for the next run
+    more: int = 0  # entries past MAX_FEED_ENTRIES, not looked at
 
 
 @dataclass
@@ -159,7 +161,7 @@ def parse(body: bytes, url: str, headers: dict[str, str] | None = None) -> ReadF
         entry_id = _text(item.get("id"), MAX_URL_LENGTH) or link
         if link is None or entry_id is None or entry_id in entries:
             continue  # nothing to fetch, or the same entry twice
-        if len(entries) == MAX_ENTRIES:
+        if len(entries) == MAX_FEED_ENTRIES:
             more += 1
             continue
         title = _text(item.get("title"))
@@ -301,18 +303,27 @@ def watch_feed(
         run.unchanged = True
         return run
     fetched: list[tuple[Entry, webpage.WebPage]] = []
+    tried = waiting = 0
     for entry in feed.entries:
         seen = known.entries.get(entry.entry_id)
         if seen is not None and seen[0] == entry.fingerprint:
             run.seen += 1
             continue
+        if tried == MAX_ENTRIES:
+            waiting += 1
+            continue
+        tried += 1
         try:
             fetched.append((entry, webpage.fetch_page(entry.link, **bounds)))
         except FetchError as exc:
             run.errors.append(f"feed {url}: entry {entry.entry_id}: {exc}")
+    if waiting:
+        run.errors.append(
+            f"feed {url}: {waiting} new entries past the first {MAX_ENTRIES} left for the next run"
+        )
     if feed.more:
         run.errors.append(
-            f"feed {url}: {feed.more} entries past the first {MAX_ENTRIES} left for the next run"
+            f"feed {url}: {feed.more} entries past the first {MAX_FEED_ENTRIES} not read"
         )
     with lock.transaction(engine, context) as session:
         feed_id = _feed_row(session, url).id

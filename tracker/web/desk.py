@@ -32,6 +32,9 @@ class Desk:
     read_only: bool
     reader: Engine
     writer: Engine | None
+    # A page the add-source form names by address is fetched from private,
+    # loopback and link-local addresses too (`tracker serve --allow-private-fetch`).
+    allow_private_fetch: bool = False
 
     @classmethod
     def open(cls, url: str | None, read_only: bool) -> Desk:

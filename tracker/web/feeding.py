@@ -16,13 +16,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
-from tracker.errors import InputError
-from tracker.ingest import adding, edit, sourcefile
+from tracker.errors import AddressRefused, InputError
+from tracker.ingest import adding, edit, sourcefile, webpage
 from tracker.ingest.edit import Written
 from tracker.ingest.verdicts import typed_evidence, typed_review
 from tracker.query import queries
 from tracker.query.similar import refuse_resembling
 from tracker.vocabulary import COUNTER_RELATIONS, EVIDENCE_STANCES, RELATION_TYPES
+from tracker.web.desk import Desk
 from tracker.web.forms import Action, Field, Form, FormError, Values, claim_shown, upload_name
 from tracker.web.security import MAX_UPLOAD
 
@@ -268,7 +269,13 @@ ADD_SOURCE = Form(
             "The article: an HTML page saved from a browser, or a text or Markdown file",
             None,
             "file",
-            required=True,
+        ),
+        Field(
+            "fetch",
+            "Or its address (http or https), fetched by the server",
+            None,
+            help="Fetched within 30 s and 16 MiB; never from inside the network unless"
+            " the server was started with --allow-private-fetch.",
         ),
         Field("id", "Its id (default: from outlet and date)", "--id"),
         Field("title", "Title (default: what the file says)", "--title"),
@@ -287,21 +294,46 @@ ADD_SOURCE = Form(
 )
 
 
+def _fetch_source(desk: Desk, values: Values) -> None:
+    """The page the form names by address, fetched before the write begins,
+    as `tracker add source URL` fetches it (SSRF-guarded unless the server
+    allows private addresses)."""
+    url = values.text("fetch")
+    if url is None:
+        return
+    if values.upload("file") is not None:
+        raise FormError("Give the file or its address, not both.")
+    try:
+        page = webpage.fetch_page(url.strip(), allow_private=desk.allow_private_fetch)
+    except AddressRefused as exc:
+        raise AddressRefused(
+            f"{exc} (a server started with --allow-private-fetch fetches it)"
+        ) from None
+    values.fetched["page"] = page
+
+
 def _add_source(session: Session, values: Values, key: str) -> Written:
+    page = values.fetched.get("page")
     upload = values.upload("file")
-    if upload is None:
+    if page is not None:
+        found, name = page.found, page.download.final_url
+        at = webpage.sources_at(session, page)
+        if at:  # fetched again, as `add source URL` again: the page's edits followed
+            return webpage.refetch(session, at[0], page).written
+    elif upload is None:
         raise FormError("Missing argument 'FILE|URL'.")
-    name = upload_name(upload)
-    raw = upload.file.read(MAX_UPLOAD + 1)
-    if len(raw) > MAX_UPLOAD:
-        raise FormError(f"{name}: larger than {MAX_UPLOAD // 2**20} MiB")
-    suffix = PurePath(name).suffix.lower()
-    found = sourcefile.from_bytes(
-        raw,
-        name,
-        html=True if suffix in sourcefile.HTML_SUFFIXES else None,
-        markdown=suffix in sourcefile.MARKDOWN_SUFFIXES,
-    )
+    else:
+        name = upload_name(upload)
+        raw = upload.file.read(MAX_UPLOAD + 1)
+        if len(raw) > MAX_UPLOAD:
+            raise FormError(f"{name}: larger than {MAX_UPLOAD // 2**20} MiB")
+        suffix = PurePath(name).suffix.lower()
+        found = sourcefile.from_bytes(
+            raw,
+            name,
+            html=True if suffix in sourcefile.HTML_SUFFIXES else None,
+            markdown=suffix in sourcefile.MARKDOWN_SUFFIXES,
+        )
     given = adding.SourceFields(
         key=values.text("id"),
         title=values.text("title"),
@@ -319,4 +351,11 @@ def _add_source(session: Session, values: Values, key: str) -> Written:
     return written
 
 
-ACTIONS["add_source"] = Action(ADD_SOURCE, "form.html.j2", _add_source, arguments=lambda k, v: [])
+ACTIONS["add_source"] = Action(
+    ADD_SOURCE,
+    "form.html.j2",
+    _add_source,
+    # The change log's command: `tracker add source URL` for a page fetched.
+    arguments=lambda k, v: [url.strip()] if (url := v.text("fetch")) else [],
+    prepare=_fetch_source,
+)

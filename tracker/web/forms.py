@@ -71,6 +71,7 @@ class Values:
         self.form = form
         self.data = data
         self.fields = {f.name: f for f in form.fields}
+        self.fetched: dict[str, Any] = {}  # what an Action's `prepare` got
 
     def _option(self, name: str) -> str:
         f = self.fields[name]
@@ -200,6 +201,10 @@ class Action:
     # A typo-level fix: logged, never shown among a claim's corrections.
     silent: Callable[[Values], bool] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Work done before the write's transaction (a page fetched from the web:
+    # the write lock is not held while it is read); it leaves what it got in
+    # `values.fetched`.
+    prepare: Callable[[Desk, Values], None] | None = None
 
 
 def claim_shown(session: Session, key: str) -> dict[str, Any]:
@@ -317,6 +322,9 @@ def handler(action: Action) -> Callable[[Request], Any]:
 
         def prepare(data: dict[str, Any]) -> Submission:
             values = Values(action.form, data)
+            if action.prepare is not None:
+                # Before the write's transaction: the lock is not held while it runs.
+                action.prepare(_desk(request), values)
             done = action.done
             return Submission(
                 command=values.command(action.arguments(key, values)),

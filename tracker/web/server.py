@@ -33,9 +33,10 @@ def check_binding(host: str, has_users: bool, read_only: bool) -> None:
     )
 
 
-def prepare(url: str | None, host: str, read_only: bool) -> Desk:
+def prepare(url: str | None, host: str, read_only: bool, allow_private_fetch: bool = False) -> Desk:
     """The database opened and the binding checked, before anything listens."""
     desk = Desk.open(url, read_only)
+    desk.allow_private_fetch = allow_private_fetch
     try:
         with desk.reading() as session:
             has_users = users.any_user(session)
