@@ -240,6 +240,23 @@ def test_refusals(desk: TestClient, seeded: Engine, decided: dict[str, str], mes
     assert error and message in unescape(error[1])
 
 
+def test_a_choice_means_what_the_page_showed(seeded: Engine, run: Runner, tmp_path: Path) -> None:
+    """A choice is sent by number (c2, t1): the fingerprint the page sends
+    changes when the candidates or targets do, so a number picked on a page
+    shown before the record changed is refused, not taken as another."""
+    from dataclasses import replace
+
+    from tracker.web.workbench import fingerprint
+
+    store(run, tmp_path)
+    with Session(seeded) as session:
+        denial, he, _ = propose(session, TEXT, source_key=SOURCE)
+    swapped = replace(he.speaker, candidates=he.speaker.candidates[::-1])
+    assert fingerprint(replace(he, speaker=swapped)) != fingerprint(he)
+    assert fingerprint(replace(denial, denies=denial.denies[1:])) != fingerprint(denial)
+    assert fingerprint(denial) == fingerprint(replace(denial, claim_text="Other words."))
+
+
 def test_only_an_editor_with_the_token_writes(desk: TestClient, seeded: Engine) -> None:
     page = desk.get(BENCH).text
     with unchanged(seeded):

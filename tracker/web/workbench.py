@@ -18,6 +18,7 @@ A proposal whose words moved since the page was shown is refused too.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
@@ -75,9 +76,20 @@ def proposals_of(session: Session, key: str) -> tuple[str, list[Proposal]]:
 
 
 def fingerprint(p: Proposal) -> str:
-    """Which statement a proposal is: where its cue and words are."""
+    """Which statement a proposal is, and what its choices are: where its cue
+    and words are, its speaker's candidates and what it may answer, so that a
+    choice sent by number (c2, t1) means what the page showed."""
     a = p.attribution
-    return f"{a.cue.start}:{a.content.start}:{a.content.end}"
+    choices = repr(
+        (
+            [(c.actor, c.name) for c in p.speaker.candidates],
+            [(link.claim, link.proposal) for link in p.answers],
+            p.recorded,
+            [m.claim for m in p.matches[:1]],
+        )
+    )
+    digest = hashlib.blake2s(choices.encode("utf-8"), digest_size=6).hexdigest()
+    return f"{a.cue.start}:{a.content.start}:{a.content.end}:{digest}"
 
 
 # -- the page ---------------------------------------------------------------------------
