@@ -561,3 +561,12 @@ def test_what_was_said_without_its_audience_or_its_sequel(
     text: str, expected: tuple[str, str, str, str]
 ) -> None:
     assert _found(text)[0] == expected
+
+
+def test_a_second_verb_belongs_to_the_main_clause_not_to_a_naming_inside_it() -> None:
+    found = _found(
+        "The mayor thanked the union for backing what the council calls its rescue plan, "
+        "and vowed support for the workers."
+    )
+    assert ("the council", "calls", "asserts", "its rescue plan") in found
+    assert ("The mayor", "vowed", "pledges", "support for the workers") in found

@@ -182,8 +182,9 @@ def _in_sentence(
                 speaker = phrases.subject(tokens, cue.first)
             else:
                 speaker = phrases.speaker_before(tokens, cue)
-            if not speaker and found and _joined(tokens, found[-1][0], cue):
-                speaker = _tokens_of(tokens, found[-1][1].speaker)
+            main = _main_clause(text, found)
+            if not speaker and main is not None and _joined(tokens, main[0], cue):
+                speaker = _tokens_of(tokens, main[1].speaker)
             if (
                 not speaker
                 and found
@@ -353,6 +354,19 @@ def _joined(tokens: list[Token], before: phrases.Cue, cue: phrases.Cue) -> bool:
     gap = [t.lower for t in tokens[before.last : cue.first]]
     # "She declared “What a night!” and said …": a quotation between.
     return bool(gap) and gap[-1] in ("and", "but") and tokens[cue.first - 1].quote == OUTSIDE
+
+
+def _main_clause(
+    text: str, found: list[tuple[phrases.Cue, Attribution]]
+) -> tuple[phrases.Cue, Attribution] | None:
+    """The last cue found whose speaker is no clause's inside: in "He
+    thanked Kim for supporting what Russia calls …, and vowed …" the one
+    who vowed is he, not Russia."""
+    for cue, attribution in reversed(found):
+        before = text[: attribution.speaker.start].split()
+        if not before or before[-1].lower() not in lexicon.INNER_CLAUSE:
+            return cue, attribution
+    return None
 
 
 def _tokens_of(tokens: list[Token], span: TextSpan) -> list[Token]:
