@@ -570,3 +570,10 @@ def test_a_second_verb_belongs_to_the_main_clause_not_to_a_naming_inside_it() ->
     )
     assert ("the council", "calls", "asserts", "its rescue plan") in found
     assert ("The mayor", "vowed", "pledges", "support for the workers") in found
+
+
+def test_a_quoted_sentence_before_its_speaker_and_cue_alone() -> None:
+    found = _found("\u201cWe will find the ballots that are missing.\u201d Ms. Hale said.")
+    assert found == [("Ms. Hale", "said", "asserts", "We will find the ballots that are missing")]
+    # Another paragraph's quotation is not what was said.
+    assert _found("\u201cWe will win.\u201d\nMs. Hale said.") == []

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from tracker import dates
 from tracker.extract import lexicon, phrases
-from tracker.extract.segment import OPENING, OUTSIDE, Sentence, Token, sentences
+from tracker.extract.segment import CLOSING, OPENING, OUTSIDE, Sentence, Token, sentences
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -139,7 +139,11 @@ def _an_act(cue: phrases.Cue, words: list[Token], kind: str) -> bool:
 
 
 def _in_sentence(
-    text: str, sentence: Sentence, number: int, previous: Attribution | None
+    text: str,
+    sentence: Sentence,
+    number: int,
+    previous: Attribution | None,
+    before: Sentence | None = None,
 ) -> list[Attribution]:
     tokens = sentence.tokens
     position = {t.start: k for k, t in enumerate(tokens)}
@@ -238,6 +242,8 @@ def _in_sentence(
                     else:
                         clause = phrases.clause_before(tokens, first)
                         content = (clause, "paraphrase") if clause else None
+                if content is None and first == 0:
+                    content = _quoted_sentence(before, sentence)
         if content is None:
             continue
         words, kind = content
@@ -289,6 +295,25 @@ def _in_sentence(
             span = _span(text, continued[0])
             result = [replace(previous, content=span, sentence=number, stance=previous.stance)]
     return result
+
+
+def _quoted_sentence(before: Sentence | None, sentence: Sentence) -> tuple[list[Token], str] | None:
+    """ "“… that are missing.” Trump said.": a sentence that is one
+    quotation, right before a speaker and a cue with nothing else said, is
+    what was said (the full stop inside the closing mark ended it)."""
+    if before is None or before.paragraph != sentence.paragraph:
+        return None
+    inside = before.tokens[1:-1]
+    if (
+        len(before.tokens) < 3
+        or before.tokens[0].quote != OPENING
+        or before.tokens[-1].quote != CLOSING
+        or any(t.quote in (OPENING, CLOSING) for t in inside)
+    ):
+        return None
+    while inside and inside[-1].text in phrases.END:
+        inside = inside[:-1]
+    return (inside, "direct") if inside else None
 
 
 def _passive_agent(text: str, tokens: list[Token], cue: phrases.Cue) -> TextSpan | None:
@@ -491,8 +516,10 @@ def attributions(nlp: Language, text: str) -> list[Attribution]:
     # A name opening two lines makes the text a transcript, and each name in
     # capitals before a colon at a line's start one of its speakers.
     turns = frozenset(names) if len(set(names)) < len(names) else frozenset()
+    before: Sentence | None = None
     for number, sentence in enumerate(sentences(nlp, text)):
-        these = _in_sentence(text, sentence, number, previous)
+        these = _in_sentence(text, sentence, number, previous, before)
+        before = sentence
         if these and (_a_titled_line(text, sentence) or _a_turn(text, sentence, turns)):
             # "Obama: I'm Optimistic Americans Will Say No to Trump": the
             # headline's speaker, not a verb of its title.
