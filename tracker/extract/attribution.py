@@ -186,7 +186,7 @@ def _in_sentence(
                 speaker = phrases.subject(tokens, cue.first)
             else:
                 speaker = phrases.speaker_before(tokens, cue)
-            main = _main_clause(text, found)
+            main = _main_clause(tokens, position, found)
             if not speaker and main is not None and _joined(tokens, main[0], cue):
                 speaker = _tokens_of(tokens, main[1].speaker)
             if (
@@ -382,14 +382,14 @@ def _joined(tokens: list[Token], before: phrases.Cue, cue: phrases.Cue) -> bool:
 
 
 def _main_clause(
-    text: str, found: list[tuple[phrases.Cue, Attribution]]
+    tokens: list[Token], position: dict[int, int], found: list[tuple[phrases.Cue, Attribution]]
 ) -> tuple[phrases.Cue, Attribution] | None:
     """The last cue found whose speaker is no clause's inside: in "He
     thanked Kim for supporting what Russia calls …, and vowed …" the one
     who vowed is he, not Russia."""
     for cue, attribution in reversed(found):
-        before = text[: attribution.speaker.start].split()
-        if not before or before[-1].lower() not in lexicon.INNER_CLAUSE:
+        at = position.get(attribution.speaker.start, 0)
+        if not at or tokens[at - 1].lower not in lexicon.INNER_CLAUSE:
             return cue, attribution
     return None
 
