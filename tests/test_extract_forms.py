@@ -561,3 +561,19 @@ def test_what_was_said_without_its_audience_or_its_sequel(
     text: str, expected: tuple[str, str, str, str]
 ) -> None:
     assert _found(text)[0] == expected
+
+
+def test_a_second_verb_belongs_to_the_main_clause_not_to_a_naming_inside_it() -> None:
+    found = _found(
+        "The mayor thanked the union for backing what the council calls its rescue plan, "
+        "and vowed support for the workers."
+    )
+    assert ("the council", "calls", "asserts", "its rescue plan") in found
+    assert ("The mayor", "vowed", "pledges", "support for the workers") in found
+
+
+def test_a_quoted_sentence_before_its_speaker_and_cue_alone() -> None:
+    found = _found("\u201cWe will find the ballots that are missing.\u201d Ms. Hale said.")
+    assert found == [("Ms. Hale", "said", "asserts", "We will find the ballots that are missing")]
+    # Another paragraph's quotation is not what was said.
+    assert _found("\u201cWe will win.\u201d\nMs. Hale said.") == []

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from tracker import dates
 from tracker.extract import lexicon, phrases
-from tracker.extract.segment import OPENING, OUTSIDE, Sentence, Token, sentences
+from tracker.extract.segment import CLOSING, OPENING, OUTSIDE, Sentence, Token, sentences
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -139,7 +139,11 @@ def _an_act(cue: phrases.Cue, words: list[Token], kind: str) -> bool:
 
 
 def _in_sentence(
-    text: str, sentence: Sentence, number: int, previous: Attribution | None
+    text: str,
+    sentence: Sentence,
+    number: int,
+    previous: Attribution | None,
+    before: Sentence | None = None,
 ) -> list[Attribution]:
     tokens = sentence.tokens
     position = {t.start: k for k, t in enumerate(tokens)}
@@ -182,8 +186,9 @@ def _in_sentence(
                 speaker = phrases.subject(tokens, cue.first)
             else:
                 speaker = phrases.speaker_before(tokens, cue)
-            if not speaker and found and _joined(tokens, found[-1][0], cue):
-                speaker = _tokens_of(tokens, found[-1][1].speaker)
+            main = _main_clause(tokens, position, found)
+            if not speaker and main is not None and _joined(tokens, main[0], cue):
+                speaker = _tokens_of(tokens, main[1].speaker)
             if (
                 not speaker
                 and found
@@ -237,6 +242,8 @@ def _in_sentence(
                     else:
                         clause = phrases.clause_before(tokens, first)
                         content = (clause, "paraphrase") if clause else None
+                if content is None and first == 0:
+                    content = _quoted_sentence(before, sentence)
         if content is None:
             continue
         words, kind = content
@@ -288,6 +295,25 @@ def _in_sentence(
             span = _span(text, continued[0])
             result = [replace(previous, content=span, sentence=number, stance=previous.stance)]
     return result
+
+
+def _quoted_sentence(before: Sentence | None, sentence: Sentence) -> tuple[list[Token], str] | None:
+    """ "“… that are missing.” Trump said.": a sentence that is one
+    quotation, right before a speaker and a cue with nothing else said, is
+    what was said (the full stop inside the closing mark ended it)."""
+    if before is None or before.paragraph != sentence.paragraph:
+        return None
+    inside = before.tokens[1:-1]
+    if (
+        len(before.tokens) < 3
+        or before.tokens[0].quote != OPENING
+        or before.tokens[-1].quote != CLOSING
+        or any(t.quote in (OPENING, CLOSING) for t in inside)
+    ):
+        return None
+    while inside and inside[-1].text in phrases.END:
+        inside = inside[:-1]
+    return (inside, "direct") if inside else None
 
 
 def _passive_agent(text: str, tokens: list[Token], cue: phrases.Cue) -> TextSpan | None:
@@ -353,6 +379,19 @@ def _joined(tokens: list[Token], before: phrases.Cue, cue: phrases.Cue) -> bool:
     gap = [t.lower for t in tokens[before.last : cue.first]]
     # "She declared “What a night!” and said …": a quotation between.
     return bool(gap) and gap[-1] in ("and", "but") and tokens[cue.first - 1].quote == OUTSIDE
+
+
+def _main_clause(
+    tokens: list[Token], position: dict[int, int], found: list[tuple[phrases.Cue, Attribution]]
+) -> tuple[phrases.Cue, Attribution] | None:
+    """The last cue found whose speaker is no clause's inside: in "He
+    thanked Kim for supporting what Russia calls …, and vowed …" the one
+    who vowed is he, not Russia."""
+    for cue, attribution in reversed(found):
+        at = position.get(attribution.speaker.start, 0)
+        if not at or tokens[at - 1].lower not in lexicon.INNER_CLAUSE:
+            return cue, attribution
+    return None
 
 
 def _tokens_of(tokens: list[Token], span: TextSpan) -> list[Token]:
@@ -477,8 +516,10 @@ def attributions(nlp: Language, text: str) -> list[Attribution]:
     # A name opening two lines makes the text a transcript, and each name in
     # capitals before a colon at a line's start one of its speakers.
     turns = frozenset(names) if len(set(names)) < len(names) else frozenset()
+    before: Sentence | None = None
     for number, sentence in enumerate(sentences(nlp, text)):
-        these = _in_sentence(text, sentence, number, previous)
+        these = _in_sentence(text, sentence, number, previous, before)
+        before = sentence
         if these and (_a_titled_line(text, sentence) or _a_turn(text, sentence, turns)):
             # "Obama: I'm Optimistic Americans Will Say No to Trump": the
             # headline's speaker, not a verb of its title.

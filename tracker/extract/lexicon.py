@@ -325,8 +325,11 @@ CONCEPT_OF = {word: concept for concept, words in CONCEPTS.items() for word in w
 # Words that start a clause, open a sentence, or begin an adjunct.
 CLAUSE_WORDS = frozenset(
     "that which who whom whose while as but because when after before if since although "
-    "though where whereas whatever whoever whether".split()
+    "though where whereas whatever whoever whether what".split()
 )
+# The words before a speaker that make its cue a clause inside another's:
+# "what Russia calls", "which he said", "that she denied".
+INNER_CLAUSE = frozenset("what which that who whom whose".split())
 LEADING = frozenset(
     "and but meanwhile however moreover also still yet so then separately earlier later "
     "instead".split()
