@@ -636,7 +636,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.out.with_suffix(".json").write_text(json.dumps(body, indent=1))
         args.out.with_suffix(".md").write_text(markdown(results))
 
-    log = args.out.with_suffix(".server.log")
+    log = args.work / f"{args.out.name}.server.log"  # the access log: large, not a result
     for size in sorted(args.sizes):
         data = scale.dataset(args.work, size)
         for backend in backends:

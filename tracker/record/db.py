@@ -128,6 +128,9 @@ def _sqlite_reader_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READER_POOL = 20  # SQLite connections a read-only engine keeps open
+
+
 def create_reader(url: str) -> Engine:
     """An engine that cannot write, for a server's readers: a SQLite file
     opened read-only (it must exist: nothing is created), PostgreSQL in
@@ -154,7 +157,11 @@ def create_reader(url: str) -> Engine:
         creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
         # A pool as a file's engine has: "sqlite://" alone would get one
         # connection per thread, five kept, the others closed while in use.
+        # Twenty kept, for a server's concurrent readers: past the pool's size
+        # each request opened and closed its own, and under 16 clients the
+        # server's memory grew for ten minutes (benchmarks/load.py; flat with 20).
         poolclass=QueuePool,
+        pool_size=READER_POOL,
     )
     event.listen(engine, "connect", _sqlite_reader_pragmas)
     event.listen(engine, "begin", _sqlite_begin)
