@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, or_, select, true
 from sqlalchemy.orm import (
     Session,
     aliased,
@@ -92,50 +93,36 @@ def _countered_by(actor_ids: set[int], claim: type[Claim] = Claim) -> ColumnElem
     )
 
 
-def _walked(actor_ids: set[int]) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    """`_claimed_by` and `_countered_by` as probes of each claim, for a walk
-    of the claims newest first that stops at the limit."""
-    rel, theirs = aliased(Relation), aliased(Claimant)
-    return (
-        probe(Claimant.claim_id == Claim.id, Claimant.actor_id.in_(actor_ids)),
-        probe(
-            rel.to_claim_id == Claim.id,
-            theirs.claim_id == rel.from_claim_id,
-            theirs.actor_id.in_(actor_ids),
-            contest(rel),
-        ),
-    )
+def _walked(actor_ids: set[int]) -> ColumnElement[bool]:
+    """`_claimed_by` as a probe of each claim, for a walk of the claims
+    newest first that stops at the limit."""
+    return probe(Claimant.claim_id == Claim.id, Claimant.actor_id.in_(actor_ids))
 
 
-def _worth_walking(session: Session, actor_ids: set[int], limit: int) -> tuple[bool, bool]:
-    """Whether the newest `limit` claims an actor made, and those it
-    countered, are found sooner by walking every claim newest first and
-    probing each than by reading all of the actor's and sorting them.
+def _worth_walking(session: Session, actor_ids: set[int], limit: int) -> bool:
+    """Whether the newest `limit` claims an actor made are found sooner by
+    walking every claim newest first and probing each than by reading all
+    of the actor's and sorting them.
 
     Neither planner can tell: both read and sort all of them, which for the
     busiest actor of a million claims is tens of thousands of rows for
     fifty. A walk reads about limit * N / n claims to find `limit` of an
-    actor's n among N; the sort reads n: walk when n * n > limit * N. The
-    counts are cheap (an index on claimants.actor_id; the number of claims
-    by the highest id), and a rough count of counters (counter relations
-    from the actor's claims, sides aside) is enough to choose."""
+    actor's n among N; the sort reads n: walk when n >= sqrt(limit * N).
+    Asked as "is there an n-th row" (an OFFSET through the index on
+    claimants.actor_id), never counted: the question costs at most that many
+    index entries, and a count would cost as much as reading them all. N is
+    the highest id. Others' claims an actor countered are always sorted: a
+    walk for an actor who countered few would read the whole archive."""
     everything = int(session.scalar(select(func.max(Claim.id))) or 0)
-    made = int(
-        session.scalar(
-            select(func.count()).select_from(Claimant).where(Claimant.actor_id.in_(actor_ids))
-        )
-        or 0
+    enough = max(1, math.isqrt(limit * everything))
+    nth = (
+        select(literal(1))
+        .select_from(Claimant)
+        .where(Claimant.actor_id.in_(actor_ids))
+        .offset(enough - 1)
+        .limit(1)
     )
-    countered = int(
-        session.scalar(
-            select(func.count())
-            .select_from(Claimant)
-            .join(Relation, Relation.from_claim_id == Claimant.claim_id)
-            .where(Claimant.actor_id.in_(actor_ids), Relation.relation.in_(COUNTER_RELATIONS))
-        )
-        or 0
-    )
-    return made * made > limit * everything, countered * countered > limit * everything
+    return session.scalar(nth) is not None
 
 
 def _conditions(flt: ClaimFilter, claim: type[Claim] = Claim) -> list[ColumnElement[bool]]:
@@ -344,15 +331,13 @@ def actor_record(
     members = sorted(
         session.scalars(select(Actor).where(Actor.id.in_(ids - {actor.id}))), key=lambda a: a.name
     )
-    conditions = (_claimed_by(ids), _countered_by(ids))
-    walks = (False, False) if limit is None else _worth_walking(session, ids, limit)
-    walked = _walked(ids)
+    counted = (_claimed_by(ids), _countered_by(ids))
+    # What a listing reads; counts always go through the index.
+    conditions = counted
+    if limit is not None and _worth_walking(session, ids, limit):
+        conditions = (_walked(ids), counted[1])
 
     def newest_first(condition: ColumnElement[bool]) -> Iterator[ClaimRecord]:
-        if condition is conditions[0] and walks[0]:
-            condition = walked[0]
-        elif condition is conditions[1] and walks[1]:
-            condition = walked[1]
         query = _columns().where(condition).order_by(*_NEWEST_FIRST).limit(limit)
         yield from fetch.stream(session.connection(), query)
 
@@ -365,7 +350,7 @@ def actor_record(
     def counting() -> tuple[int, int]:
         made, countered = (
             int(session.scalar(select(func.count()).select_from(Claim).where(c)) or 0)
-            for c in conditions
+            for c in counted
         )
         return made, countered
 
