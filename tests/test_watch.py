@@ -165,7 +165,14 @@ def test_an_updated_entry_fetches_its_article_again(
     queued = queue_json(run, "--source", ZEMBLA_KEY)
     assert [q for q in queued if q["cue"] == "repeated"]
     assert [q["content"] for q in queued if quote in q["content"]] == []
-    assert len(queued) == len(queued_before)  # one more, one recorded
+    said = {(q["cue"], q["content"]) for q in queued}
+    said_before = {(q["cue"], q["content"]) for q in queued_before}
+    # What left the queue is what was recorded; what joined it, the update's.
+    assert [content for _, content in said_before - said] == [quote]
+    update = UPDATE.removeprefix("<p>").removesuffix("</p>")
+    assert said - said_before and all(
+        cue in update and content in update for cue, content in said - said_before
+    )
     assert web.asked("/zembla") == 2
 
 
