@@ -23,7 +23,7 @@ from tests.conftest import Runner, unchanged
 from tests.test_web_auth import add, sign_in
 from tests.test_web_forms import last_change, send, shown
 from tests.web_support import client
-from tracker.extract import review
+from tracker.extract import queue, review
 from tracker.extract.propose import propose
 from tracker.record.models import Actor, Change, Claim
 
@@ -300,3 +300,40 @@ def test_a_long_article_is_paged(
     )
     assert done.status_code == 303, done.text
     assert shown(run, f"dock-{PAGE + 2}-was-closed")["text"] == f"Dock {PAGE + 2} was closed."
+
+
+def test_the_review_queue_is_the_desk_s_and_the_workbench_takes_from_it(
+    desk: TestClient, seeded: Engine, run: Runner
+) -> None:
+    """What tracker watch queued is listed at /queue as `tracker queue` lists
+    it, marked in its source's workbench, and taken off by an accept there;
+    readers never see it."""
+    with Session(seeded) as session:
+        said = queue.queue_source(session, SOURCE)
+        session.commit()
+    assert said == f"queued 3 proposal(s) of source {SOURCE} for review, 1 against a recorded claim"
+    listed = desk.get("/queue")
+    assert listed.status_code == 200
+    row = r"<tr( class=\"flagged\")?><td>.*?</td><td><a href=\"([^\"]+)\">"
+    rows = re.findall(row, listed.text)
+    # The denial of recorded claims first, flagged; each row leads to the workbench.
+    assert rows == [(' class="flagged"', BENCH), ("", BENCH), ("", BENCH)]
+    assert 'href="/queue"' in desk.get("/").text
+    cli = run("queue", "-f", "json")
+    assert cli.exit_code == 0, cli.output
+    assert desk.get("/queue.json").text == cli.output
+    assert desk.get(BENCH).text.count("queued by tracker watch") == 3
+    done = accept(desk, {"do1": "accept", "answers1": "t2"})
+    assert done.status_code == 303, done.text
+    assert "Took 1 off the review queue." in desk.get(done.headers["location"]).text
+    left = json.loads(desk.get("/queue.json").text)
+    assert [q["cue"] for q in left] == ["said", "said"]
+    assert desk.get(BENCH).text.count("queued by tracker watch") == 2
+    # Proposals nobody accepted are not the readers'.
+    with client(seeded) as other:
+        assert sign_in(other, "ben").status_code == 303
+        assert other.get("/queue").status_code == 403
+        assert other.get("/queue.json").status_code == 403
+        assert 'href="/queue"' not in other.get("/").text
+    with client(seeded, read_only=True) as reader:
+        assert reader.get("/queue").status_code == 403

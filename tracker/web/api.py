@@ -37,7 +37,7 @@ def _desk(request: Request) -> Desk:
     return desk
 
 
-def _streamed(request: Request, write: Callable[[Session, Out], None]) -> Response:
+def streamed_json(request: Request, write: Callable[[Session, Out], None]) -> Response:
     desk = _desk(request)
 
     def produce(out: Out) -> None:
@@ -59,7 +59,7 @@ def _claims(request: Request, contests: bool) -> Response:
             views.claim_row, views.claim_dict,
         )  # fmt: skip
 
-    return _streamed(request, write)
+    return streamed_json(request, write)
 
 
 def contested(request: Request) -> Response:
@@ -84,7 +84,7 @@ def timeline(request: Request) -> Response:
             views.timeline_row, views.claim_dict,
         )  # fmt: skip
 
-    return _streamed(request, write)
+    return streamed_json(request, write)
 
 
 def claim(request: Request) -> Response:
@@ -108,7 +108,7 @@ def actor(request: Request) -> Response:
         record = queries.actor_record(session, found, members, stream=True)
         pages.write_actor_record(out, record, "json")
 
-    return _streamed(request, write)
+    return streamed_json(request, write)
 
 
 def actors(request: Request) -> Response:
@@ -121,7 +121,7 @@ def actors(request: Request) -> Response:
             lambda pair: views.actor_row(*pair), lambda pair: views.actor_dict(*pair),
         )  # fmt: skip
 
-    return _streamed(request, write)
+    return streamed_json(request, write)
 
 
 def sources(request: Request) -> Response:
@@ -134,7 +134,7 @@ def sources(request: Request) -> Response:
             lambda pair: views.source_row(*pair), lambda pair: views.source_dict(*pair),
         )  # fmt: skip
 
-    return _streamed(request, write)
+    return streamed_json(request, write)
 
 
 def search(request: Request) -> Response:
@@ -170,4 +170,4 @@ def claim_history(request: Request) -> Response:
         changes = history(session, flt)
         write_listing(out, "json", HISTORY_HEADERS, changes, history_row, history_dict)
 
-    return _streamed(request, write)
+    return streamed_json(request, write)

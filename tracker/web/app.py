@@ -26,7 +26,7 @@ from starlette.templating import Jinja2Templates
 from tracker.dates import at_precision
 from tracker.errors import NotFound, TrackerError
 from tracker.render.terminal import error_line
-from tracker.web import api, auth, feeding, fixing, reading, workbench
+from tracker.web import api, auth, feeding, fixing, queueing, reading, workbench
 from tracker.web.auth import SignInNeeded, Viewer
 from tracker.web.desk import Desk
 from tracker.web.forms import handler
@@ -112,6 +112,9 @@ FORMS: list[BaseRoute] = [
         ),
         methods=["GET", "POST"],
     ),
+    # What tracker watch queued: the desk's, so an editor's page, as the forms are.
+    Route("/queue", queueing.queue_page, name="queue"),
+    Route("/queue.json", queueing.queue_json),
 ]
 
 ROUTES: list[BaseRoute] = [

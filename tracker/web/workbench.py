@@ -30,6 +30,7 @@ from starlette.responses import Response
 
 from tracker import dates
 from tracker.errors import InputError
+from tracker.extract import queue
 from tracker.extract.attribution import TextSpan
 from tracker.extract.link import Link
 from tracker.extract.propose import Proposal, pipeline, propose
@@ -162,6 +163,7 @@ def _page(
         source = queries.source(session, key)
         meta = views.source_dict(source, 0)
         text, proposals = proposals_of(session, key)
+        waiting = queue.pending(proposals, queue.queued_spans(session, key))
     number = _number(request)
     pages = max(1, -(-len(proposals) // PAGE))
     shown = _shown(proposals)[(number - 1) * PAGE : number * PAGE]
@@ -186,6 +188,7 @@ def _page(
         pages=pages,
         page_size=PAGE,
         total=len(proposals),
+        queued=waiting,
     )
 
 
@@ -317,6 +320,10 @@ def accept(session: Session, key: str, data: dict[str, Any]) -> Written:
     written = write(session, key, chosen)
     lines = [w.message for w in written]
     lines.append(f"Wrote {len(chosen)} of {len(proposals)} proposals.")
+    # What tracker watch queued and is now decided leaves the queue, in this change.
+    off = queue.clear(session, key, {queue.span(proposals[d.number - 1]) for d in chosen})
+    if off:
+        lines.append(f"Took {off} off the review queue.")
     return Written("added", "source", key, " · ".join(lines))
 
 
