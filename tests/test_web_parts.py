@@ -5,6 +5,7 @@ real `tracker serve` process."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -87,10 +88,15 @@ def _get(url: str, deadline: float) -> tuple[int, bytes]:
             time.sleep(0.2)
 
 
-@pytest.mark.parametrize("read_only", [False, True], ids=["writable", "read-only"])
-def test_tracker_serve_serves(seeded: Engine, run: Runner, read_only: bool) -> None:
+@pytest.mark.parametrize(
+    ("read_only", "workers"),
+    [(False, 1), (True, 1), (True, 2)],
+    ids=["writable", "read-only", "read-only-2-workers"],
+)
+def test_tracker_serve_serves(seeded: Engine, run: Runner, read_only: bool, workers: int) -> None:
     port = _port()
     args = ["--db", run.url, "serve", "--port", str(port), *(["--read-only"] if read_only else [])]
+    args += ["--workers", str(workers)]
     process = subprocess.Popen(
         [sys.executable, "-c", "from tracker.cli import main; main()", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ),
@@ -110,3 +116,13 @@ def test_tracker_serve_serves(seeded: Engine, run: Runner, read_only: bool) -> N
     mode = "read-only, no sign-in" if read_only else "sign-in when users exist"
     assert f"at http://127.0.0.1:{port}/ ({mode})" in said
     assert "Traceback" not in said
+    # Each worker its own process, serving the same record.
+    assert len(set(re.findall(r"Started server process \[(\d+)\]", said))) == workers
+
+
+def test_only_a_read_only_server_runs_in_several_processes(run: Runner) -> None:
+    refused = run("serve", "--workers", "2")
+    assert refused.exit_code == 1
+    assert refused.output.strip().endswith(
+        "--workers takes --read-only: sign-in and its throttle live in one process"
+    )

@@ -47,6 +47,13 @@ def _web() -> None:
     help="Let the add-source form fetch pages from private, loopback and link-local"
     " addresses (your own network); refused otherwise, against server-side request forgery.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes serving readers, with --read-only (one per core uses them all).",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -55,6 +62,7 @@ def serve(
     read_only: bool,
     secure_cookies: bool,
     allow_private_fetch: bool,
+    workers: int,
 ) -> None:
     """Serve the record in a browser: contests, claims, actors, sources,
     search, timeline and topics, each with its JSON beside it.
@@ -68,16 +76,21 @@ def serve(
     Examples:
       tracker serve                           # http://127.0.0.1:8000/
       tracker serve --read-only --port 8080
+      tracker serve --read-only --workers 2  # readers on two cores
       tracker user add ana --role editor && tracker serve --host 0.0.0.0
     """
     _web()
     from tracker.web import server
 
+    if workers > 1 and not read_only:
+        raise TrackerError(
+            "--workers takes --read-only: sign-in and its throttle live in one process"
+        )
     desk = server.prepare(ctx.obj["url"], host, read_only, allow_private_fetch)
     shown = f"[{host}]" if ":" in host else host
     mode = "read-only, no sign-in" if read_only else "sign-in when users exist"
     click.echo(f"serving {desk.url.split('://')[0]} at http://{shown}:{port}/ ({mode})", err=True)
-    server.run(desk, host, port, secure_cookies)
+    server.run(desk, host, port, secure_cookies, workers)
 
 
 def _password(from_stdin: bool) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from typing import Any
 
 from tracker.errors import TrackerError
 from tracker.web import users
@@ -47,11 +48,36 @@ def prepare(url: str | None, host: str, read_only: bool, allow_private_fetch: bo
     return desk
 
 
-def run(desk: Desk, host: str, port: int, secure_cookies: bool) -> None:
+# What a worker process of `serve --read-only --workers N` opens: the
+# parent says it through the environment, which the workers inherit.
+_WORKER_URL = "TRACKER_SERVE_WORKER_URL"
+_WORKER_LOOPBACK = "TRACKER_SERVE_WORKER_LOOPBACK"
+
+
+def run(desk: Desk, host: str, port: int, secure_cookies: bool, workers: int = 1) -> None:
     import uvicorn
 
     from tracker.web.app import create_app
 
+    if workers > 1:
+        # Only a read-only server runs in several processes (the command
+        # refuses --workers without --read-only): nobody signs in there, so
+        # there is no login throttle to share, and no session whose signing
+        # key the processes would have to agree on.
+        assert desk.read_only
+        os.environ[_WORKER_URL] = desk.url
+        os.environ[_WORKER_LOOPBACK] = "1" if is_loopback(host) else ""
+        desk.close()
+        uvicorn.run(
+            "tracker.web.server:worker_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+            server_header=False,
+        )
+        return
     app = create_app(
         desk,
         secret=os.environ.get(SECRET_ENV) or None,
@@ -63,3 +89,11 @@ def run(desk: Desk, host: str, port: int, secure_cookies: bool) -> None:
         uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
     finally:
         desk.close()
+
+
+def worker_app() -> Any:
+    """One worker's application of a read-only server (uvicorn's factory)."""
+    from tracker.web.app import create_app
+
+    desk = Desk.open(os.environ[_WORKER_URL], read_only=True)
+    return create_app(desk, loopback=bool(os.environ.get(_WORKER_LOOPBACK)))
