@@ -26,20 +26,8 @@ pytest.importorskip("feedparser")
 WALKTHROUGH = Path(__file__).resolve().parent.parent / "docs" / "walkthrough"
 ZEMBLA = (WALKTHROUGH / "zembla-tankers.html").read_text(encoding="utf-8")
 ZEMBLA_KEY = "example-wire-20250304"
-KREMLIN = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>Kremlin rejects US charge of North Korean missiles | Example Wire</title>
-<meta property="og:title" content="Kremlin rejects US charge of North Korean missiles">
-<meta property="og:site_name" content="Example Wire">
-<meta property="article:published_time" content="2024-06-19T08:00:00Z">
-</head><body><article>
-<h1>Kremlin rejects US charge of North Korean missiles</h1>
-<p>MOSCOW — The Kremlin on Wednesday rejected the US accusation that North Korea has
-supplied Russia with ballistic missiles.</p>
-<p>"There have been no arms transfers between North Korea and Russia," Kremlin spokesman
-Dmitry Peskov told reporters.</p>
-</article></body></html>
-"""
+# The README's walkthrough serves the same page.
+KREMLIN = (WALKTHROUGH / "kremlin-missiles.html").read_text(encoding="utf-8")
 KREMLIN_KEY = "example-wire-20240619"
 UPDATE = "<p>UPDATE: The ministry repeated its denial on Wednesday, calling it a lie.</p>"
 
